@@ -1,0 +1,84 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "keytrail",
+    products: [
+        .executable(name: "keytrail", targets: ["keytrail"]),
+        .executable(name: "keytrail-synth", targets: ["keytrail-synth"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        // Byte-level JSON validation and event-field extraction; standard library only.
+        .target(name: "KeytrailScan", swiftSettings: strict),
+        // SQLite wrapper, schema, migrations, the index's read and write API.
+        .target(name: "KeytrailStore", dependencies: ["CSQLite", "KeytrailScan"], swiftSettings: strict),
+        // Walking, gzip, framing, extraction, reduce, commit.
+        .target(
+            name: "KeytrailIngest",
+            dependencies: ["KeytrailScan", "KeytrailStore", "CZlib"],
+            swiftSettings: strict
+        ),
+        // Window, as-of, order, service catalog, response encoding.
+        .target(name: "KeytrailQuery", dependencies: ["KeytrailStore", "KeytrailScan"], swiftSettings: strict),
+        // Arguments, commands, output.
+        .target(
+            name: "KeytrailCLI",
+            dependencies: ["KeytrailIngest", "KeytrailQuery", "KeytrailStore", "KeytrailScan"],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "keytrail", dependencies: ["KeytrailCLI"], swiftSettings: strict),
+        // Deterministic synthetic ActionTrail archives (sample-logs, tests, benchmarks).
+        .target(name: "KeytrailSynth", dependencies: ["CZlib"], swiftSettings: strict),
+        .executableTarget(name: "keytrail-synth", dependencies: ["KeytrailSynth"], swiftSettings: strict),
+        .executableTarget(
+            name: "keytrail-bench",
+            dependencies: ["KeytrailSynth", "KeytrailIngest", "KeytrailQuery", "KeytrailStore"],
+            path: "Benchmarks/KeytrailBench",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["KeytrailSynth"],
+            path: "Tests/TestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "KeytrailScanTests", dependencies: ["KeytrailScan"], swiftSettings: strict),
+        .testTarget(
+            name: "KeytrailStoreTests",
+            dependencies: ["KeytrailStore", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KeytrailIngestTests",
+            dependencies: ["KeytrailIngest", "KeytrailStore", "KeytrailScan", "KeytrailSynth", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KeytrailQueryTests",
+            dependencies: ["KeytrailQuery", "KeytrailStore", "KeytrailIngest", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KeytrailCLITests",
+            dependencies: ["KeytrailSynth", "TestSupport"],
+            swiftSettings: strict
+        ),
+    ]
+)

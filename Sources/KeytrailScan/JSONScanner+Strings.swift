@@ -1,0 +1,161 @@
+extension JSONScanner {
+    /// The result of scanning a string token.
+    public struct StringToken: Sendable {
+        /// Offset after the closing quote.
+        public var end: Int
+        /// Whether the body contains a backslash escape (and needs `unescape` to be read).
+        public var hasEscapes: Bool
+    }
+
+    /// Validates the string whose opening quote is at `start`: escapes, surrogate pairs, control
+    /// characters and UTF-8. Plain ASCII runs are skipped eight bytes at a time.
+    public func scanString(_ start: Int) throws(JSONError) -> StringToken {
+        var i = start + 1
+        var escaped = false
+        while true {
+            // Fast path: eight bytes with no quote, backslash, control character or non-ASCII byte.
+            while i &+ 8 <= count {
+                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                let ones: UInt64 = 0x0101_0101_0101_0101
+                let highs: UInt64 = 0x8080_8080_8080_8080
+                let q = w ^ (ones &* 0x22)
+                let b = w ^ (ones &* 0x5C)
+                let special =
+                    ((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- ones &* 0x20) & ~w) | w
+                if special & highs != 0 { break }
+                i &+= 8
+            }
+            guard i < count else { throw JSONError(.unexpectedEnd, at: i) }
+            let c = base[i]
+            if c == 0x22 { return StringToken(end: i + 1, hasEscapes: escaped) }
+            if c == 0x5C {
+                escaped = true
+                i = try scanEscape(i)
+            } else if c < 0x20 {
+                throw JSONError(.controlCharacter(c), at: i)
+            } else if c < 0x80 {
+                i += 1
+            } else {
+                i = try scanUTF8(i)
+            }
+        }
+    }
+
+    /// Validates one escape at `i` (the backslash) and returns the offset after it.
+    @inline(__always) func scanEscape(_ i: Int) throws(JSONError) -> Int {
+        guard i + 1 < count else { throw JSONError(.unexpectedEnd, at: i + 1) }
+        switch base[i + 1] {
+        case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74: return i + 2
+        case 0x75:
+            let u = try hex4(i + 2)
+            if u >= 0xDC00 && u <= 0xDFFF { throw JSONError(.loneSurrogate, at: i) }
+            if u >= 0xD800 && u <= 0xDBFF {
+                guard i + 7 < count, base[i + 6] == 0x5C, base[i + 7] == 0x75 else {
+                    throw JSONError(.loneSurrogate, at: i)
+                }
+                let lo = try hex4(i + 8)
+                guard lo >= 0xDC00 && lo <= 0xDFFF else { throw JSONError(.loneSurrogate, at: i) }
+                return i + 12
+            }
+            return i + 6
+        default:
+            throw JSONError(.invalidEscape, at: i)
+        }
+    }
+
+    @inline(__always) func hex4(_ i: Int) throws(JSONError) -> UInt32 {
+        guard i + 4 <= count else { throw JSONError(.unexpectedEnd, at: min(i + 4, count)) }
+        var v: UInt32 = 0
+        for k in 0..<4 {
+            let c = base[i + k]
+            let d: UInt32
+            switch c {
+            case 0x30...0x39: d = UInt32(c - 0x30)
+            case 0x41...0x46: d = UInt32(c - 0x41 + 10)
+            case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+            default: throw JSONError(.invalidUnicodeEscape, at: i - 2)
+            }
+            v = v << 4 | d
+        }
+        return v
+    }
+
+    /// Validates one multi-byte UTF-8 sequence at `i` (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF).
+    @inline(__always) func scanUTF8(_ i: Int) throws(JSONError) -> Int {
+        let c = base[i]
+        @inline(__always) func cont(_ k: Int) -> Bool { k < count && base[k] & 0xC0 == 0x80 }
+        switch c {
+        case 0xC2...0xDF:
+            guard cont(i + 1) else { throw JSONError(.invalidUTF8, at: i) }
+            return i + 2
+        case 0xE0...0xEF:
+            guard cont(i + 1), cont(i + 2) else { throw JSONError(.invalidUTF8, at: i) }
+            let c1 = base[i + 1]
+            if c == 0xE0 && c1 < 0xA0 { throw JSONError(.invalidUTF8, at: i) }  // overlong
+            if c == 0xED && c1 >= 0xA0 { throw JSONError(.invalidUTF8, at: i) }  // surrogate
+            return i + 3
+        case 0xF0...0xF4:
+            guard cont(i + 1), cont(i + 2), cont(i + 3) else { throw JSONError(.invalidUTF8, at: i) }
+            let c1 = base[i + 1]
+            if c == 0xF0 && c1 < 0x90 { throw JSONError(.invalidUTF8, at: i) }  // overlong
+            if c == 0xF4 && c1 >= 0x90 { throw JSONError(.invalidUTF8, at: i) }  // > U+10FFFF
+            return i + 4
+        default:
+            throw JSONError(.invalidUTF8, at: i)
+        }
+    }
+
+    /// Appends the decoded body of a validated string (`start` after the opening quote, `end` at the
+    /// closing quote) to `out` as UTF-8.
+    public func unescape(_ start: Int, _ end: Int, into out: inout [UInt8]) {
+        var i = start
+        var runStart = i
+        while i < end {
+            if base[i] != 0x5C {
+                i += 1
+                continue
+            }
+            if runStart < i { out.append(contentsOf: bytes(runStart, i)) }
+            let e = base[i + 1]
+            switch e {
+            case 0x62: out.append(0x08); i += 2
+            case 0x66: out.append(0x0C); i += 2
+            case 0x6E: out.append(0x0A); i += 2
+            case 0x72: out.append(0x0D); i += 2
+            case 0x74: out.append(0x09); i += 2
+            case 0x75:
+                var u = (try? hex4(i + 2)) ?? 0xFFFD
+                i += 6
+                if u >= 0xD800 && u <= 0xDBFF {
+                    let lo = (try? hex4(i + 2)) ?? 0xDC00
+                    u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00)
+                    i += 6
+                }
+                Self.appendUTF8(u, to: &out)
+            default: out.append(e); i += 2
+            }
+            runStart = i
+        }
+        if runStart < end { out.append(contentsOf: bytes(runStart, end)) }
+    }
+
+    /// Appends a Unicode scalar value as UTF-8.
+    static func appendUTF8(_ u: UInt32, to out: inout [UInt8]) {
+        switch u {
+        case 0..<0x80:
+            out.append(UInt8(u))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | (u >> 6)))
+            out.append(UInt8(0x80 | (u & 0x3F)))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | (u >> 12)))
+            out.append(UInt8(0x80 | ((u >> 6) & 0x3F)))
+            out.append(UInt8(0x80 | (u & 0x3F)))
+        default:
+            out.append(UInt8(0xF0 | (u >> 18)))
+            out.append(UInt8(0x80 | ((u >> 12) & 0x3F)))
+            out.append(UInt8(0x80 | ((u >> 6) & 0x3F)))
+            out.append(UInt8(0x80 | (u & 0x3F)))
+        }
+    }
+}
