@@ -19,6 +19,8 @@ public struct JSONError: Error, Equatable, Sendable {
         case expectedKey
         case expectedColon
         case expectedCommaOrEnd
+        case nestedTooDeep(limit: Int)
+        case inNestedText(line: Int, column: Int, message: String)
     }
 
     /// What was wrong.
@@ -50,6 +52,9 @@ public struct JSONError: Error, Equatable, Sendable {
         case .expectedKey: return "expected a string object key"
         case .expectedColon: return "expected ':' after object key"
         case .expectedCommaOrEnd: return "expected ',' or a closing bracket"
+        case .nestedTooDeep(let limit): return "JSON text nested in strings more than \(limit) deep"
+        case .inNestedText(let line, let column, let message):
+            return "in the JSON text held by this string, at \(line):\(column): \(message)"
         }
     }
 

@@ -108,21 +108,35 @@ extension JSONScanner {
     /// Appends the decoded body of a validated string (`start` after the opening quote, `end` at the
     /// closing quote) to `out` as UTF-8.
     public func unescape(_ start: Int, _ end: Int, into out: inout [UInt8]) {
+        let old = out.count
+        out.append(contentsOf: repeatElement(0, count: end - start))
+        let n = out.withUnsafeMutableBytes { unescape(start, end, to: $0.baseAddress! + old) }
+        out.removeLast(end - start - n)
+    }
+
+    /// Writes the decoded body of a validated string to `dst`, which has room for `end - start`
+    /// bytes (decoding never lengthens a string). Returns the number of bytes written.
+    public func unescape(_ start: Int, _ end: Int, to dst: UnsafeMutableRawPointer) -> Int {
         var i = start
-        var runStart = i
+        var o = 0
+        @inline(__always) func put(_ b: UInt8) {
+            dst.storeBytes(of: b, toByteOffset: o, as: UInt8.self)
+            o += 1
+        }
         while i < end {
-            if base[i] != 0x5C {
+            let c = base[i]
+            if c != 0x5C {
+                put(c)
                 i += 1
                 continue
             }
-            if runStart < i { out.append(contentsOf: bytes(runStart, i)) }
             let e = base[i + 1]
             switch e {
-            case 0x62: out.append(0x08); i += 2
-            case 0x66: out.append(0x0C); i += 2
-            case 0x6E: out.append(0x0A); i += 2
-            case 0x72: out.append(0x0D); i += 2
-            case 0x74: out.append(0x09); i += 2
+            case 0x62: put(0x08); i += 2
+            case 0x66: put(0x0C); i += 2
+            case 0x6E: put(0x0A); i += 2
+            case 0x72: put(0x0D); i += 2
+            case 0x74: put(0x09); i += 2
             case 0x75:
                 var u = (try? hex4(i + 2)) ?? 0xFFFD
                 i += 6
@@ -131,31 +145,35 @@ extension JSONScanner {
                     u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00)
                     i += 6
                 }
-                Self.appendUTF8(u, to: &out)
-            default: out.append(e); i += 2
+                o += Self.storeUTF8(u, at: dst + o)
+            default: put(e); i += 2
             }
-            runStart = i
         }
-        if runStart < end { out.append(contentsOf: bytes(runStart, end)) }
+        return o
     }
 
-    /// Appends a Unicode scalar value as UTF-8.
-    static func appendUTF8(_ u: UInt32, to out: inout [UInt8]) {
+    /// Stores a Unicode scalar value as UTF-8 at `p`; returns the byte count.
+    static func storeUTF8(_ u: UInt32, at p: UnsafeMutableRawPointer) -> Int {
+        @inline(__always) func st(_ k: Int, _ v: UInt32) { p.storeBytes(of: UInt8(truncatingIfNeeded: v), toByteOffset: k, as: UInt8.self) }
         switch u {
         case 0..<0x80:
-            out.append(UInt8(u))
+            st(0, u)
+            return 1
         case 0x80..<0x800:
-            out.append(UInt8(0xC0 | (u >> 6)))
-            out.append(UInt8(0x80 | (u & 0x3F)))
+            st(0, 0xC0 | (u >> 6))
+            st(1, 0x80 | (u & 0x3F))
+            return 2
         case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | (u >> 12)))
-            out.append(UInt8(0x80 | ((u >> 6) & 0x3F)))
-            out.append(UInt8(0x80 | (u & 0x3F)))
+            st(0, 0xE0 | (u >> 12))
+            st(1, 0x80 | ((u >> 6) & 0x3F))
+            st(2, 0x80 | (u & 0x3F))
+            return 3
         default:
-            out.append(UInt8(0xF0 | (u >> 18)))
-            out.append(UInt8(0x80 | ((u >> 12) & 0x3F)))
-            out.append(UInt8(0x80 | ((u >> 6) & 0x3F)))
-            out.append(UInt8(0x80 | (u & 0x3F)))
+            st(0, 0xF0 | (u >> 18))
+            st(1, 0x80 | ((u >> 12) & 0x3F))
+            st(2, 0x80 | ((u >> 6) & 0x3F))
+            st(3, 0x80 | (u & 0x3F))
+            return 4
         }
     }
 }

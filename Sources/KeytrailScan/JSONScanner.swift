@@ -29,6 +29,9 @@ public struct JSONScanner {
     /// The byte at `i` (no bounds check beyond a precondition in debug builds).
     @inline(__always) public subscript(i: Int) -> UInt8 { base[i] }
 
+    /// The address of the byte at `i` (stable while the buffer lives).
+    @inline(__always) public func address(_ i: Int) -> UnsafeRawPointer { UnsafeRawPointer(base + i) }
+
     /// The buffer's bytes in `start..<end`.
     @inline(__always) public func bytes(_ start: Int, _ end: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: base + start, count: end - start)

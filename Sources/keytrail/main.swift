@@ -1,1 +1,4 @@
-print("keytrail")
+import Glibc
+import KeytrailCLI
+
+exit(KeytrailCommand.main(Array(CommandLine.arguments.dropFirst())))

@@ -1,0 +1,66 @@
+/// A command-line usage error: exit status 2.
+struct UsageError: Error {
+    var message: String
+}
+
+/// Minimal option parsing: `--name value`, `--name=value`, flags, positionals, `--` ends options.
+struct Arguments {
+    private(set) var positionals: [String] = []
+    private var values: [String: String] = [:]
+    private var flags: Set<String> = []
+
+    /// Parses `args` given the option names that take a value and the flags.
+    init(_ args: [String], options: Set<String>, flags allowedFlags: Set<String>) throws(UsageError) {
+        var i = 0
+        var onlyPositionals = false
+        while i < args.count {
+            let a = args[i]
+            i += 1
+            if onlyPositionals || !a.hasPrefix("--") || a == "-" {
+                if !onlyPositionals && a.hasPrefix("-") && a != "-" && a.count > 1 {
+                    throw UsageError(message: "unknown option '\(a)'")
+                }
+                positionals.append(a)
+                continue
+            }
+            if a == "--" {
+                onlyPositionals = true
+                continue
+            }
+            var name = String(a.dropFirst(2))
+            var value: String?
+            if let eq = name.firstIndex(of: "=") {
+                value = String(name[name.index(after: eq)...])
+                name = String(name[..<eq])
+            }
+            if options.contains(name) {
+                if value == nil {
+                    guard i < args.count else { throw UsageError(message: "option '--\(name)' needs a value") }
+                    value = args[i]
+                    i += 1
+                }
+                values[name] = value
+            } else if allowedFlags.contains(name) {
+                if value != nil { throw UsageError(message: "option '--\(name)' takes no value") }
+                flags.insert(name)
+            } else {
+                throw UsageError(message: "unknown option '--\(name)'")
+            }
+        }
+    }
+
+    /// The value of `--name`, if given.
+    func value(_ name: String) -> String? { values[name] }
+
+    /// Whether flag `--name` was given.
+    func flag(_ name: String) -> Bool { flags.contains(name) }
+
+    /// A non-negative integer option.
+    func integer(_ name: String, range: ClosedRange<Int>) throws(UsageError) -> Int? {
+        guard let v = values[name] else { return nil }
+        guard let n = Int(v), range.contains(n) else {
+            throw UsageError(message: "--\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return n
+    }
+}

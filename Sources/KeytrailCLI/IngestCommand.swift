@@ -1,0 +1,42 @@
+import KeytrailIngest
+import KeytrailScan
+
+/// `keytrail ingest`: index files and print the run's summary.
+enum IngestCommand {
+    static func run(_ args: [String]) throws -> Int32 {
+        let a = try Arguments(args, options: ["db", "until", "jobs"], flags: ["json", "quiet"])
+        guard !a.positionals.isEmpty else { throw UsageError(message: "ingest needs at least one PATH (or - for stdin)") }
+        var until: Int64?
+        if let u = a.value("until") {
+            guard let t = Int64(u) ?? Timestamp.parseRFC3339(u) else {
+                throw UsageError(message: "--until must be RFC 3339 or epoch milliseconds, got '\(u)'")
+            }
+            until = t
+        }
+        let jobs = try a.integer("jobs", range: 1...256)
+        let options = IngestOptions(databasePath: KeytrailCommand.databasePath(a), until: until, jobs: jobs)
+        let ingester = try Ingester(options: options)
+        let showProgress = Output.isTerminal(2) && !a.flag("quiet")
+        var lastDraw = 0.0
+        let report = try ingester.run(paths: a.positionals.map { Array($0.utf8) }) { p in
+            guard showProgress, p.seconds - lastDraw >= 0.25 || p.filesDone == p.filesTotal else { return }
+            lastDraw = p.seconds
+            let mbps = p.seconds > 0 ? Double(p.bytes) / 1e6 / p.seconds : 0
+            Output.write(
+                2,
+                "\r\u{1B}[Kingest: \(p.filesDone)/\(p.filesTotal) files, \(p.events) events, "
+                    + "\(JSONOutput.formatDecimal(mbps, digits: 1)) MB/s")
+        }
+        if showProgress { Output.write(2, "\r\u{1B}[K") }
+        for r in report.rejections { Output.err(r.formatted) }
+        for n in report.notes {
+            Output.err("\(n.path):\(n.line):\(n.column): warning: event skipped (\(n.reason.name)): \(n.message)")
+        }
+        if a.flag("json") {
+            Output.out(report.json)
+        } else if !a.flag("quiet") || !report.rejections.isEmpty {
+            Output.out(report.summary)
+        }
+        return report.rejections.isEmpty ? 0 : 3
+    }
+}

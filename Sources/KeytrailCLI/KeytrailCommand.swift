@@ -1,0 +1,58 @@
+/// The `keytrail` command line: dispatches to a subcommand and maps outcomes to exit statuses
+/// (0 success, 1 API error answered, 2 usage or fatal error, 3 ingest rejected some input).
+public enum KeytrailCommand {
+    /// The version printed by `keytrail --version`.
+    public static let version = "0.1.0"
+
+    /// Runs the command line `args` (without the program name) and returns the exit status.
+    public static func main(_ args: [String]) -> Int32 {
+        guard let command = args.first else {
+            Output.err(usage)
+            return 2
+        }
+        let rest = Array(args.dropFirst())
+        do {
+            switch command {
+            case "ingest": return try IngestCommand.run(rest)
+            case "products": return try ProductsCommand.run(rest)
+            case "help", "--help", "-h":
+                Output.out(usage)
+                return 0
+            case "version", "--version":
+                Output.out("keytrail \(version)")
+                return 0
+            default:
+                throw UsageError(message: "unknown command '\(command)'")
+            }
+        } catch let e as UsageError {
+            Output.error(e.message)
+            Output.err("Run `keytrail help` for usage.")
+            return 2
+        } catch {
+            Output.error("\(error)")
+            return 2
+        }
+    }
+
+    /// The index path: `--db`, else `$KEYTRAIL_DB`, else `keytrail.sqlite`.
+    static func databasePath(_ a: Arguments) -> String {
+        a.value("db") ?? Output.environment("KEYTRAIL_DB") ?? "keytrail.sqlite"
+    }
+
+    static let usage = """
+        keytrail — what has this AccessKey been used for, and when? (offline, from ActionTrail archives)
+
+        Usage:
+          keytrail ingest [--db PATH] [--until TIME] [--json] [--jobs N] PATH...
+              Index ActionTrail files (gzip or plain; JSON arrays, JSON lines, SLS rows, saved API
+              responses), directories (recursively) and - (standard input).
+          keytrail products ACCESS_KEY [--db PATH] [--as-of TIME|latest|now] [--window-days N]
+                                       [--format json|table] [--catalog FILE]
+          keytrail products --keys-from FILE|- [same options]
+              Answer GetAccessKeyLastUsedProducts as the cloud does (one NDJSON line per key with
+              --keys-from).
+
+        TIME is RFC 3339 (2024-05-01T00:00:00Z) or epoch milliseconds. --db defaults to $KEYTRAIL_DB,
+        else keytrail.sqlite. Exit status: 0 ok, 1 API error answered, 2 usage error, 3 input rejected.
+        """
+}

@@ -1,0 +1,94 @@
+import Glibc
+
+/// An input to ingest: a file path (raw bytes, which need not be UTF-8) or standard input.
+struct InputItem {
+    /// The path as the user named it or as found in a directory, raw bytes.
+    var path: [UInt8]
+    /// Absolute form, the manifest's key.
+    var absolute: [UInt8]
+    /// Whether this is standard input (`-`).
+    var isStdin: Bool
+
+    /// The path for messages (invalid UTF-8 shown as U+FFFD).
+    var display: String { isStdin ? "-" : String(decoding: path, as: UTF8.self) }
+}
+
+/// Expands the command line's paths: files as given, directories recursively (sorted by name),
+/// `-` as standard input. Missing paths, loops and special files become rejections.
+struct FileWalker {
+    private(set) var items: [InputItem] = []
+    private(set) var rejections: [Rejection] = []
+    private var cwd: [UInt8] = []
+
+    init(paths: [[UInt8]]) {
+        var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        if getcwd(&buf, buf.count) != nil {
+            cwd = Array(buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) })
+        }
+        for p in paths {
+            if p == [0x2D] {
+                items.append(InputItem(path: p, absolute: p, isStdin: true))
+            } else {
+                visit(p, ancestors: [])
+            }
+        }
+    }
+
+    private func absolute(_ p: [UInt8]) -> [UInt8] {
+        if p.first == 0x2F { return p }
+        return cwd + [0x2F] + p
+    }
+
+    private mutating func visit(_ path: [UInt8], ancestors: [(UInt64, UInt64)]) {
+        let display = String(decoding: path, as: UTF8.self)
+        guard let st = Self.status(path) else {
+            let why = String(cString: strerror(errno))
+            rejections.append(Rejection(path: display, kind: .io, message: "cannot open: \(why)"))
+            return
+        }
+        switch st.st_mode & S_IFMT {
+        case S_IFDIR:
+            let id = (UInt64(st.st_dev), UInt64(st.st_ino))
+            if ancestors.contains(where: { $0 == id }) {
+                rejections.append(
+                    Rejection(path: display, kind: .io, message: "directory loop (a symbolic link to an ancestor); skipped"))
+                return
+            }
+            guard let dir = Self.withCPath(path, { opendir($0) }) else {
+                let why = String(cString: strerror(errno))
+                rejections.append(Rejection(path: display, kind: .io, message: "cannot read directory: \(why)"))
+                return
+            }
+            var names: [[UInt8]] = []
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    Array(raw.prefix { $0 != 0 })
+                }
+                if name == [0x2E] || name == [0x2E, 0x2E] { continue }
+                names.append(name)
+            }
+            closedir(dir)
+            names.sort { $0.lexicographicallyPrecedes($1) }
+            let prefix = path.last == 0x2F ? path : path + [0x2F]
+            for name in names { visit(prefix + name, ancestors: ancestors + [id]) }
+        case S_IFREG, S_IFIFO, S_IFCHR:
+            items.append(InputItem(path: path, absolute: absolute(path), isStdin: false))
+        default:
+            rejections.append(Rejection(path: display, kind: .io, message: "not a regular file; skipped"))
+        }
+    }
+
+    /// `stat(2)` of a path (following symbolic links), nil when it fails (errno is set).
+    static func status(_ path: [UInt8]) -> stat? {
+        var st = stat()
+        let rc = withCPath(path) { stat($0, &st) }
+        return rc == 0 ? st : nil
+    }
+
+    /// Calls `body` with `path` as a NUL-terminated C string.
+    static func withCPath<R>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
+        (path + [0]).withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import CZlib
+
+/// Whole-buffer gzip decompression, multi-member aware.
+enum Gzip {
+    /// Why a gzip stream could not be inflated, and the compressed offset where it broke.
+    struct Failure: Error {
+        var offset: Int
+        var message: String
+    }
+
+    /// Whether `data` starts with the gzip magic bytes.
+    static func isGzip(_ data: UnsafeRawBufferPointer) -> Bool {
+        data.count >= 2 && data[0] == 0x1F && data[1] == 0x8B
+    }
+
+    /// Inflates every member of `data` into `out`. Truncation, corruption (CRC, length) and
+    /// trailing bytes that are not another gzip member are failures.
+    static func inflate(_ data: UnsafeRawBufferPointer, into out: ByteBuffer) throws(Failure) {
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        defer {
+            inflateEnd(stream)
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+        }
+        guard keytrail_inflate_init_gzip(stream) == Z_OK else {
+            throw Failure(offset: 0, message: "cannot initialise zlib")
+        }
+        let input = data.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var consumed = 0
+        out.reserve(max(data.count * 4, 1 << 16))
+        while true {
+            // Feed at most 1 GiB per call: avail_in is 32-bit.
+            let chunk = min(data.count - consumed, 1 << 30)
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: input + consumed)
+            stream.pointee.avail_in = UInt32(chunk)
+            if out.capacity - out.count < 1 << 16 { out.reserve(out.capacity) }
+            let spare = out.spare
+            let room = min(spare.count, 1 << 30)
+            stream.pointee.next_out = spare.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            stream.pointee.avail_out = UInt32(room)
+            let rc = CZlib.inflate(stream, Z_NO_FLUSH)
+            out.count += room - Int(stream.pointee.avail_out)
+            consumed += chunk - Int(stream.pointee.avail_in)
+            switch rc {
+            case Z_STREAM_END:
+                // Another member follows, or the file ends here.
+                if consumed == data.count { return }
+                guard data.count - consumed >= 2, data[consumed] == 0x1F, data[consumed + 1] == 0x8B else {
+                    throw Failure(offset: consumed, message: "unexpected bytes after the end of a gzip member")
+                }
+                guard inflateReset(stream) == Z_OK else {
+                    throw Failure(offset: consumed, message: "cannot reset zlib")
+                }
+            case Z_OK:
+                continue
+            case Z_BUF_ERROR:
+                if consumed == data.count {
+                    throw Failure(offset: consumed, message: "truncated gzip stream (unexpected end of file)")
+                }
+                continue
+            default:
+                let msg = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
+                throw Failure(offset: consumed, message: "corrupt gzip stream: \(msg)")
+            }
+        }
+    }
+}

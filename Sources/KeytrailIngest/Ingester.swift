@@ -1,0 +1,182 @@
+import Dispatch
+import Glibc
+import KeytrailStore
+
+/// How an ingest runs.
+public struct IngestOptions: Sendable {
+    /// The index file.
+    public var databasePath: String
+    /// Skip events after this time (epoch ms): a point-in-time index.
+    public var until: Int64?
+    /// Parallel file workers (default: online CPUs).
+    public var jobs: Int
+    /// Commit after this many files (one transaction per batch).
+    public var batchFiles = 256
+    /// Commit when the batch holds this many bytes of Detail text.
+    public var batchDetailBytes = 64 << 20
+
+    /// Options for the index at `databasePath`.
+    public init(databasePath: String, until: Int64? = nil, jobs: Int? = nil) {
+        self.databasePath = databasePath
+        self.until = until
+        self.jobs = max(1, jobs ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+}
+
+/// Progress of a running ingest, for a terminal status line.
+public struct IngestProgress: Sendable {
+    /// Files handled so far.
+    public var filesDone: Int
+    /// Files to handle.
+    public var filesTotal: Int
+    /// Events read so far.
+    public var events: Int
+    /// Raw bytes read so far.
+    public var bytes: Int
+    /// Seconds since the start.
+    public var seconds: Double
+}
+
+/// Streams input files into the index: discover → read → frame → scan → reduce → commit.
+public final class Ingester {
+    let options: IngestOptions
+    let writer: IndexWriter
+    let until: Int64
+
+    /// Opens (creating when missing) the index; the index exists before any input is read.
+    public init(options: IngestOptions) throws {
+        self.options = options
+        writer = try IndexWriter(path: options.databasePath)
+        until = options.until ?? IndexWriter.noUntil
+    }
+
+    /// Ingests `paths` (files, directories, `-`), committing per batch of files.
+    public func run(paths: [[UInt8]], progress: ((IngestProgress) -> Void)? = nil) throws -> IngestReport {
+        let start = Self.now()
+        var report = IngestReport()
+        let walker = FileWalker(paths: paths)
+        report.rejections += walker.rejections
+        report.filesRejected += walker.rejections.count
+        let items = walker.items
+        report.filesSeen = items.count + walker.rejections.count
+        let known = KnownContent()
+        var batch = Batch()
+        let processors = (0..<options.jobs).map { _ in FileProcessor(until: until) }
+        let waveSize = options.jobs * 4
+        var done = 0
+        var index = 0
+        while index < items.count {
+            // Main thread: skip files the manifest already holds, by path, size and mtime.
+            var tasks: [FileTask] = []
+            while index < items.count && tasks.count < waveSize {
+                let item = items[index]
+                index += 1
+                if !item.isStdin, let st = Self.fileStat(item.path),
+                    let entry = try writer.manifestEntry(path: item.absolute, until: until),
+                    entry.size == st.size && entry.mtimeNanos == st.mtimeNanos
+                {
+                    report.filesUnchanged += 1
+                    done += 1
+                    continue
+                }
+                tasks.append(FileTask(item: item))
+            }
+            // Workers: read, checksum, skip copies, parse, reduce.
+            try known.load(from: writer, until: until)
+            let outcomes = Self.parallel(tasks, processors: processors, known: known)
+            // Main thread: merge into the batch, in file order; copies after their originals.
+            for o in outcomes where !o.isCopy { absorb(o, into: &batch, report: &report, known: known) }
+            for o in outcomes where o.isCopy { absorb(o, into: &batch, report: &report, known: known) }
+            done += tasks.count
+            if batch.files >= options.batchFiles || batch.table.detailBytes >= options.batchDetailBytes {
+                try commit(&batch)
+            }
+            progress?(
+                IngestProgress(
+                    filesDone: done, filesTotal: items.count, events: report.events.read, bytes: report.bytesRead,
+                    seconds: Self.now() - start))
+        }
+        try commit(&batch)
+        report.seconds = Self.now() - start
+        return report
+    }
+
+    /// Folds one file's outcome into the batch and the report.
+    private func absorb(_ o: FileOutcome, into batch: inout Batch, report: inout IngestReport, known: KnownContent) {
+        report.bytesRead += o.rawBytes
+        if o.isCopy {
+            report.filesCopies += 1
+            if let entry = o.entry, known.isComplete(entry.checksum) {
+                batch.manifest.append((o.item.absolute, entry, 0))
+            }
+            return
+        }
+        report.bytesDecompressed += o.contentBytes
+        report.rejections += o.result.rejections
+        report.notes += o.result.notes
+        report.events.add(o.result.counts)
+        if o.result.rejections.isEmpty {
+            report.filesIngested += 1
+        } else {
+            report.filesRejected += 1
+            if o.result.counts.read > 0 { report.filesIngested += 1 }
+        }
+        for e in o.result.table.entries { batch.table.offer(e) }
+        batch.newest = max(batch.newest, o.result.newest)
+        batch.files += 1
+        // Only a file with nothing rejected is recorded as done: a rerun reads it again.
+        if o.result.rejections.isEmpty, let entry = o.entry, !o.item.isStdin {
+            batch.manifest.append((o.item.absolute, entry, Int64(o.result.counts.read)))
+            known.markComplete(entry.checksum)
+        }
+    }
+
+    /// Writes the batch in one transaction: max-register upserts, newest timestamp, manifest rows.
+    private func commit(_ batch: inout Batch) throws {
+        guard !batch.table.isEmpty || !batch.manifest.isEmpty else { return }
+        try writer.begin()
+        do {
+            for e in batch.table.entries {
+                try e.key.withUnsafeBytes { k in
+                    try e.service.withUnsafeBytes { s in
+                        try e.eventId.withUnsafeBytes { id in
+                            try e.detail.withUnsafeBytes { d in
+                                try writer.offerProduct(
+                                    key: k, service: s, timestamp: e.timestamp, eventId: id, source: e.source, detail: d)
+                            }
+                        }
+                    }
+                }
+            }
+            if batch.newest > Int64.min { try writer.noteTimestamp(batch.newest) }
+            let now = Int64(Self.now() * 1000)
+            for (path, entry, events) in batch.manifest {
+                try writer.recordFile(path: path, until: until, entry: entry, events: events, now: now)
+            }
+            try writer.commit()
+        } catch {
+            writer.rollback()
+            throw error
+        }
+        batch = Batch()
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    static func fileStat(_ path: [UInt8]) -> (size: Int64, mtimeNanos: Int64)? {
+        guard let st = FileWalker.status(path) else { return nil }
+        return (Int64(st.st_size), Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec))
+    }
+}
+
+/// What accumulates between commits.
+struct Batch {
+    var table = MaxRegisterTable()
+    var manifest: [([UInt8], ManifestEntry, Int64)] = []
+    var newest = Int64.min
+    var files = 0
+}

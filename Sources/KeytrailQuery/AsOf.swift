@@ -1,0 +1,50 @@
+import Glibc
+import KeytrailScan
+
+/// The end of the query window: a fixed time, now, or the newest event in the index.
+public enum AsOf: Equatable, Sendable {
+    /// The current time (the cloud's behaviour).
+    case now
+    /// The newest UsedTimestamp in the index (`latest`).
+    case latest
+    /// A fixed time in epoch milliseconds.
+    case at(Int64)
+
+    /// Parses `latest`, `now`, epoch milliseconds, or RFC 3339.
+    public init?(parsing text: String) {
+        if text == "latest" {
+            self = .latest
+        } else if text == "now" {
+            self = .now
+        } else if let ms = Int64(text) {
+            self = .at(ms)
+        } else if let ms = Timestamp.parseRFC3339(text) {
+            self = .at(ms)
+        } else {
+            return nil
+        }
+    }
+
+    /// The current time in epoch milliseconds.
+    public static func currentMillis() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+}
+
+/// The window rule (DESIGN semantics 6): `asOf − days × 86,400,000 ≤ UsedTimestamp ≤ asOf`.
+public struct Window: Equatable, Sendable {
+    /// The cloud's window, in days.
+    public static let defaultDays = 400
+    /// End of the window, epoch ms (inclusive).
+    public var asOf: Int64
+    /// Length in days.
+    public var days: Int
+
+    /// Start of the window, epoch ms (inclusive).
+    public var start: Int64 { asOf - Int64(days) * 86_400_000 }
+
+    /// Whether `ts` is inside the window.
+    public func contains(_ ts: Int64) -> Bool { start <= ts && ts <= asOf }
+}

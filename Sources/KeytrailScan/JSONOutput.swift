@@ -1,0 +1,142 @@
+/// Builds JSON text byte by byte: string escaping and compact or pretty layout.
+public struct JSONOutput: Sendable {
+    /// The UTF-8 text written so far.
+    public private(set) var bytes: [UInt8] = []
+    let pretty: Bool
+    var indent = 0
+    var needsComma = [false]
+
+    /// Starts an empty document; `pretty` indents by two spaces per level.
+    public init(pretty: Bool = false) { self.pretty = pretty }
+
+    /// The text as a String.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Opens an object (as a member value when `key` is given).
+    public mutating func beginObject(_ key: String? = nil) { open(key, 0x7B) }
+    /// Closes the current object.
+    public mutating func endObject() { close(0x7D) }
+    /// Opens an array (as a member value when `key` is given).
+    public mutating func beginArray(_ key: String? = nil) { open(key, 0x5B) }
+    /// Closes the current array.
+    public mutating func endArray() { close(0x5D) }
+
+    /// Writes a string value.
+    public mutating func string(_ key: String?, _ value: String) {
+        member(key)
+        Self.appendQuoted(value, to: &bytes)
+    }
+
+    /// Writes a string value from UTF-8 bytes.
+    public mutating func string(_ key: String?, bytes value: UnsafeRawBufferPointer) {
+        member(key)
+        Self.appendQuoted(value, to: &bytes)
+    }
+
+    /// Writes an integer value.
+    public mutating func int(_ key: String?, _ value: Int64) {
+        member(key)
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    /// Writes a boolean value.
+    public mutating func bool(_ key: String?, _ value: Bool) {
+        member(key)
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    /// Writes null.
+    public mutating func null(_ key: String?) {
+        member(key)
+        bytes.append(contentsOf: "null".utf8)
+    }
+
+    /// Writes a number with up to `digits` decimals (e.g. throughput figures).
+    public mutating func decimal(_ key: String?, _ value: Double, digits: Int = 3) {
+        member(key)
+        bytes.append(contentsOf: Self.formatDecimal(value, digits: digits).utf8)
+    }
+
+    mutating func open(_ key: String?, _ bracket: UInt8) {
+        member(key)
+        bytes.append(bracket)
+        indent += 1
+        needsComma.append(false)
+    }
+
+    mutating func close(_ bracket: UInt8) {
+        let hadMembers = needsComma.removeLast()
+        indent -= 1
+        if pretty && hadMembers { newline() }
+        bytes.append(bracket)
+    }
+
+    mutating func member(_ key: String?) {
+        if needsComma[needsComma.count - 1] { bytes.append(0x2C) }
+        needsComma[needsComma.count - 1] = true
+        if pretty && indent > 0 { newline() }
+        if let key {
+            Self.appendQuoted(key, to: &bytes)
+            bytes.append(0x3A)
+            if pretty { bytes.append(0x20) }
+        }
+    }
+
+    mutating func newline() {
+        bytes.append(0x0A)
+        for _ in 0..<(indent * 2) { bytes.append(0x20) }
+    }
+
+    /// Formats a finite double with at most `digits` decimals, without exponent.
+    public static func formatDecimal(_ value: Double, digits: Int) -> String {
+        guard value.isFinite else { return "0" }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        let whole = Int64(scaled / scale)
+        var frac = Int64(scaled) - whole * Int64(scale)
+        var s = (value < 0 && scaled != 0 ? "-" : "") + String(whole)
+        if digits > 0 && frac != 0 {
+            var f = String(frac)
+            f = String(repeating: "0", count: digits - f.count) + f
+            while f.hasSuffix("0") { f.removeLast() }
+            s += "." + f
+        }
+        frac = 0
+        return s
+    }
+
+    /// Appends `value` as a quoted JSON string.
+    public static func appendQuoted(_ value: String, to out: inout [UInt8]) {
+        var v = value
+        v.withUTF8 { appendQuoted(UnsafeRawBufferPointer($0), to: &out) }
+    }
+
+    /// Appends UTF-8 `value` as a quoted JSON string, escaping `"`, `\` and control characters.
+    public static func appendQuoted(_ value: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        out.reserveCapacity(out.count + value.count + 2)
+        out.append(0x22)
+        var runStart = 0
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        for i in 0..<value.count {
+            let c = value[i]
+            if c >= 0x20 && c != 0x22 && c != 0x5C { continue }
+            if runStart < i { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: value[runStart..<i])) }
+            runStart = i + 1
+            switch c {
+            case 0x22: out.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+            case 0x09: out.append(contentsOf: [0x5C, 0x74])
+            case 0x08: out.append(contentsOf: [0x5C, 0x62])
+            case 0x0C: out.append(contentsOf: [0x5C, 0x66])
+            default: out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
+            }
+        }
+        if runStart < value.count {
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: value[runStart..<value.count]))
+        }
+        out.append(0x22)
+    }
+}

@@ -1,0 +1,149 @@
+import CSQLite
+
+/// A SQLite connection. Not thread-safe: use one per thread.
+public final class Database {
+    let handle: OpaquePointer
+    /// The path the connection was opened with.
+    public let path: String
+
+    /// Opens (and with `create`, creates) the database at `path`.
+    public init(path: String, readOnly: Bool = false, create: Bool = false) throws(SQLiteError) {
+        var db: OpaquePointer?
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
+        if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"
+            if let db { sqlite3_close_v2(db) }
+            throw SQLiteError(code: rc, message: message)
+        }
+        handle = db
+        self.path = path
+        sqlite3_busy_timeout(db, 30_000)
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    /// Runs one or more statements that return no rows.
+    public func execute(_ sql: String) throws(SQLiteError) {
+        var err: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &err)
+        if rc != SQLITE_OK {
+            let message = err.map { String(cString: $0) } ?? lastMessage
+            sqlite3_free(err)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql)
+        }
+    }
+
+    /// Prepares a statement for repeated use.
+    public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+        var stmt: OpaquePointer?
+        let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
+        guard rc == SQLITE_OK, let stmt else { throw error(rc, sql: sql) }
+        return Statement(stmt, db: self, sql: sql)
+    }
+
+    /// The single integer a query returns, or nil when it returns no row or NULL.
+    public func scalarInt(_ sql: String) throws(SQLiteError) -> Int64? {
+        let s = try prepare(sql)
+        guard try s.step() else { return nil }
+        return s.isNull(0) ? nil : s.int64(0)
+    }
+
+    var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }
+
+    func error(_ rc: Int32, sql: String?) -> SQLiteError {
+        SQLiteError(code: sqlite3_extended_errcode(handle), message: lastMessage, sql: sql)
+    }
+}
+
+/// A prepared statement, reset and reused between executions.
+public final class Statement {
+    let stmt: OpaquePointer
+    unowned let db: Database
+    let sql: String
+
+    init(_ stmt: OpaquePointer, db: Database, sql: String) {
+        self.stmt = stmt
+        self.db = db
+        self.sql = sql
+    }
+
+    deinit { sqlite3_finalize(stmt) }
+
+    /// Clears bindings and resets the statement for the next execution.
+    public func reset() {
+        sqlite3_reset(stmt)
+        sqlite3_clear_bindings(stmt)
+    }
+
+    /// Binds a 64-bit integer to the 1-based parameter `index`.
+    public func bind(_ index: Int32, _ value: Int64) {
+        sqlite3_bind_int64(stmt, index, value)
+    }
+
+    /// Binds UTF-8 text (copied by SQLite) with its explicit byte length.
+    public func bindText(_ index: Int32, _ bytes: UnsafeRawBufferPointer) {
+        let p = (bytes.baseAddress ?? UnsafeRawPointer(Self.emptyText)).assumingMemoryBound(to: CChar.self)
+        sqlite3_bind_text64(stmt, index, p, UInt64(bytes.count), keytrail_sqlite_transient(), UInt8(SQLITE_UTF8))
+    }
+
+    nonisolated(unsafe) static let emptyText: UnsafeMutablePointer<UInt8> = {
+        let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        p.initialize(to: 0)
+        return p
+    }()
+
+    /// Binds a Swift string as UTF-8 text.
+    public func bindText(_ index: Int32, _ value: String) {
+        var v = value
+        v.withUTF8 { bindText(index, UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Binds a blob (copied by SQLite).
+    public func bindBlob(_ index: Int32, _ bytes: UnsafeRawBufferPointer) {
+        sqlite3_bind_blob64(stmt, index, bytes.baseAddress ?? UnsafeRawPointer(Self.emptyText), UInt64(bytes.count),
+            keytrail_sqlite_transient())
+    }
+
+    /// Binds NULL.
+    public func bindNull(_ index: Int32) { sqlite3_bind_null(stmt, index) }
+
+    /// Steps once: true when a row is available, false when done.
+    @discardableResult
+    public func step() throws(SQLiteError) -> Bool {
+        let rc = sqlite3_step(stmt)
+        if rc == SQLITE_ROW { return true }
+        if rc == SQLITE_DONE { return false }
+        let e = db.error(rc, sql: sql)
+        sqlite3_reset(stmt)
+        throw e
+    }
+
+    /// Executes a statement that returns no rows, then resets it.
+    public func run() throws(SQLiteError) {
+        defer { reset() }
+        while try step() {}
+    }
+
+    /// Whether column `i` is NULL.
+    public func isNull(_ i: Int32) -> Bool { sqlite3_column_type(stmt, i) == SQLITE_NULL }
+
+    /// Column `i` as a 64-bit integer.
+    public func int64(_ i: Int32) -> Int64 { sqlite3_column_int64(stmt, i) }
+
+    /// Column `i` as text, read with its explicit byte length.
+    public func text(_ i: Int32) -> String {
+        guard let p = sqlite3_column_text(stmt, i) else { return "" }
+        let n = Int(sqlite3_column_bytes(stmt, i))
+        return String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
+    }
+
+    /// Column `i` as raw bytes (text or blob).
+    public func bytes(_ i: Int32) -> [UInt8] {
+        guard let p = sqlite3_column_blob(stmt, i) else { return [] }
+        let n = Int(sqlite3_column_bytes(stmt, i))
+        return Array(UnsafeRawBufferPointer(start: p, count: n))
+    }
+}

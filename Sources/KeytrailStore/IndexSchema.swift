@@ -1,0 +1,85 @@
+/// The index's schema and its versioned migrations.
+///
+/// A keytrail index is recognised by `PRAGMA application_id`; `PRAGMA user_version` is the schema
+/// version. Migrations run in one transaction each, so a killed migration leaves the old version.
+package enum IndexSchema {
+    /// 'ktrl' — marks a SQLite file as a keytrail index.
+    package static let applicationID: Int64 = 0x6B74_726C
+    /// The schema version this build writes and reads.
+    package static let currentVersion: Int64 = 1
+
+    static let migrations: [String] = [
+        // v1: the products max-register, the file manifest, and metadata.
+        """
+        CREATE TABLE meta(name TEXT PRIMARY KEY, value) WITHOUT ROWID;
+        CREATE TABLE products(
+            key TEXT NOT NULL,
+            service TEXT NOT NULL,
+            ts INTEGER NOT NULL,
+            event_id TEXT NOT NULL,
+            source INTEGER NOT NULL,
+            detail TEXT NOT NULL,
+            UNIQUE(key, service)
+        );
+        CREATE TABLE files(
+            path BLOB NOT NULL,
+            until INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            mtime_ns INTEGER NOT NULL,
+            checksum BLOB NOT NULL,
+            events INTEGER NOT NULL,
+            ingested_at INTEGER NOT NULL,
+            PRIMARY KEY(path, until)
+        ) WITHOUT ROWID;
+        CREATE INDEX files_by_checksum ON files(checksum, until);
+        """
+    ]
+
+    /// Creates or upgrades the schema of a writable connection; refuses foreign or newer files.
+    static func migrate(_ db: Database) throws -> Void {
+        let app = try db.scalarInt("PRAGMA application_id") ?? 0
+        var version = try db.scalarInt("PRAGMA user_version") ?? 0
+        let tables = try db.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
+        try check(path: db.path, app: app, version: version, tables: tables)
+        while version < currentVersion {
+            try db.execute("BEGIN IMMEDIATE")
+            do {
+                // Re-read under the write lock: another process may have migrated meanwhile.
+                let now = try db.scalarInt("PRAGMA user_version") ?? 0
+                if now == version {
+                    try db.execute(migrations[Int(version)])
+                    try db.execute("PRAGMA application_id = \(applicationID)")
+                    try db.execute("PRAGMA user_version = \(version + 1)")
+                }
+                try db.execute("COMMIT")
+            } catch {
+                try? db.execute("ROLLBACK")
+                throw error
+            }
+            version = try db.scalarInt("PRAGMA user_version") ?? 0
+        }
+    }
+
+    /// Checks a connection for reading: a keytrail index of a version this build understands.
+    static func checkReadable(_ db: Database) throws {
+        let app = try db.scalarInt("PRAGMA application_id") ?? 0
+        let version = try db.scalarInt("PRAGMA user_version") ?? 0
+        let tables = try db.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
+        try check(path: db.path, app: app, version: version, tables: tables)
+        if version < currentVersion {
+            throw IndexError("\(db.path) is an index of schema version \(version); run `keytrail ingest` to upgrade it")
+        }
+    }
+
+    static func check(path: String, app: Int64, version: Int64, tables: Int64) throws {
+        if app == 0 && version == 0 && tables == 0 { return }
+        guard app == applicationID else {
+            throw IndexError("\(path) is a SQLite database but not a keytrail index")
+        }
+        if version > currentVersion {
+            throw IndexError(
+                "\(path) has schema version \(version), newer than this keytrail (\(currentVersion)); upgrade keytrail"
+            )
+        }
+    }
+}

@@ -1,0 +1,131 @@
+public import KeytrailScan
+
+/// A file the manifest records as ingested.
+public struct ManifestEntry: Equatable, Sendable {
+    /// Size in bytes when ingested.
+    public var size: Int64
+    /// Modification time in nanoseconds since the epoch.
+    public var mtimeNanos: Int64
+    /// Content checksum of the raw (possibly compressed) bytes.
+    public var checksum: [UInt8]
+
+    /// Creates an entry.
+    public init(size: Int64, mtimeNanos: Int64, checksum: [UInt8]) {
+        self.size = size
+        self.mtimeNanos = mtimeNanos
+        self.checksum = checksum
+    }
+}
+
+/// The write side of the index: upserts into the max-register and the file manifest, in explicit
+/// transactions. One writer per process.
+public final class IndexWriter {
+    /// `until` value stored for ingests without `--until`.
+    public static let noUntil = Int64.max
+
+    let db: Database
+    let upsert: Statement
+    let maxTs: Statement
+    let findFile: Statement
+    let findChecksum: Statement
+    let insertFile: Statement
+
+    /// Opens the index at `path`, creating it (and its schema) when missing.
+    public init(path: String) throws {
+        db = try Database(path: path, create: true)
+        try db.execute("PRAGMA journal_mode=WAL")
+        try db.execute("PRAGMA synchronous=NORMAL")
+        try IndexSchema.migrate(db)
+        // Max-register: the row changes only when the incoming (ts, eventId, detail) is greater.
+        upsert = try db.prepare(
+            """
+            INSERT INTO products(key, service, ts, event_id, source, detail) VALUES(?1, ?2, ?3, ?4, ?5, ?6)
+            ON CONFLICT(key, service) DO UPDATE SET
+                ts = excluded.ts, event_id = excluded.event_id, source = excluded.source, detail = excluded.detail
+            WHERE (excluded.ts, excluded.event_id, excluded.detail) > (products.ts, products.event_id, products.detail)
+            """)
+        maxTs = try db.prepare(
+            """
+            INSERT INTO meta(name, value) VALUES('max_ts', ?1)
+            ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)
+            """)
+        findFile = try db.prepare("SELECT size, mtime_ns, checksum FROM files WHERE path = ?1 AND until = ?2")
+        findChecksum = try db.prepare("SELECT 1 FROM files WHERE checksum = ?1 AND until = ?2 LIMIT 1")
+        insertFile = try db.prepare(
+            """
+            INSERT OR REPLACE INTO files(path, until, size, mtime_ns, checksum, events, ingested_at)
+            VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            """)
+    }
+
+    /// Starts a write transaction (taking the write lock now, not at the first write).
+    public func begin() throws { try db.execute("BEGIN IMMEDIATE") }
+
+    /// Commits the current transaction.
+    public func commit() throws { try db.execute("COMMIT") }
+
+    /// Rolls back the current transaction, if any.
+    public func rollback() { try? db.execute("ROLLBACK") }
+
+    /// Offers one (key, service) candidate to the max-register.
+    public func offerProduct(
+        key: UnsafeRawBufferPointer,
+        service: UnsafeRawBufferPointer,
+        timestamp: Int64,
+        eventId: UnsafeRawBufferPointer,
+        source: EventSource,
+        detail: UnsafeRawBufferPointer
+    ) throws {
+        upsert.bindText(1, key)
+        upsert.bindText(2, service)
+        upsert.bind(3, timestamp)
+        upsert.bindText(4, eventId)
+        upsert.bind(5, Int64(source.code))
+        upsert.bindText(6, detail)
+        try upsert.run()
+    }
+
+    /// Raises the index's newest UsedTimestamp (what `--as-of latest` means) to at least `ts`.
+    public func noteTimestamp(_ ts: Int64) throws {
+        maxTs.bind(1, ts)
+        try maxTs.run()
+    }
+
+    /// The manifest entry for `path` ingested with `until`, if any.
+    public func manifestEntry(path: [UInt8], until: Int64) throws -> ManifestEntry? {
+        defer { findFile.reset() }
+        path.withUnsafeBytes { findFile.bindBlob(1, $0) }
+        findFile.bind(2, until)
+        guard try findFile.step() else { return nil }
+        return ManifestEntry(size: findFile.int64(0), mtimeNanos: findFile.int64(1), checksum: findFile.bytes(2))
+    }
+
+    /// Whether a file with this content checksum was ingested with `until`.
+    public func hasChecksum(_ checksum: [UInt8], until: Int64) throws -> Bool {
+        defer { findChecksum.reset() }
+        checksum.withUnsafeBytes { findChecksum.bindBlob(1, $0) }
+        findChecksum.bind(2, until)
+        return try findChecksum.step()
+    }
+
+    /// Every content checksum the manifest holds for `until`.
+    public func checksums(until: Int64) throws -> [[UInt8]] {
+        let q = try db.prepare("SELECT checksum FROM files WHERE until = ?1")
+        q.bind(1, until)
+        var out: [[UInt8]] = []
+        while try q.step() { out.append(q.bytes(0)) }
+        return out
+    }
+
+    /// Records `path` as fully ingested (inside the transaction that wrote its events).
+    public func recordFile(path: [UInt8], until: Int64, entry: ManifestEntry, events: Int64, now: Int64) throws {
+        path.withUnsafeBytes { insertFile.bindBlob(1, $0) }
+        insertFile.bind(2, until)
+        insertFile.bind(3, entry.size)
+        insertFile.bind(4, entry.mtimeNanos)
+        entry.checksum.withUnsafeBytes { insertFile.bindBlob(5, $0) }
+        insertFile.bind(6, events)
+        insertFile.bind(7, now)
+        try insertFile.run()
+    }
+}
