@@ -8,6 +8,8 @@ struct FileResult {
     var notes: [SkipNote] = []
     var rejections: [Rejection] = []
     var newest = Int64.min
+    /// Units (lines or the whole document) rejected, listed or not.
+    var rejectedUnits = 0
 }
 
 /// Frames one decompressed input (detecting its shape), scans it, and reduces its events.
@@ -19,6 +21,8 @@ final class FileProcessor {
     let until: Int64
     /// At most this many skip notes are kept per file.
     static let maxNotes = 100
+    /// At most this many rejections are listed per file; the rest are counted.
+    static let maxRejections = 1000
     /// How many JSON strings deep an event may be nested (SLS row → event text).
     static let maxStringNesting = 3
 
@@ -151,7 +155,15 @@ final class FileProcessor {
     /// Folds the unit into the file's table, or rejects it with its position.
     private func finishUnit(_ error: (Int, Int, String)?, path: String) {
         if let (line, column, message) = error {
-            result.rejections.append(Rejection(path: path, kind: .json, line: line, column: column, message: message))
+            result.rejectedUnits += 1
+            if result.rejections.count < Self.maxRejections {
+                result.rejections.append(Rejection(path: path, kind: .json, line: line, column: column, message: message))
+            } else if result.rejections.count == Self.maxRejections {
+                result.rejections.append(
+                    Rejection(
+                        path: path, kind: .json, line: line, column: column,
+                        message: "\(message) (further rejected lines of this file are counted, not listed)"))
+            }
             return
         }
         for c in staged {

@@ -20,7 +20,13 @@ struct FileWalker {
     private(set) var rejections: [Rejection] = []
     private var cwd: [UInt8] = []
 
-    init(paths: [[UInt8]]) {
+    /// Files never read as input: the index itself and its journal files, by (device, inode).
+    private var excluded: [(UInt64, UInt64)] = []
+
+    init(paths: [[UInt8]], exclude: [[UInt8]] = []) {
+        for p in exclude {
+            if let st = Self.status(p) { excluded.append((UInt64(st.st_dev), UInt64(st.st_ino))) }
+        }
         var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         if getcwd(&buf, buf.count) != nil {
             cwd = Array(buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) })
@@ -72,6 +78,8 @@ struct FileWalker {
             let prefix = path.last == 0x2F ? path : path + [0x2F]
             for name in names { visit(prefix + name, ancestors: ancestors + [id]) }
         case S_IFREG, S_IFIFO, S_IFCHR:
+            let id = (UInt64(st.st_dev), UInt64(st.st_ino))
+            if excluded.contains(where: { $0 == id }) { return }
             items.append(InputItem(path: path, absolute: absolute(path), isStdin: false))
         default:
             rejections.append(Rejection(path: display, kind: .io, message: "not a regular file; skipped"))

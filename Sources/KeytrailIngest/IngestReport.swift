@@ -12,6 +12,8 @@ public struct IngestReport: Sendable {
     public var filesCopies = 0
     /// Files with any rejected input.
     public var filesRejected = 0
+    /// Rejected units: whole files, documents or JSON lines (some may be counted, not listed).
+    public var unitsRejected = 0
     /// Event counters.
     public var events = EventCounts()
     /// Raw bytes read (compressed bytes for gzip).
@@ -55,6 +57,7 @@ public struct IngestReport: Sendable {
         o.int("unchanged", Int64(filesUnchanged + filesCopies))
         o.int("copies", Int64(filesCopies))
         o.int("rejected", Int64(filesRejected))
+        o.int("rejected_units", Int64(unitsRejected))
         o.endObject()
         o.beginObject("events")
         o.int("read", Int64(events.read))

@@ -54,9 +54,11 @@ public final class Ingester {
     public func run(paths: [[UInt8]], progress: ((IngestProgress) -> Void)? = nil) throws -> IngestReport {
         let start = Self.now()
         var report = IngestReport()
-        let walker = FileWalker(paths: paths)
+        let db = Array(options.databasePath.utf8)
+        let walker = FileWalker(paths: paths, exclude: ["", "-wal", "-shm", "-journal"].map { db + Array($0.utf8) })
         report.rejections += walker.rejections
         report.filesRejected += walker.rejections.count
+        report.unitsRejected += walker.rejections.count
         let items = walker.items
         report.filesSeen = items.count + walker.rejections.count
         let known = KnownContent()
@@ -113,6 +115,7 @@ public final class Ingester {
         }
         report.bytesDecompressed += o.contentBytes
         report.rejections += o.result.rejections
+        report.unitsRejected += max(o.result.rejectedUnits, o.result.rejections.isEmpty ? 0 : 1)
         report.notes += o.result.notes
         report.events.add(o.result.counts)
         if o.result.rejections.isEmpty {

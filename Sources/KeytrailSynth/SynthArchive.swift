@@ -1,0 +1,93 @@
+import Glibc
+
+/// What a generated archive holds: for each indexed event, the facts a reference model needs.
+public struct SynthRecord: Sendable {
+    /// `userIdentity.accessKeyId`, nil for events without a key.
+    public var accessKeyId: String?
+    /// `serviceName`.
+    public var serviceName: String
+    /// `eventTime` in epoch ms.
+    public var timestamp: Int64
+    /// `eventId`.
+    public var eventId: String
+    /// The Detail text keytrail must answer with (the event exactly as archived).
+    public var detail: [UInt8]
+}
+
+/// Writes deterministic synthetic archives: OSS-style deliveries for benchmarks, and a mixed
+/// archive in every supported shape for `sample-logs/` and tests.
+public enum SynthArchive {
+    /// OSS-style deliveries: JSON arrays of `perFile` events per file, gzip or plain, with events
+    /// spread over `spanDays` days ending at `end`. Returns the number of bytes written.
+    @discardableResult
+    public static func writeOSS(
+        to dir: String, events: Int, factory: EventFactory, perFile: Int = 10_000, gzip: Bool, end: Int64,
+        spanDays: Int = 500, seed: UInt64, record: ((SynthRecord) -> Void)? = nil
+    ) throws -> Int {
+        var rng = SplitMix(seed: seed)
+        var written = 0
+        var fileIndex = 0
+        var made = 0
+        while made < events {
+            let n = min(perFile, events - made)
+            var body: [UInt8] = [0x5B]
+            var newest = Int64.min
+            for i in 0..<n {
+                let key = factory.keys[rng.below(factory.keys.count)]
+                let service = factory.services[rng.below(factory.services.count)]
+                let ts = end - Int64(rng.below(spanDays * 86_400)) * 1000 - Int64(rng.below(1000))
+                newest = max(newest, ts)
+                let e = factory.make(&rng, key: key, service: service, timestamp: ts)
+                if i > 0 { body.append(0x2C) }
+                body.append(contentsOf: e.json)
+                record?(
+                    SynthRecord(
+                        accessKeyId: key, serviceName: service, timestamp: ts, eventId: e.eventId, detail: e.json))
+            }
+            body.append(0x5D)
+            made += n
+            let data = gzip ? GzipWriter.compress(body, level: 6) : body
+            let stamp = EventFactory.rfc3339(newest).filter { $0.isNumber }.prefix(14)
+            let name = "Actiontrail_cn-hangzhou_\(stamp)_1002_\(n)_\(data.count)_\(fileIndex)" + (gzip ? ".gz" : ".json")
+            try SynthFiles.write(data, to: dir + "/" + name)
+            written += data.count
+            fileIndex += 1
+        }
+        return written
+    }
+}
+
+/// Small file-system helpers for the generator.
+public enum SynthFiles {
+    /// Creates `path` and its parents.
+    public static func makeDirectories(_ path: String) throws {
+        var current = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            current += "/" + part
+            if mkdir(current, 0o755) != 0 && errno != EEXIST {
+                throw SynthError("cannot create directory \(current): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    /// Writes `data` to `path` (creating parent directories).
+    public static func write(_ data: [UInt8], to path: String) throws {
+        if let slash = path.lastIndex(of: "/") { try makeDirectories(String(path[..<slash])) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw SynthError("cannot create \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var off = 0
+        while off < data.count {
+            let n = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, data.count - off) }
+            guard n > 0 else { throw SynthError("cannot write \(path): \(String(cString: strerror(errno)))") }
+            off += n
+        }
+    }
+}
+
+/// A generator failure.
+public struct SynthError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public var description: String
+    init(_ d: String) { description = d }
+}

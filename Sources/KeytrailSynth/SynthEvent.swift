@@ -1,0 +1,193 @@
+/// One generated ActionTrail event: the facts a reference model needs, and its JSON text.
+public struct SynthEvent: Sendable {
+    /// `userIdentity.accessKeyId` (nil for console events without a key).
+    public var accessKeyId: String?
+    /// Top-level `serviceName`.
+    public var serviceName: String
+    /// `eventTime` in epoch milliseconds.
+    public var timestamp: Int64
+    /// `eventId`.
+    public var eventId: String
+    /// The compact JSON text.
+    public var json: [UInt8]
+}
+
+/// Generates realistic events (~`detailBytes` each) for a population of keys and services.
+public struct EventFactory: Sendable {
+    /// Services drawn from (real ActionTrail service names, with mixed case as in the wild).
+    public static let allServices = [
+        "Ecs", "Oss", "Ram", "Sts", "Rds", "Slb", "Vpc", "Cms", "CS", "Cdn", "Actiontrail", "ResourceManager",
+        "PrivateZone", "polardb", "Kms", "Sls", "Fc", "Nas", "Alidns", "R-kvstore", "Ess", "Ecd", "Dds", "Cbn",
+        "Waf", "Sas", "Config", "Ims", "Bss", "ROS", "Dts", "Hbr", "Eci", "Ehpc", "Mse", "Arms", "Edas", "Emr",
+        "Elasticsearch", "Ons", "Alikafka", "Mns", "Iot", "Live", "Vod", "Green", "Imm", "Sms", "Dysmsapi", "Dm",
+    ]
+
+    static let regions = ["cn-hangzhou", "cn-shanghai", "cn-beijing", "ap-southeast-1", "eu-central-1", "us-west-1"]
+    static let names = ["DescribeInstances", "RunInstances", "GetObject", "PutObject", "ListUsers", "AssumeRole",
+        "DescribeDBInstances", "CreateLoadBalancer", "DeleteBucket", "DescribeRegions", "ListPolicies", "StopInstance"]
+
+    /// The AccessKey IDs of the population.
+    public let keys: [String]
+    /// The services of the population.
+    public let services: [String]
+    /// Approximate size of each event's JSON.
+    public let detailBytes: Int
+
+    /// A population of `keyCount` keys over `serviceCount` services, from `seed`.
+    public init(keyCount: Int, serviceCount: Int, detailBytes: Int = 2000, seed: UInt64) {
+        var rng = SplitMix(seed: seed ^ 0x6B65_7973)
+        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
+        keys = (0..<keyCount).map { i in
+            if i % 17 == 16 {
+                // Some temporary STS keys, as assumed roles use.
+                return "STS." + String((0..<40).map { _ in alphabet[rng.below(alphabet.count)] })
+            }
+            return "LTAI5t" + String((0..<18).map { _ in alphabet[rng.below(alphabet.count)] })
+        }
+        services = Array(Self.allServices.prefix(max(1, min(serviceCount, Self.allServices.count))))
+        self.detailBytes = detailBytes
+    }
+
+    /// Event number `n` (deterministic in `rng`), at `timestamp`, for `key` (nil: console event).
+    public func make(
+        _ rng: inout SplitMix, key: String?, service: String, timestamp: Int64, category: String? = "Management"
+    ) -> SynthEvent {
+        var w = JSONBytes()
+        let eventId = Self.uuid(&rng)
+        let region = Self.regions[rng.below(Self.regions.count)]
+        let name = Self.names[rng.below(Self.names.count)]
+        let account = String(1_000_000_000_000_000 + rng.below(8_999_999_999_999_999))
+        w.open()
+        w.field("eventId", eventId)
+        w.raw("eventVersion", "1")
+        w.field("eventSource", "\(service.lowercased()).\(region).aliyuncs.com")
+        w.field("sourceIpAddress", "\(rng.below(223) + 1).\(rng.below(256)).\(rng.below(256)).\(rng.below(256))")
+        w.field("userAgent", "AlibabaCloud (Linux; x86_64) Python/3.11.7 Core/0.4.3 TeaDSL/2")
+        w.field("eventRW", rng.below(2) == 0 ? "Read" : "Write")
+        w.field("eventType", key == nil ? "ConsoleOperation" : "ApiCall")
+        if let category { w.field("eventCategory", category) }
+        w.key("userIdentity")
+        w.open()
+        w.field("type", "ram-user")
+        w.field("principalId", String(200_000_000_000_000 + rng.below(99_999_999_999_999)))
+        w.field("accountId", account)
+        if let key { w.field("accessKeyId", key) }
+        w.field("userName", "user-\(rng.below(1000))")
+        w.close()
+        w.field("serviceName", service)
+        w.key("requestParameters")
+        w.open()
+        w.field("RegionId", region)
+        // A look-alike key at another depth: must never count.
+        w.field("accessKeyId", "LTAI5tDECOY\(rng.below(100_000))")
+        w.field("InstanceId", "i-\(Self.hex(&rng, 20))")
+        w.close()
+        w.field("apiVersion", "2014-05-26")
+        w.field("requestId", Self.uuid(&rng))
+        w.field("eventTime", Self.rfc3339(timestamp))
+        w.raw("isGlobal", "false")
+        w.field("acsRegion", region)
+        w.field("eventName", name)
+        w.field("resourceType", "ACS::ECS::Instance")
+        w.field("resourceName", "i-\(Self.hex(&rng, 20))")
+        w.key("responseElements")
+        w.open()
+        w.field("RequestId", Self.uuid(&rng))
+        w.key("AccessKey")
+        w.open()
+        w.field("AccessKeyId", "LTAI5tRESPONSE\(rng.below(100_000))")
+        w.close()
+        // Padding to a realistic size: a response payload of instance descriptions.
+        var k = 0
+        while w.bytes.count < detailBytes - 120 {
+            w.field("Description\(k)", "instance \(Self.hex(&rng, 24)) in \(region) with tags env=prod team=security")
+            k += 1
+        }
+        w.close()
+        w.close()
+        return SynthEvent(accessKeyId: key, serviceName: service, timestamp: timestamp, eventId: eventId, json: w.bytes)
+    }
+
+    static func hex(_ rng: inout SplitMix, _ n: Int) -> String {
+        let digits = Array("0123456789abcdef")
+        return String((0..<n).map { _ in digits[rng.below(16)] })
+    }
+
+    static func uuid(_ rng: inout SplitMix) -> String {
+        let h = hex(&rng, 32).uppercased()
+        let c = Array(h)
+        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-"
+            + String(c[20..<32])
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`, with `.mmm` when the time has milliseconds.
+    public static func rfc3339(_ ms: Int64) -> String {
+        let secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+        let frac = Int(ms - secs * 1000)
+        let days = Int(secs >= 0 ? secs / 86_400 : (secs - 86_399) / 86_400)
+        var rem = Int(secs) - days * 86_400
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func p(_ v: Int, _ w: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, w - s.count)) + s
+        }
+        let hh = rem / 3600
+        rem %= 3600
+        let base = "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(hh, 2)):\(p(rem / 60, 2)):\(p(rem % 60, 2))"
+        return frac == 0 ? base + "Z" : base + ".\(p(frac, 3))Z"
+    }
+}
+
+/// Compact JSON writing for generated events (values here never need more than quote escaping).
+struct JSONBytes {
+    var bytes: [UInt8] = []
+    var first = [true]
+
+    mutating func comma() {
+        if !first[first.count - 1] { bytes.append(0x2C) }
+        first[first.count - 1] = false
+    }
+
+    mutating func open() {
+        bytes.append(0x7B)
+        first.append(true)
+    }
+
+    mutating func close() {
+        bytes.append(0x7D)
+        first.removeLast()
+    }
+
+    mutating func key(_ k: String) {
+        comma()
+        quoted(k)
+        bytes.append(0x3A)
+    }
+
+    mutating func field(_ k: String, _ v: String) {
+        key(k)
+        quoted(v)
+    }
+
+    mutating func raw(_ k: String, _ v: String) {
+        key(k)
+        bytes.append(contentsOf: v.utf8)
+    }
+
+    mutating func quoted(_ s: String) {
+        bytes.append(0x22)
+        for b in s.utf8 {
+            if b == 0x22 || b == 0x5C { bytes.append(0x5C) }
+            bytes.append(b)
+        }
+        bytes.append(0x22)
+    }
+}
