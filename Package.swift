@@ -77,7 +77,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KeytrailCLITests",
-            dependencies: ["KeytrailSynth", "TestSupport"],
+            dependencies: ["KeytrailSynth", "KeytrailStore", "TestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -1,0 +1,182 @@
+import Foundation
+import KeytrailIngest
+import KeytrailSynth
+import Testing
+import TestSupport
+
+@Suite("Ingest guarantees")
+struct IngestGuaranteeTests {
+    @Test func emptyAndWhitespaceFilesAreRejectedAtOneOne() throws {
+        let dir = TemporaryDirectory()
+        try dir.write("in/empty.json", [])
+        try dir.write("in/blank.json", " \n\t\n")
+        let report = try ingest(dir, [dir.file("in")])
+        #expect(report.rejections.map(\.kind) == [.empty, .empty])
+        #expect(report.rejections.allSatisfy { $0.line == 1 && $0.column == 1 })
+        #expect(report.filesRejected == 2)
+    }
+
+    @Test func malformedDocumentRejectsTheWholeFileWithItsPosition() throws {
+        let dir = TemporaryDirectory()
+        try dir.write("in/bad.json", "[\n  \(event(id: "A")),\n  {\"eventId\": tru}\n]\n")
+        try dir.write("in/good.json", "[\(event(key: "K2"))]")
+        let report = try ingest(dir, [dir.file("in")])
+        #expect(report.rejections.count == 1)
+        let r = try #require(report.rejections.first)
+        #expect(r.kind == .json && r.line == 3 && r.column == 15)
+        #expect(r.formatted.hasPrefix(dir.file("in/bad.json") + ":3:15: error: "))
+        // The good event of the bad file contributed nothing; the other file did.
+        #expect(try rows(dir.file("index.sqlite")).map(\.key) == ["K2"])
+    }
+
+    @Test func badJsonLineIsRejectedAndTheRestCounts() throws {
+        let dir = TemporaryDirectory()
+        let lines = [event(key: "K1"), "{\"eventId\": \"x\",}", event(key: "K2") + " trailing", event(key: "K3")]
+        try dir.write("in/l.jsonl", lines.joined(separator: "\n") + "\n")
+        let report = try ingest(dir, [dir.file("in")])
+        #expect(report.rejections.map { "\($0.line!):\($0.column!)" } == ["2:17", "3:\(event(key: "K2").utf8.count + 2)"])
+        #expect(try rows(dir.file("index.sqlite")).map(\.key) == ["K1", "K3"])
+        // Not recorded as done: a rerun reads it and reports it again.
+        let again = try ingest(dir, [dir.file("in")])
+        #expect(again.rejections.count == 2)
+        #expect(again.filesUnchanged == 0)
+    }
+
+    @Test func nestedTextErrorsPointAtTheOuterString() throws {
+        let dir = TemporaryDirectory()
+        try dir.write("in/sls.jsonl", "{\"__topic__\":\"t\",\"event\":\"{\\\"eventId\\\": [}\"}\n")
+        let report = try ingest(dir, [dir.file("in")])
+        let r = try #require(report.rejections.first)
+        #expect(r.line == 1 && r.column == 26)
+        #expect(r.message.contains("1:14"))
+    }
+
+    @Test func truncatedAndCorruptGzipRejectTheWholeFile() throws {
+        let dir = TemporaryDirectory()
+        let good = gzip("[\(event(key: "K1"))]")
+        try dir.write("in/truncated.gz", Array(good.prefix(good.count - 10)))
+        var corrupt = good
+        corrupt[corrupt.count - 6] ^= 0xFF  // CRC
+        try dir.write("in/crc.gz", corrupt)
+        try dir.write("in/trailing.gz", good + [0x41, 0x42])
+        let report = try ingest(dir, [dir.file("in")])
+        #expect(report.rejections.map(\.kind) == [.gzip, .gzip, .gzip])
+        #expect(report.rejections.allSatisfy { $0.offset != nil })
+        #expect(try rows(dir.file("index.sqlite")).isEmpty)
+    }
+
+    @Test func skippedEventsAreCountedNotRejected() throws {
+        let dir = TemporaryDirectory()
+        let events = [
+            event(key: nil), event(key: ""), event(service: nil), event(service: ""),
+            event(time: "2024-05-01T00:00:00"), event(time: "2024-05-01T00:00:60Z"), event(time: nil),
+            event(key: "OK"),
+        ]
+        try dir.write("in/a.json", "[" + events.joined(separator: ",\n") + "]")
+        let report = try ingest(dir, [dir.file("in")])
+        #expect(report.rejections.isEmpty)
+        #expect(report.events.read == 8 && report.events.indexed == 1)
+        #expect(report.events.skipped(.noAccessKey) == 2)
+        #expect(report.events.skipped(.noServiceName) == 2)
+        #expect(report.events.skipped(.unparseableTime) == 3)
+        #expect(report.notes.map(\.line) == [5, 6, 7])
+    }
+
+    @Test func untilBuildsAPointInTimeIndex() throws {
+        let dir = TemporaryDirectory()
+        try dir.write(
+            "in/a.json",
+            "[\(event(time: "2024-05-01T00:00:00Z", id: "old")),\(event(time: "2024-06-01T00:00:00Z", id: "new"))]")
+        let until = try #require(Timestamp_parse("2024-05-15T00:00:00Z"))
+        let report = try ingest(dir, [dir.file("in")], until: until)
+        #expect(report.events.skipped(.afterUntil) == 1)
+        #expect(try rows(dir.file("index.sqlite")).map(\.eventId) == ["old"])
+    }
+
+    @Test func unchangedFilesAndCopiesAreSkipped() throws {
+        let dir = TemporaryDirectory()
+        let path = try dir.write("in/a.json", "[\(event())]")
+        #expect(try ingest(dir, [dir.file("in")]).filesIngested == 1)
+        let second = try ingest(dir, [dir.file("in")])
+        #expect(second.filesUnchanged == 1 && second.bytesRead == 0)
+        // A copy at a new path is recognised by its content.
+        try FileManager.default.copyItem(atPath: path, toPath: dir.file("in/copy.json"))
+        let third = try ingest(dir, [dir.file("in")])
+        #expect(third.filesUnchanged == 1 && third.filesCopies == 1 && third.events.read == 0)
+        // A changed file is read again.
+        try dir.write("in/a.json", "[\(event(id: "E2"))]")
+        let fourth = try ingest(dir, [dir.file("in")])
+        #expect(fourth.filesIngested == 1)
+    }
+
+    @Test func standardInputIsRead() throws {
+        let dir = TemporaryDirectory()
+        let result = try Binary.run(
+            "keytrail", ["ingest", "--db", dir.file("i.sqlite"), "-"], stdin: gzip(event(key: "STDIN") + "\n"))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try rows(dir.file("i.sqlite")).map(\.key) == ["STDIN"])
+    }
+
+    @Test func missingPathsAreRejectedAndOthersGoOn() throws {
+        let dir = TemporaryDirectory()
+        try dir.write("in/a.json", "[\(event())]")
+        let report = try ingest(dir, [dir.file("nope"), dir.file("in")])
+        #expect(report.rejections.map(\.kind) == [.io])
+        #expect(try rows(dir.file("index.sqlite")).count == 1)
+    }
+
+    @Test func trapsAtOtherDepthsNeverCount() throws {
+        let dir = TemporaryDirectory()
+        let trap = """
+            {"eventId":"T","accessKeyId":"TOP","requestParameters":{"accessKeyId":"REQ","serviceName":"Nested",\
+            "eventTime":"2030-01-01T00:00:00Z"},"responseElements":{"AccessKey":{"AccessKeyId":"RESP"}},\
+            "additionalEventData":{"userIdentity":{"accessKeyId":"DEEP"}},"userIdentity":{"sessionContext":\
+            {"accessKeyId":"SESSION"},"accessKeyId":"REAL"},"serviceName":"Ecs","eventTime":"2024-05-01T00:00:00Z"}
+            """
+        try dir.write("in/t.json", trap)
+        try ingest(dir, [dir.file("in")])
+        let r = try rows(dir.file("index.sqlite"))
+        #expect(r.map(\.key) == ["REAL"])
+        #expect(r.map(\.service) == ["Ecs"])
+        #expect(r.map(\.timestamp) == [1_714_521_600_000])
+    }
+}
+
+func Timestamp_parse(_ s: String) -> Int64? {
+    KeytrailScanTimestamp.parse(s)
+}
+
+@Suite("Latest wins")
+struct LatestWinsTests {
+    @Test func tiesOnTimeBreakByEventIdThenDetailBytesInAnyFileOrder() throws {
+        let t = "2024-05-01T00:00:00.5Z"
+        let a = event(time: t, id: "B-id")
+        let b = event(time: t, id: "A-id")
+        let c = event(time: "2024-05-01T00:00:00.500999Z", id: "B-id", extra: "\"copy\":\"sls\"")  // same ms, same id
+        let older = event(time: "2024-04-30T23:59:59.999+00:00", id: "Z-id")
+        var results: [[Row]] = []
+        for order in [[a, b, c, older], [older, c, b, a], [b, older, a, c]] {
+            let dir = TemporaryDirectory()
+            for (i, e) in order.enumerated() { try dir.write("in/\(i).json", e) }
+            try ingest(dir, [dir.file("in")], batchFiles: 1)
+            results.append(try rows(dir.file("index.sqlite")))
+        }
+        #expect(results[0] == results[1] && results[1] == results[2])
+        // Same (time, id): the greater Detail text as bytes wins ("{\"eventId\":\"B-id\",..." + copy field).
+        let winner = [a, c].max { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }!
+        #expect(results[0].map(\.detail) == [winner])
+        #expect(results[0].map(\.timestamp) == [1_714_521_600_500])
+    }
+
+    @Test func offsetsAndFractionsNormaliseToUTCMilliseconds() throws {
+        let dir = TemporaryDirectory()
+        let lines = [
+            event(service: "A", time: "2024-05-01T08:00:00+08:00"),
+            event(service: "B", time: "2024-05-01T00:00:00.123456789Z"),
+            event(service: "C", time: "2024-04-30T19:00:00-0500"),
+        ]
+        try dir.write("in/a.jsonl", lines.joined(separator: "\n"))
+        try ingest(dir, [dir.file("in")])
+        #expect(try rows(dir.file("index.sqlite")).map(\.timestamp) == [1_714_521_600_000, 1_714_521_600_123, 1_714_521_600_000])
+    }
+}

@@ -1,0 +1,120 @@
+import CSQLite
+import KeytrailScan
+import Testing
+import TestSupport
+
+@testable import KeytrailStore
+
+@Suite("Index store")
+struct IndexStoreTests {
+    func offer(_ w: IndexWriter, _ key: String, _ service: String, _ ts: Int64, _ id: String, _ detail: String) throws {
+        var k = key, s = service, i = id, d = detail
+        try k.withUTF8 { kb in
+            try s.withUTF8 { sb in
+                try i.withUTF8 { ib in
+                    try d.withUTF8 { db in
+                        try w.offerProduct(
+                            key: UnsafeRawBufferPointer(kb), service: UnsafeRawBufferPointer(sb), timestamp: ts,
+                            eventId: UnsafeRawBufferPointer(ib), source: .management, detail: UnsafeRawBufferPointer(db))
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func createsSchemaAndAnswersEmpty() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("i.sqlite")
+        _ = try IndexWriter(path: path)
+        let r = try IndexReader(path: path)
+        #expect(try r.products(key: "K").isEmpty)
+        #expect(try r.newestTimestamp() == nil)
+        let db = try Database(path: path, readOnly: true)
+        #expect(try db.scalarInt("PRAGMA application_id") == IndexSchema.applicationID)
+        #expect(try db.scalarInt("PRAGMA user_version") == IndexSchema.currentVersion)
+        #expect(try db.text("PRAGMA journal_mode") == "wal")
+    }
+
+    @Test func maxRegisterKeepsGreatestTimestampThenEventIdThenDetail() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("i.sqlite")
+        let w = try IndexWriter(path: path)
+        try w.begin()
+        try offer(w, "K", "Ecs", 100, "B", "{b}")
+        try offer(w, "K", "Ecs", 50, "Z", "{older}")  // older: ignored
+        try offer(w, "K", "Ecs", 100, "A", "{tie-smaller-id}")  // same time, smaller id: ignored
+        try offer(w, "K", "Oss", 10, "A", "{a}")
+        try offer(w, "K", "Oss", 10, "A", "{b}")  // same time and id: greater detail wins
+        try offer(w, "K", "Oss", 10, "A", "{a}")
+        try w.noteTimestamp(100)
+        try w.noteTimestamp(40)
+        try w.commit()
+        let r = try IndexReader(path: path)
+        let rows = try r.products(key: "K").sorted { $0.service < $1.service }
+        #expect(rows.map(\.service) == ["Ecs", "Oss"])
+        #expect(rows[0].timestamp == 100 && rows[0].eventId == "B" && rows[0].detail == "{b}")
+        #expect(rows[1].detail == "{b}")
+        #expect(try r.newestTimestamp() == 100)
+    }
+
+    @Test func rollbackLeavesNothing() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("i.sqlite")
+        let w = try IndexWriter(path: path)
+        try w.begin()
+        try offer(w, "K", "Ecs", 1, "A", "{}")
+        w.rollback()
+        #expect(try IndexReader(path: path).products(key: "K").isEmpty)
+    }
+
+    @Test func manifestRoundTrip() throws {
+        let dir = TemporaryDirectory()
+        let w = try IndexWriter(path: dir.file("i.sqlite"))
+        let entry = ManifestEntry(size: 10, mtimeNanos: 123, checksum: [1, 2, 3])
+        try w.begin()
+        try w.recordFile(path: Array("/a/b.gz".utf8), until: IndexWriter.noUntil, entry: entry, events: 5, now: 1)
+        try w.commit()
+        #expect(try w.manifestEntry(path: Array("/a/b.gz".utf8), until: IndexWriter.noUntil) == entry)
+        #expect(try w.manifestEntry(path: Array("/a/b.gz".utf8), until: 5) == nil)
+        #expect(try w.hasChecksum([1, 2, 3], until: IndexWriter.noUntil))
+        #expect(try w.checksums(until: IndexWriter.noUntil) == [[1, 2, 3]])
+    }
+
+    @Test func refusesForeignAndNewerDatabases() throws {
+        let dir = TemporaryDirectory()
+        let foreign = dir.file("other.sqlite")
+        do {
+            let db = try Database(path: foreign, create: true)
+            try db.execute("CREATE TABLE t(x)")
+        }
+        #expect(throws: IndexError.self) { try IndexWriter(path: foreign) }
+        #expect(throws: IndexError.self) { try IndexReader(path: foreign) }
+
+        let newer = dir.file("newer.sqlite")
+        _ = try IndexWriter(path: newer)
+        do {
+            let db = try Database(path: newer)
+            try db.execute("PRAGMA user_version = \(IndexSchema.currentVersion + 1)")
+        }
+        #expect(throws: IndexError.self) { try IndexWriter(path: newer) }
+        #expect(throws: IndexError.self) { try IndexReader(path: newer) }
+    }
+
+    @Test func missingIndexSaysToIngestFirst() throws {
+        let dir = TemporaryDirectory()
+        do {
+            _ = try IndexReader(path: dir.file("none.sqlite"))
+            Issue.record("expected an error")
+        } catch let e as IndexError {
+            #expect(e.description.contains("keytrail ingest"))
+        }
+    }
+}
+
+extension Database {
+    func text(_ sql: String) throws -> String? {
+        let s = try prepare(sql)
+        guard try s.step() else { return nil }
+        return s.text(0)
+    }
+}

@@ -1,0 +1,55 @@
+public import KeytrailSynth
+
+/// The expected answer for one (key, service): the greatest (timestamp, eventId, detail).
+public struct ReferenceProduct: Equatable, Sendable {
+    /// ServiceName.
+    public var service: String
+    /// UsedTimestamp.
+    public var timestamp: Int64
+    /// eventId.
+    public var eventId: [UInt8]
+    /// Detail bytes.
+    public var detail: [UInt8]
+}
+
+/// A plain-dictionary model of the index, built from generated records, to check keytrail against.
+public struct ReferenceModel: Sendable {
+    /// key → service → latest.
+    public private(set) var latest: [String: [String: ReferenceProduct]] = [:]
+
+    /// A model of `records`.
+    public init(_ records: [SynthRecord]) {
+        for r in records { add(r) }
+    }
+
+    /// Offers one record (events without a key are ignored).
+    public mutating func add(_ r: SynthRecord) {
+        guard let key = r.accessKeyId, !key.isEmpty, !r.serviceName.isEmpty else { return }
+        let candidate = ReferenceProduct(
+            service: r.serviceName, timestamp: r.timestamp, eventId: Array(r.eventId.utf8), detail: r.detail)
+        if let old = latest[key]?[r.serviceName] {
+            let newer =
+                (candidate.timestamp, candidate.eventId, candidate.detail) > (old.timestamp, old.eventId, old.detail)
+            if !newer { return }
+        }
+        latest[key, default: [:]][r.serviceName] = candidate
+    }
+
+    /// The products of `key` inside `[asOf − days, asOf]`, in the contract's order.
+    public func products(_ key: String, asOf: Int64, days: Int = 400) -> [ReferenceProduct] {
+        let start = asOf - Int64(days) * 86_400_000
+        return (latest[key] ?? [:]).values
+            .filter { $0.timestamp >= start && $0.timestamp <= asOf }
+            .sorted {
+                $0.timestamp != $1.timestamp
+                    ? $0.timestamp > $1.timestamp : Array($0.service.utf8).lexicographicallyPrecedes(Array($1.service.utf8))
+            }
+    }
+
+    /// The newest timestamp of all records.
+    public var newest: Int64 { latest.values.flatMap(\.values).map(\.timestamp).max() ?? 0 }
+}
+
+extension Array: @retroactive Comparable where Element == UInt8 {
+    public static func < (a: [UInt8], b: [UInt8]) -> Bool { a.lexicographicallyPrecedes(b) }
+}
