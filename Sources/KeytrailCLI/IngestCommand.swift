@@ -5,7 +5,9 @@ import KeytrailScan
 enum IngestCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try Arguments(args, options: ["db", "until", "jobs"], flags: ["json", "quiet"])
-        guard !a.positionals.isEmpty else { throw UsageError(message: "ingest needs at least one PATH (or - for stdin)") }
+        guard !a.positionals.isEmpty else {
+            throw UsageError(message: "ingest needs at least one PATH (or - for stdin)")
+        }
         var until: Int64?
         if let u = a.value("until") {
             guard let t = Int64(u) ?? Timestamp.parseRFC3339(u) else {

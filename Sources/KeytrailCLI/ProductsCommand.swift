@@ -25,7 +25,9 @@ enum ProductsCommand {
             return try batch(list, a, asOf: asOf, days: days)
         }
         guard a.positionals.count == 1 else {
-            throw UsageError(message: a.positionals.isEmpty ? "products needs ACCESS_KEY (or --keys-from FILE)" : "products takes one ACCESS_KEY")
+            throw UsageError(
+                message: a.positionals.isEmpty
+                    ? "products needs ACCESS_KEY (or --keys-from FILE)" : "products takes one ACCESS_KEY")
         }
         let key = a.positionals[0]
         // The key is checked before the index is opened, as the cloud checks parameters first.
@@ -44,11 +46,11 @@ enum ProductsCommand {
 
     /// `--keys-from`: one compact answer per line, in input order, each with `AccessKeyId`.
     static func batch(_ list: String, _ a: Arguments, asOf: AsOf, days: Int) throws -> Int32 {
-        let text = String(decoding: try Output.readFile(list), as: UTF8.self)
+        // Split on bytes: "\r\n" is one Character in Swift, so String.split would keep CRs.
         var keys: [String] = []
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
-            if !line.isEmpty { keys.append(line) }
+        for raw in try Output.readFile(list).split(separator: 0x0A, omittingEmptySubsequences: false) {
+            let line = raw.last == 0x0D ? raw.dropLast() : raw
+            if !line.isEmpty { keys.append(String(decoding: line, as: UTF8.self)) }
         }
         let query = try open(a)
         let window = try query.window(asOf: asOf, days: days)

@@ -157,7 +157,8 @@ final class FileProcessor {
         if let (line, column, message) = error {
             result.rejectedUnits += 1
             if result.rejections.count < Self.maxRejections {
-                result.rejections.append(Rejection(path: path, kind: .json, line: line, column: column, message: message))
+                result.rejections.append(
+                    Rejection(path: path, kind: .json, line: line, column: column, message: message))
             } else if result.rejections.count == Self.maxRejections {
                 result.rejections.append(
                     Rejection(

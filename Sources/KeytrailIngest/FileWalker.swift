@@ -57,7 +57,8 @@ struct FileWalker {
             let id = (UInt64(st.st_dev), UInt64(st.st_ino))
             if ancestors.contains(where: { $0 == id }) {
                 rejections.append(
-                    Rejection(path: display, kind: .io, message: "directory loop (a symbolic link to an ancestor); skipped"))
+                    Rejection(
+                        path: display, kind: .io, message: "directory loop (a symbolic link to an ancestor); skipped"))
                 return
             }
             guard let dir = Self.withCPath(path, { opendir($0) }) else {

@@ -38,7 +38,9 @@ public struct IngestReport: Sendable {
         var skipped: [String] = []
         for r in SkipReason.allCases where events.skipped(r) > 0 { skipped.append("\(r.name) \(events.skipped(r))") }
         let skippedText = skipped.isEmpty ? "" : " (" + skipped.joined(separator: ", ") + ")"
-        let unchanged = filesCopies > 0 ? "\(filesUnchanged + filesCopies) unchanged (\(filesCopies) copies)" : "\(filesUnchanged) unchanged"
+        let unchanged =
+            filesCopies > 0
+            ? "\(filesUnchanged + filesCopies) unchanged (\(filesCopies) copies)" : "\(filesUnchanged) unchanged"
         return """
             files: \(filesSeen) seen, \(filesIngested) ingested, \(unchanged), \(filesRejected) rejected
             events: \(events.read) read, \(events.indexed) indexed, \(events.totalSkipped) skipped\(skippedText)

@@ -101,7 +101,8 @@ extension Ingester {
             var after = Glibc.stat()
             fstat(fd, &after)
             if after.st_size != before.st_size || after.st_mtim.tv_sec != before.st_mtim.tv_sec
-                || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec || input.raw.count != Int(after.st_size)
+                || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec
+                || input.raw.count != Int(after.st_size)
                     && (after.st_mode & S_IFMT) == S_IFREG
             {
                 return reject(.io, "the file changed while it was being read; rerun to ingest it")

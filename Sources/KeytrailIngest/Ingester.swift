@@ -145,7 +145,8 @@ public final class Ingester {
                         try e.eventId.withUnsafeBytes { id in
                             try e.detail.withUnsafeBytes { d in
                                 try writer.offerProduct(
-                                    key: k, service: s, timestamp: e.timestamp, eventId: id, source: e.source, detail: d)
+                                    key: k, service: s, timestamp: e.timestamp, eventId: id, source: e.source, detail: d
+                                )
                             }
                         }
                     }

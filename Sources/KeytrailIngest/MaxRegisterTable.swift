@@ -1,5 +1,5 @@
-import KeytrailScan
 import Glibc
+import KeytrailScan
 
 /// The latest event seen for one (AccessKey, service), owning its bytes.
 struct ProductEntry {

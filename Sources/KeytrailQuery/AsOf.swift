@@ -42,6 +42,12 @@ public struct Window: Equatable, Sendable {
     /// Length in days.
     public var days: Int
 
+    /// A window of `days` days ending at `asOf`.
+    public init(asOf: Int64, days: Int) {
+        self.asOf = asOf
+        self.days = days
+    }
+
     /// Start of the window, epoch ms (inclusive).
     public var start: Int64 { asOf - Int64(days) * 86_400_000 }
 

@@ -236,16 +236,25 @@ extension ServiceCatalog {
         ("OssAdmin", "Object Storage Service Admin", "对象存储服务管理"),
         ("OssSddp", "Object Storage Service Sensitive Data Detective and Protection", "对象存储敏感数据保护"),
         ("OutboundBot", "Outbound Bot", "智能外呼"),
-        ("pai-dlc", "Platform for Artificial Intelligence PAI - Deep Learning Containers (DLC)", "人工智能平台 PAI - 分布式训练（DLC）"),
+        (
+            "pai-dlc", "Platform for Artificial Intelligence PAI - Deep Learning Containers (DLC)",
+            "人工智能平台 PAI - 分布式训练（DLC）"
+        ),
         ("pai-dsw", "Platform for Artificial Intelligence PAI - Data Science Workshop (DSW)", "人工智能平台 PAI - 交互式建模"),
         ("paiAutoML", "Platform for Artificial Intelligence PAI - AutoML", "人工智能平台PAI-自动机器学习"),
         ("PAICopilot", "Platform for AI", "人工智能平台 PAI"),
-        ("PAIElasticDatasetAccelerator", "Platform for Artificial Intelligence PAI - DatasetAcc", "人工智能平台 PAI - 数据集加速器"),
+        (
+            "PAIElasticDatasetAccelerator", "Platform for Artificial Intelligence PAI - DatasetAcc",
+            "人工智能平台 PAI - 数据集加速器"
+        ),
         ("PaiFeatureStore", "Platform for Artificial Intelligence PAI - Feature Store", "人工智能平台 PAI - 特征平台"),
         ("PAIFlow", "Platform for Artificial Intelligence PAI - PAIFlow", "人工智能平台 PAI - 工作流"),
         ("PaiLLMTrace", "PAI LLM tracing & evaluation", "PAI大模型链路追踪评估"),
         ("PaiPlugin", "Platform for Artificial Intelligence PAI - User Growth", "人工智能平台 PAI - 用户增长"),
-        ("PaiRecService", "Platform for Artificial Intelligence PAI - Programmable Recommend System", "人工智能平台PAI-推荐全链路深度定制开发平台"),
+        (
+            "PaiRecService", "Platform for Artificial Intelligence PAI - Programmable Recommend System",
+            "人工智能平台PAI-推荐全链路深度定制开发平台"
+        ),
         ("PaiStudio", "Platform for AI", "人工智能平台 PAI"),
         ("Pcdn", "P2P CDN", "PCDN"),
         ("pds", "Drive and Photo Service", "网盘与相册服务"),

@@ -16,14 +16,16 @@ public struct ServiceCatalog: Sendable {
     public init(overrides tsv: String) throws(CatalogError) {
         self.init()
         var lineNumber = 0
-        for raw in tsv.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split on scalars: "\r\n" is one Character in Swift.
+        for raw in tsv.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            let line = Substring(raw.last == "\r" ? raw.dropLast() : raw)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let cols = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             if lineNumber == 1 && cols.first == "serviceName" { continue }
             guard cols.count >= 2, !cols[0].isEmpty else {
-                throw CatalogError(line: lineNumber, message: "expected serviceName<TAB>English name[<TAB>Chinese name]")
+                throw CatalogError(
+                    line: lineNumber, message: "expected serviceName<TAB>English name[<TAB>Chinese name]")
             }
             add(cols[0], cols[1], cols.count > 2 ? cols[2] : "")
         }

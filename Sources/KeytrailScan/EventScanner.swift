@@ -30,6 +30,7 @@ extension JSONScanner {
                     i = try skipValue(i, depth: inner)
                 }
                 if member == .userIdentity {
+                    pascal.hasCamelIdentity = true
                     pascal.identityCamel = ak
                     pascal.identityPascal = akPascal
                 } else {
@@ -153,6 +154,8 @@ struct PascalSlots {
     var identityPascal = FieldSlot()
     var upperIdentityCamel = FieldSlot()
     var upperIdentityPascal = FieldSlot()
+    /// Whether a camelCase `userIdentity` member was seen: then it wins even without a key, as for other fields.
+    var hasCamelIdentity = false
 
     func resolve(into f: inout EventFields) {
         if !f.serviceName.isPresent { f.serviceName = serviceName }
@@ -160,14 +163,10 @@ struct PascalSlots {
         if !f.eventId.isPresent { f.eventId = eventId }
         if !f.eventCategory.isPresent { f.eventCategory = eventCategory }
         if !f.eventType.isPresent { f.eventType = eventType }
-        if identityCamel.isPresent {
-            f.accessKeyId = identityCamel
-        } else if identityPascal.isPresent {
-            f.accessKeyId = identityPascal
-        } else if upperIdentityCamel.isPresent {
-            f.accessKeyId = upperIdentityCamel
+        if hasCamelIdentity {
+            f.accessKeyId = identityCamel.isPresent ? identityCamel : identityPascal
         } else {
-            f.accessKeyId = upperIdentityPascal
+            f.accessKeyId = upperIdentityCamel.isPresent ? upperIdentityCamel : upperIdentityPascal
         }
     }
 }

@@ -64,9 +64,10 @@ extension JSONScanner {
     }
 
     @inline(__always) func hex4(_ i: Int) throws(JSONError) -> UInt32 {
-        guard i + 4 <= count else { throw JSONError(.unexpectedEnd, at: min(i + 4, count)) }
         var v: UInt32 = 0
         for k in 0..<4 {
+            // A non-hex byte (often the closing quote) is the error even when the buffer ends soon after it.
+            guard i + k < count else { throw JSONError(.unexpectedEnd, at: i + k) }
             let c = base[i + k]
             let d: UInt32
             switch c {
@@ -154,7 +155,9 @@ extension JSONScanner {
 
     /// Stores a Unicode scalar value as UTF-8 at `p`; returns the byte count.
     static func storeUTF8(_ u: UInt32, at p: UnsafeMutableRawPointer) -> Int {
-        @inline(__always) func st(_ k: Int, _ v: UInt32) { p.storeBytes(of: UInt8(truncatingIfNeeded: v), toByteOffset: k, as: UInt8.self) }
+        @inline(__always) func st(_ k: Int, _ v: UInt32) {
+            p.storeBytes(of: UInt8(truncatingIfNeeded: v), toByteOffset: k, as: UInt8.self)
+        }
         switch u {
         case 0..<0x80:
             st(0, u)

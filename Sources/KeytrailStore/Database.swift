@@ -103,7 +103,8 @@ public final class Statement {
 
     /// Binds a blob (copied by SQLite).
     public func bindBlob(_ index: Int32, _ bytes: UnsafeRawBufferPointer) {
-        sqlite3_bind_blob64(stmt, index, bytes.baseAddress ?? UnsafeRawPointer(Self.emptyText), UInt64(bytes.count),
+        sqlite3_bind_blob64(
+            stmt, index, bytes.baseAddress ?? UnsafeRawPointer(Self.emptyText), UInt64(bytes.count),
             keytrail_sqlite_transient())
     }
 

@@ -35,7 +35,8 @@ extension SynthArchive {
             }
             batch.forEach { keep($0) }
             let body = [0x5B] + Array(batch.map(\.json).joined(separator: [0x2C])) + [0x5D]
-            let name = "oss/AliyunLogs/Actiontrail/cn-hangzhou/2026/10/3\(f)/Actiontrail_cn-hangzhou_2026103\(f)120000"
+            let name =
+                "oss/AliyunLogs/Actiontrail/cn-hangzhou/2026/10/3\(f)/Actiontrail_cn-hangzhou_2026103\(f)120000"
                 + "_1002_\(batch.count)_\(body.count)_\(f).gz"
             try SynthFiles.write(GzipWriter.compress(body), to: dir + "/" + name)
         }
@@ -54,7 +55,9 @@ extension SynthArchive {
         }
 
         // 3. SLS rows (one per line) whose `event` is a JSON string; `__time__` as a string.
-        try SynthFiles.write(slsRows((0..<share).map { _ in next() }, timeAsString: true, keep), to: dir + "/sls/actiontrail_audit_event.jsonl")
+        try SynthFiles.write(
+            slsRows((0..<share).map { _ in next() }, timeAsString: true, keep),
+            to: dir + "/sls/actiontrail_audit_event.jsonl")
 
         // 4. SLS rows in a two-member gzip; `__time__` as a number.
         let a = slsRows((0..<share / 2).map { _ in next() }, timeAsString: false, keep)
@@ -65,7 +68,8 @@ extension SynthArchive {
         do {
             let batch = (0..<share).map { _ in next() }
             batch.forEach { keep($0) }
-            var body: [UInt8] = Array("{\n  \"RequestId\": \"0D371542-0BC2-5DC2-9570-0299BEE7288D\",\n  \"Events\": [\n".utf8)
+            var body: [UInt8] = Array(
+                "{\n  \"RequestId\": \"0D371542-0BC2-5DC2-9570-0299BEE7288D\",\n  \"Events\": [\n".utf8)
             body += Array(batch.map { Array("    ".utf8) + $0.json }.joined(separator: Array(",\n".utf8)))
             body += Array("\n  ],\n  \"NextToken\": \"\"\n}\n".utf8)
             try SynthFiles.write(body, to: dir + "/api/lookup-events.json")
@@ -109,7 +113,9 @@ extension SynthArchive {
             keep(e, nil)
             let secs = e.timestamp / 1000
             let time = timeAsString ? "\"\(secs)\"" : "\(secs)"
-            out += Array("{\"__time__\":\(time),\"__topic__\":\"actiontrail_audit_event\",\"__source__\":\"log_service\",\"event\":".utf8)
+            out += Array(
+                "{\"__time__\":\(time),\"__topic__\":\"actiontrail_audit_event\",\"__source__\":\"log_service\",\"event\":"
+                    .utf8)
             out += quote(e.json) + Array("}\n".utf8)
         }
         return out
@@ -141,7 +147,13 @@ enum PrettyJSON {
         for (i, c) in json.enumerated() {
             if inString {
                 out.append(c)
-                if escaped { escaped = false } else if c == 0x5C { escaped = true } else if c == 0x22 { inString = false }
+                if escaped {
+                    escaped = false
+                } else if c == 0x5C {
+                    escaped = true
+                } else if c == 0x22 {
+                    inString = false
+                }
                 continue
             }
             switch c {

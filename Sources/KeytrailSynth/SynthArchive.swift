@@ -48,7 +48,8 @@ public enum SynthArchive {
             made += n
             let data = gzip ? GzipWriter.compress(body, level: 6) : body
             let stamp = EventFactory.rfc3339(newest).filter { $0.isNumber }.prefix(14)
-            let name = "Actiontrail_cn-hangzhou_\(stamp)_1002_\(n)_\(data.count)_\(fileIndex)" + (gzip ? ".gz" : ".json")
+            let name =
+                "Actiontrail_cn-hangzhou_\(stamp)_1002_\(n)_\(data.count)_\(fileIndex)" + (gzip ? ".gz" : ".json")
             try SynthFiles.write(data, to: dir + "/" + name)
             written += data.count
             fileIndex += 1

@@ -23,8 +23,10 @@ public struct EventFactory: Sendable {
     ]
 
     static let regions = ["cn-hangzhou", "cn-shanghai", "cn-beijing", "ap-southeast-1", "eu-central-1", "us-west-1"]
-    static let names = ["DescribeInstances", "RunInstances", "GetObject", "PutObject", "ListUsers", "AssumeRole",
-        "DescribeDBInstances", "CreateLoadBalancer", "DeleteBucket", "DescribeRegions", "ListPolicies", "StopInstance"]
+    static let names = [
+        "DescribeInstances", "RunInstances", "GetObject", "PutObject", "ListUsers", "AssumeRole",
+        "DescribeDBInstances", "CreateLoadBalancer", "DeleteBucket", "DescribeRegions", "ListPolicies", "StopInstance",
+    ]
 
     /// The AccessKey IDs of the population.
     public let keys: [String]

@@ -38,7 +38,8 @@ do {
     try SynthFiles.makeDirectories(out)
     switch format {
     case "mixed":
-        let records = try SynthArchive.writeMixed(to: out, events: int("events", 400), factory: factory, end: end, seed: seed)
+        let records = try SynthArchive.writeMixed(
+            to: out, events: int("events", 400), factory: factory, end: end, seed: seed)
         print("wrote \(records.count) events in every shape to \(out); first key: \(factory.keys[0])")
     case "oss-gzip", "oss-plain":
         let bytes = try SynthArchive.writeOSS(

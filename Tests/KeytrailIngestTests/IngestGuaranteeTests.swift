@@ -1,8 +1,8 @@
 import Foundation
 import KeytrailIngest
 import KeytrailSynth
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Ingest guarantees")
 struct IngestGuaranteeTests {
@@ -34,7 +34,8 @@ struct IngestGuaranteeTests {
         let lines = [event(key: "K1"), "{\"eventId\": \"x\",}", event(key: "K2") + " trailing", event(key: "K3")]
         try dir.write("in/l.jsonl", lines.joined(separator: "\n") + "\n")
         let report = try ingest(dir, [dir.file("in")])
-        #expect(report.rejections.map { "\($0.line!):\($0.column!)" } == ["2:17", "3:\(event(key: "K2").utf8.count + 2)"])
+        #expect(
+            report.rejections.map { "\($0.line!):\($0.column!)" } == ["2:17", "3:\(event(key: "K2").utf8.count + 2)"])
         #expect(try rows(dir.file("index.sqlite")).map(\.key) == ["K1", "K3"])
         // Not recorded as done: a rerun reads it and reports it again.
         let again = try ingest(dir, [dir.file("in")])
@@ -177,6 +178,9 @@ struct LatestWinsTests {
         ]
         try dir.write("in/a.jsonl", lines.joined(separator: "\n"))
         try ingest(dir, [dir.file("in")])
-        #expect(try rows(dir.file("index.sqlite")).map(\.timestamp) == [1_714_521_600_000, 1_714_521_600_123, 1_714_521_600_000])
+        #expect(
+            try rows(dir.file("index.sqlite")).map(\.timestamp) == [
+                1_714_521_600_000, 1_714_521_600_123, 1_714_521_600_000,
+            ])
     }
 }

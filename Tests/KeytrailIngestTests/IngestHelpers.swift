@@ -52,7 +52,9 @@ func rows(_ path: String) throws -> [Row] {
     var out: [Row] = []
     while try s.step() {
         out.append(
-            Row(key: s.text(0), service: s.text(1), timestamp: s.int64(2), eventId: s.text(3), source: s.int64(4), detail: s.text(5)))
+            Row(
+                key: s.text(0), service: s.text(1), timestamp: s.int64(2), eventId: s.text(3), source: s.int64(4),
+                detail: s.text(5)))
     }
     return out
 }

@@ -1,7 +1,7 @@
 import Foundation
 import KeytrailIngest
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Input shapes")
 struct InputShapeTests {
@@ -51,7 +51,8 @@ struct InputShapeTests {
 
     @Test func jsonLinesAndDocumentsBackToBack() throws {
         try expectBoth("lines.jsonl", "\(e1)\n\n\(e2)\n")
-        let pretty1 = "{\n  \"eventId\": \"A\",\n  \"userIdentity\": {\"accessKeyId\": \"K1\"},\n  \"serviceName\": \"Ecs\",\n  \"eventTime\": \"2024-05-01T00:00:00Z\"\n}"
+        let pretty1 =
+            "{\n  \"eventId\": \"A\",\n  \"userIdentity\": {\"accessKeyId\": \"K1\"},\n  \"serviceName\": \"Ecs\",\n  \"eventTime\": \"2024-05-01T00:00:00Z\"\n}"
         let pretty2 = pretty1.replacingOccurrences(of: "K1", with: "K2").replacingOccurrences(of: "Ecs", with: "Oss")
         try expectBoth("docs.json", pretty1 + "\n" + pretty2 + "\n", details: [pretty1, pretty2])
     }
@@ -66,14 +67,17 @@ struct InputShapeTests {
     }
 
     @Test func savedApiResponsesWithDetailStrings() throws {
-        let products = "{\"RequestId\":\"R\",\"Products\":[{\"Detail\":\(quoted(e1)),\"ServiceName\":\"Ecs\"},{\"Detail\":\(quoted(e2))}]}"
+        let products =
+            "{\"RequestId\":\"R\",\"Products\":[{\"Detail\":\(quoted(e1)),\"ServiceName\":\"Ecs\"},{\"Detail\":\(quoted(e2))}]}"
         try expectBoth("products.json", products)
-        let events = "{\"RequestId\":\"R\",\"NextToken\":\"\",\"Events\":[{\"Detail\":\(quoted(e1)),\"EventName\":\"X\"},{\"Detail\":\(quoted(e2))}]}"
+        let events =
+            "{\"RequestId\":\"R\",\"NextToken\":\"\",\"Events\":[{\"Detail\":\(quoted(e1)),\"EventName\":\"X\"},{\"Detail\":\(quoted(e2))}]}"
         try expectBoth("events.json", events)
     }
 
     @Test func singlePrettyEventAndBOM() throws {
-        let pretty = "{\n  \"eventId\": \"A\",\n  \"serviceName\": \"Ecs\",\n  \"userIdentity\": {\n    \"accessKeyId\": \"K1\"\n  },\n  \"eventTime\": \"2024-05-01T00:00:00Z\"\n}"
+        let pretty =
+            "{\n  \"eventId\": \"A\",\n  \"serviceName\": \"Ecs\",\n  \"userIdentity\": {\n    \"accessKeyId\": \"K1\"\n  },\n  \"eventTime\": \"2024-05-01T00:00:00Z\"\n}"
         let (report, r) = try single("one.json", [0xEF, 0xBB, 0xBF] + Array((pretty + "\n").utf8))
         #expect(report.rejections.isEmpty)
         #expect(r.map(\.detail) == [pretty])
@@ -87,7 +91,8 @@ struct InputShapeTests {
     }
 
     @Test func nestedDetailIsTheUnescapedInnerText() throws {
-        let inner = "{\"eventId\":\"A\",\"serviceName\":\"Ecs\",\"userIdentity\":{\"accessKeyId\":\"K1\"},\"eventTime\":\"2024-05-01T00:00:00Z\",\"note\":\"tab\\there \\u00e9 \\\"q\\\"\"}"
+        let inner =
+            "{\"eventId\":\"A\",\"serviceName\":\"Ecs\",\"userIdentity\":{\"accessKeyId\":\"K1\"},\"eventTime\":\"2024-05-01T00:00:00Z\",\"note\":\"tab\\there \\u00e9 \\\"q\\\"\"}"
         let row = "{\"event\":\(quoted(inner))}"
         let (report, r) = try single("sls.jsonl", Array((row + "\n").utf8))
         #expect(report.rejections.isEmpty)

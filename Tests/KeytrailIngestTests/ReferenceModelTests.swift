@@ -1,8 +1,8 @@
 import Foundation
 import KeytrailIngest
 import KeytrailSynth
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Index equals a reference model")
 struct ReferenceModelTests {
@@ -11,14 +11,19 @@ struct ReferenceModelTests {
         model.latest.flatMap { key, services in
             services.values.map { p in
                 Row(
-                    key: key, service: p.service, timestamp: p.timestamp, eventId: String(decoding: p.eventId, as: UTF8.self),
+                    key: key, service: p.service, timestamp: p.timestamp,
+                    eventId: String(decoding: p.eventId, as: UTF8.self),
                     source: -1, detail: String(decoding: p.detail, as: UTF8.self))
             }
         }
         .sorted { ($0.key, $0.service) < ($1.key, $1.service) }
     }
 
-    func withoutSource(_ r: [Row]) -> [Row] { r.map { var x = $0; x.source = -1; return x } }
+    func withoutSource(_ r: [Row]) -> [Row] {
+        r.map {
+            var x = $0; x.source = -1; return x
+        }
+    }
 
     @Test(arguments: [1, 2, 3])
     func mixedArchiveEveryShape(seed: UInt64) throws {
@@ -46,7 +51,8 @@ struct ReferenceModelTests {
         var records: [SynthRecord] = []
         // Few distinct seconds so many events tie on time.
         try SynthArchive.writeOSS(
-            to: dir.file("in"), events: 1200, factory: factory, perFile: 50, gzip: seed % 2 == 0, end: 1_790_000_000_000,
+            to: dir.file("in"), events: 1200, factory: factory, perFile: 50, gzip: seed % 2 == 0,
+            end: 1_790_000_000_000,
             spanDays: 1, seed: seed, record: { records.append($0) })
         // Duplicate deliveries: the same files again under other names, and as plain copies.
         let names = try FileManager.default.contentsOfDirectory(atPath: dir.file("in")).sorted()
@@ -58,7 +64,9 @@ struct ReferenceModelTests {
         try ingest(dir, [dir.file("in")], db: "a.sqlite", jobs: 1, batchFiles: 1000)
         var rng = SplitMix(seed: seed)
         let shuffled = names.shuffled(using: &rng).map { dir.file("in/" + $0) }
-        for chunk in stride(from: 0, to: shuffled.count, by: 3).map({ Array(shuffled[$0..<min($0 + 3, shuffled.count)]) }) {
+        for chunk in stride(from: 0, to: shuffled.count, by: 3).map({
+            Array(shuffled[$0..<min($0 + 3, shuffled.count)])
+        }) {
             try ingest(dir, chunk, db: "b.sqlite", jobs: 2, batchFiles: 1)
         }
         // Re-ingesting any subset changes nothing.

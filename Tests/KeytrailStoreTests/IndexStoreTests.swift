@@ -1,7 +1,7 @@
 import CSQLite
 import KeytrailScan
-import Testing
 import TestSupport
+import Testing
 
 @testable import KeytrailStore
 
@@ -15,7 +15,8 @@ struct IndexStoreTests {
                     try d.withUTF8 { db in
                         try w.offerProduct(
                             key: UnsafeRawBufferPointer(kb), service: UnsafeRawBufferPointer(sb), timestamp: ts,
-                            eventId: UnsafeRawBufferPointer(ib), source: .management, detail: UnsafeRawBufferPointer(db))
+                            eventId: UnsafeRawBufferPointer(ib), source: .management, detail: UnsafeRawBufferPointer(db)
+                        )
                     }
                 }
             }

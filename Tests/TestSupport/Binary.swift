@@ -14,7 +14,8 @@ public struct RunResult: Sendable {
 public enum Binary {
     /// The directory holding the build products (the test bundle's own directory).
     public static var productsDirectory: String {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return (exe as NSString).deletingLastPathComponent
     }
 

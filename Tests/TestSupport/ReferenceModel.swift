@@ -42,7 +42,8 @@ public struct ReferenceModel: Sendable {
             .filter { $0.timestamp >= start && $0.timestamp <= asOf }
             .sorted {
                 $0.timestamp != $1.timestamp
-                    ? $0.timestamp > $1.timestamp : Array($0.service.utf8).lexicographicallyPrecedes(Array($1.service.utf8))
+                    ? $0.timestamp > $1.timestamp
+                    : Array($0.service.utf8).lexicographicallyPrecedes(Array($1.service.utf8))
             }
     }
 

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs the system C libraries keytrail links (SQLite, zlib) when they are missing.
+set -euo pipefail
+need=()
+for pkg in libsqlite3-dev zlib1g-dev pkg-config; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "${need[@]}"
+fi

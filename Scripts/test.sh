@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The project's test command: unit and end-to-end tests, the independent conformance check, and a
+# smoke run of the benchmark. Expects the system libraries of .ci/run (libsqlite3-dev, zlib1g-dev).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+swift build
+swift test
+if [ -f Tests/conformance/check.py ]; then
+  python3 Tests/conformance/check.py --keytrail .build/debug/keytrail
+fi
+if [ -f Benchmarks/KeytrailBench/main.swift ] && grep -q smoke Benchmarks/KeytrailBench/main.swift; then
+  swift run keytrail-bench --smoke
+fi

@@ -1,0 +1,149 @@
+import Foundation
+import KeytrailQuery
+import KeytrailScan
+import KeytrailStore
+import TestSupport
+import Testing
+
+@Suite("Products query")
+struct ProductsQueryTests {
+    static let day: Int64 = 86_400_000
+    static let t0: Int64 = 1_714_521_600_000
+
+    /// An index holding `rows` (key, service, ts, source) with Detail `{"s":"<service>"}`.
+    func index(_ rows: [(String, String, Int64, EventSource)]) throws -> (TemporaryDirectory, ProductsQuery) {
+        let dir = TemporaryDirectory()
+        let w = try IndexWriter(path: dir.file("i.sqlite"))
+        try w.begin()
+        for (k, s, ts, src) in rows {
+            var key = k, service = s, id = "id", detail = "{\"s\":\"\(s)\"}"
+            try key.withUTF8 { kb in
+                try service.withUTF8 { sb in
+                    try id.withUTF8 { ib in
+                        try detail.withUTF8 { db in
+                            try w.offerProduct(
+                                key: .init(kb), service: .init(sb), timestamp: ts, eventId: .init(ib), source: src,
+                                detail: .init(db))
+                        }
+                    }
+                }
+            }
+            try w.noteTimestamp(ts)
+        }
+        try w.commit()
+        return (dir, ProductsQuery(reader: try IndexReader(path: dir.file("i.sqlite")), catalog: ServiceCatalog()))
+    }
+
+    @Test func windowEdgesAreInclusive() throws {
+        let asOf = Self.t0
+        let (_, q) = try index([
+            ("K", "Ecs", asOf, .management), ("K", "Oss", asOf - 400 * Self.day, .data),
+            ("K", "Ram", asOf - 400 * Self.day - 1, .internal),
+        ])
+        let a = try q.answer(key: "K", window: Window(asOf: asOf, days: 400))
+        #expect(a.products.map(\.serviceName) == ["Ecs", "Oss"])
+        #expect(a.products.map(\.source) == [.management, .data])
+        let narrow = try q.answer(key: "K", window: Window(asOf: asOf, days: 0))
+        #expect(narrow.products.map(\.serviceName) == ["Ecs"])
+    }
+
+    @Test func orderIsTimeDescendingThenServiceNameBytes() throws {
+        let (_, q) = try index([
+            ("K", "Cms", Self.t0, .management), ("K", "CS", Self.t0, .management), ("K", "Cdn", Self.t0, .management),
+            ("K", "ecs", Self.t0 - 1, .management), ("K", "Ecs", Self.t0 - 1, .management),
+            ("K", "Zzz", Self.t0 + 5, .management),
+        ])
+        let a = try q.answer(key: "K", window: Window(asOf: Self.t0 + 10, days: 400))
+        #expect(a.products.map(\.serviceName) == ["Zzz", "CS", "Cdn", "Cms", "Ecs", "ecs"])
+    }
+
+    @Test func asOfBeforeAnIndexedEventIsRefused() throws {
+        let (_, q) = try index([("K", "Ecs", Self.t0, .management), ("Other", "Ecs", Self.t0 + Self.day, .management)])
+        #expect(throws: AsOfRefusal.self) { try q.answer(key: "K", window: Window(asOf: Self.t0 - 1, days: 400)) }
+        // Other keys' newer events do not matter; `latest` is the newest event of the whole index.
+        #expect(try q.answer(key: "K", window: Window(asOf: Self.t0, days: 400)).products.count == 1)
+        #expect(try q.window(asOf: .latest, days: 400).asOf == Self.t0 + Self.day)
+        do {
+            _ = try q.answer(key: "K", window: Window(asOf: Self.t0 - 1, days: 400))
+        } catch let r as AsOfRefusal {
+            #expect(r.description.contains("ingest --until"))
+        }
+    }
+
+    @Test func hiddenProductsAreNotedWithDates() throws {
+        let (_, q) = try index([("K", "Ecs", Self.t0 - 500 * Self.day, .management)])
+        let a = try q.answer(key: "K", window: Window(asOf: Self.t0, days: 400))
+        #expect(a.products.isEmpty)
+        let note = try #require(a.hiddenNote)
+        #expect(note.contains(Timestamp.format(Self.t0 - 500 * Self.day, millis: true)))
+        #expect(try q.answer(key: "Unknown", window: Window(asOf: Self.t0, days: 400)).hiddenNote == nil)
+    }
+
+    @Test func responseJSONHasTheCloudShape() throws {
+        let (_, q) = try index([("K", "Ecs", Self.t0, .management)])
+        let a = try q.answer(key: "K", window: Window(asOf: Self.t0, days: 400))
+        let text = a.json(requestId: "R-1", pretty: true)
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(obj["RequestId"] as? String == "R-1")
+        let p = try #require((obj["Products"] as? [[String: Any]])?.first)
+        #expect(p["UsedTimestamp"] as? Int64 == Self.t0)
+        #expect(p["Detail"] as? String == "{\"s\":\"Ecs\"}")
+        #expect(p["Source"] as? String == "ManagementEvent")
+        #expect(p["ServiceName"] as? String == "Ecs")
+        #expect(p["ServiceNameEn"] as? String == "Elastic Compute Service")
+        #expect(p["ServiceNameCn"] as? String == "云服务器ECS")
+        #expect(text.hasPrefix("{\n  \"RequestId\": \"R-1\",\n  \"Products\": [\n    {\n      \"UsedTimestamp\": "))
+    }
+}
+
+@Suite("Service catalog, keys and request IDs")
+struct CatalogAndRulesTests {
+    @Test func catalogLookupExactThenCaseInsensitiveThenFallback() throws {
+        let c = ServiceCatalog()
+        #expect(c.names(for: "Ecs").en == "Elastic Compute Service")
+        #expect(c.names(for: "ECS").en == "Elastic Compute Service")
+        #expect(c.names(for: "NoSuchService") == ("NoSuchService", "NoSuchService"))
+        // A row with empty names falls back per name.
+        #expect(c.names(for: "AasSub") == ("AasSub", "AasSub"))
+        let o = try ServiceCatalog(overrides: "serviceName\ten\tcn\nEcs\tMy ECS\t\nNew\tNew Service\t新服务\n# comment\n")
+        #expect(o.names(for: "Ecs") == ("My ECS", "Ecs"))
+        #expect(o.names(for: "new") == ("New Service", "新服务"))
+        #expect(throws: CatalogError.self) { try ServiceCatalog(overrides: "OnlyName\n") }
+    }
+
+    @Test(arguments: [
+        ("LTAI4Fz1ykT4qxgNMvN6****", true), ("STS.abc", true), (String(repeating: "A", count: 128), true),
+        ("", false), (String(repeating: "A", count: 129), false), ("LTAI key", false), ("LTAIé", false),
+        ("LTAI\t", false), ("~!@#$%^&*()", true),
+    ])
+    func accessKeyRules(key: String, valid: Bool) {
+        let e = AccessKeyRule.check(key)
+        #expect((e == nil) == valid)
+        if let e { #expect(e.code == "InvalidQueryParameter" && e.httpStatus == 400) }
+    }
+
+    @Test func errorBodyHasTheCloudShape() throws {
+        let body = APIError.invalidQueryParameter("x").body(requestId: "RID", pretty: false)
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: String])
+        #expect(Set(obj.keys) == ["RequestId", "HostId", "Code", "Message", "Recommend"])
+        #expect(obj["Code"] == "InvalidQueryParameter")
+        #expect(obj["Message"] == "The specified query parameter is invalid.")
+    }
+
+    @Test func requestIdsAreFreshUpperCaseUUIDs() {
+        let a = RequestID.make()
+        let b = RequestID.make()
+        #expect(a != b)
+        #expect(
+            a.range(
+                of: "^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$", options: .regularExpression
+            ) != nil)
+    }
+
+    @Test func asOfParsing() {
+        #expect(AsOf(parsing: "latest") == .latest)
+        #expect(AsOf(parsing: "1714521600000") == .at(1_714_521_600_000))
+        #expect(AsOf(parsing: "2024-05-01T08:00:00+08:00") == .at(1_714_521_600_000))
+        #expect(AsOf(parsing: "yesterday") == nil)
+    }
+}
