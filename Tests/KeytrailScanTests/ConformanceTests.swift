@@ -43,7 +43,8 @@ struct ConformanceTests {
     }
 
     /// `scanObject` reports exactly what `skipValue` reports for every malformed object.
-    @Test("scanObject rejects objects like skipValue", arguments: Conformance.rejected.filter { $0.bytes.first == 0x7B })
+    @Test(
+        "scanObject rejects objects like skipValue", arguments: Conformance.rejected.filter { $0.bytes.first == 0x7B })
     func scanObjectRejects(_ c: RejectCase) {
         let expected = skipValueResult(c.bytes)
         #expect(scanObjectResult(c.bytes) == expected)
@@ -83,7 +84,9 @@ struct ConformanceTests {
 
     @Test("whitespace variants between tokens", arguments: [" ", "\t", "\r", "\n", "\r\n", " \t\n\r "])
     func whitespaceBetweenTokens(_ ws: String) {
-        let tokens = ["{", #""a""#, ":", "[", "1", ",", "{", #""b""#, ":", "null", "}", "]", ",", #""c""#, ":", #""d""#, "}"]
+        let tokens = [
+            "{", #""a""#, ":", "[", "1", ",", "{", #""b""#, ":", "null", "}", "]", ",", #""c""#, ":", #""d""#, "}",
+        ]
         for gap in 0...tokens.count {
             var parts = tokens
             parts.insert(ws, at: gap)
@@ -140,6 +143,7 @@ struct ConformanceTests {
             .unexpectedEnd, .unexpectedByte(0x7D), .unexpectedByte(0x00), .invalidEscape, .invalidUnicodeEscape,
             .loneSurrogate, .invalidUTF8, .controlCharacter(0x09), .invalidNumber, .invalidLiteral,
             .tooDeep(limit: 1024), .trailingText, .empty, .expectedKey, .expectedColon, .expectedCommaOrEnd,
+            .nestedTooDeep(limit: 8), .inNestedText(line: 2, column: 7, message: "invalid number"),
         ]
         let messages = kinds.map { JSONError($0, at: 0).message }
         #expect(messages.allSatisfy { !$0.isEmpty })
@@ -148,5 +152,7 @@ struct ConformanceTests {
         #expect(JSONError(.unexpectedByte(0x0B), at: 0).message == "unexpected byte 0x0B")
         #expect(JSONError(.controlCharacter(0x1F), at: 0).message == "unescaped control character 0x1F in string")
         #expect(JSONError(.tooDeep(limit: 1024), at: 0).message.contains("1024"))
+        let nested = JSONError(.inNestedText(line: 2, column: 7, message: "invalid number"), at: 0).message
+        #expect(nested.contains("2:7") && nested.hasSuffix("invalid number"))
     }
 }

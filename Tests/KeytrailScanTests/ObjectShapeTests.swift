@@ -17,7 +17,7 @@ struct ObjectShapeTests {
         + #""Detail":"{\"eventId\":\"1\"}"}]}"#
 
     @Test("an SLS row's event string decodes to an event")
-    func slsRow() throws {
+    func slsRowEvent() throws {
         let row = try extract(Self.slsRow)
         guard case .string(let inner) = row.event else {
             Issue.record("event is \(row.event)")
@@ -33,10 +33,11 @@ struct ObjectShapeTests {
     }
 
     @Test("a saved LookupEvents response records its Events array, whose elements scan as events")
-    func lookupEvents() throws {
+    func lookupEventsArray() throws {
         let doc = utf8(Self.lookupEvents)
         let top = try extract(doc)
-        #expect(top.events == .raw(.array, #"[{"eventId":"1","serviceName":"Ecs"}, {"eventId":"2","ServiceName":"Oss"}]"#))
+        #expect(
+            top.events == .raw(.array, #"[{"eventId":"1","serviceName":"Ecs"}, {"eventId":"2","ServiceName":"Oss"}]"#))
         let elements = try doc.withUnsafeBytes { buf in
             let s = JSONScanner(buf)
             var fields = EventFields()
@@ -57,7 +58,7 @@ struct ObjectShapeTests {
     }
 
     @Test("a saved Products response records Products; an element's Detail is a string slot")
-    func productsResponse() throws {
+    func productsDetail() throws {
         let doc = utf8(Self.productsResponse)
         let top = try extract(doc)
         guard case .raw(.array, let products) = top.products else {
@@ -77,6 +78,9 @@ struct ObjectShapeTests {
             (#"{"event":{"eventId":"x"}}"#, "event", .raw(.object, #"{"eventId":"x"}"#)),
             (#"{"event":"a","event":"b"}"#, "event", .string("b")),
             (#"{"Events":"x"}"#, "events", .string("x")),
+            (#"{"Events":[1],"Events":[2]}"#, "events", .raw(.array, "[2]")),
+            (#"{"Products":[1],"Products":[2]}"#, "products", .raw(.array, "[2]")),
+            (#"{"Detail":"1","Detail":"2"}"#, "detail", .string("2")),
             (#"{"Products":null}"#, "products", .raw(.null, "null")),
             (#"{"Detail":3}"#, "detail", .raw(.other, "3")),
             (#"{"events":[],"Event":"x","detail":"y","products":[]}"#, "none", .absent),
@@ -130,7 +134,9 @@ struct ObjectShapeTests {
             let b = skipValueResult(prefix)
             if a != b { failures.append("prefix \(n): \(a) vs \(b)") }
         }
-        let replacements: [UInt8] = [0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x3A, 0x2C, 0x20, 0x30, 0x61, 0x00, 0xFF, 0xC3]
+        let replacements: [UInt8] = [
+            0x22, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0x3A, 0x2C, 0x20, 0x30, 0x61, 0x00, 0xFF, 0xC3,
+        ]
         for p in 1..<doc.count {
             for r in replacements where doc[p] != r {
                 var damaged = doc

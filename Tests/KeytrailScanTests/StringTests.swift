@@ -29,7 +29,9 @@ struct StringPiece: Sendable, CustomTestStringConvertible {
 @Suite("Strings")
 struct StringTests {
     /// Leading spaces before the quote (to shift the eight-byte words) and bytes after the closing quote.
-    static let frames: [(pad: Int, tail: [UInt8])] = [(0, []), (0, utf8(",\"abcdefgh\"]")), (5, []), (3, utf8("}}}}}}}}"))]
+    static let frames: [(pad: Int, tail: [UInt8])] = [
+        (0, []), (0, utf8(",\"abcdefgh\"]")), (5, []), (3, utf8("}}}}}}}}")),
+    ]
 
     @Test("every byte value at every position of bodies 0...40 bytes long", arguments: 0...40)
     func everyByteEveryPosition(_ length: Int) {
@@ -38,7 +40,8 @@ struct StringTests {
             let q = pad
             let plain = [UInt8](repeating: 0x20, count: pad) + [0x22] + [UInt8](repeating: 0x61, count: length)
             let closed = plain + [0x22] + tail
-            let expectedPlain: Result<StringReference.Token, JSONError> = .success(.init(end: q + length + 2, escaped: false))
+            let expectedPlain: Result<StringReference.Token, JSONError> = .success(
+                .init(end: q + length + 2, escaped: false))
             if scanStringResult(closed, at: q) != expectedPlain { failures.append("plain, pad \(pad)") }
             // Without a closing quote the string runs into the end of the buffer.
             if scanStringResult(plain, at: q) != .failure(JSONError(.unexpectedEnd, at: plain.count)) {
@@ -153,6 +156,19 @@ struct StringTests {
         var out: [UInt8] = [0xAA]
         doc.withUnsafeBytes { JSONScanner($0).unescape(1, doc.count - 1, into: &out) }
         #expect(out == [0xAA] + expected, "unescape appends to what is already there")
+        #expect(unescapeToPointer(doc) == expected)
+    }
+
+    /// Decodes the body of the string `doc` with the pointer form of `unescape` into a buffer of exactly the
+    /// body's length followed by guard bytes, and checks that nothing past the decoded bytes was written.
+    func unescapeToPointer(_ doc: [UInt8]) -> [UInt8]? {
+        let room = doc.count - 2
+        var dst = [UInt8](repeating: 0xEE, count: room + 8)
+        let n = doc.withUnsafeBytes { src in
+            dst.withUnsafeMutableBytes { JSONScanner(src).unescape(1, doc.count - 1, to: $0.baseAddress!) }
+        }
+        guard n <= room, dst[n...].allSatisfy({ $0 == 0xEE }) else { return nil }
+        return Array(dst[..<n])
     }
 
     @Test("unescape matches Swift's UTF-8 for random strings in random spellings", arguments: [1, 2, 3] as [UInt64])
@@ -161,7 +177,9 @@ struct StringTests {
         var failures: [String] = []
         for _ in 0..<1000 {
             var scalars: [Unicode.Scalar] = []
-            for _ in 0..<Int.random(in: 0...30, using: &rng) { scalars.append(StringReference.randomScalar(using: &rng)) }
+            for _ in 0..<Int.random(in: 0...30, using: &rng) {
+                scalars.append(StringReference.randomScalar(using: &rng))
+            }
             var view = String.UnicodeScalarView()
             view.append(contentsOf: scalars)
             let expected = Array(String(view).utf8)
@@ -180,7 +198,9 @@ struct StringTests {
                 let slot = FieldSlot(.string, 1, doc.count - 1, escaped: escaped)
                 decoded = s.withDecoded(slot, scratch: &scratch) { Array($0) }
             }
-            if out != expected || decoded != expected { failures.append("decode \(hexBytes(doc))") }
+            if out != expected || decoded != expected || unescapeToPointer(doc) != expected {
+                failures.append("decode \(hexBytes(doc))")
+            }
         }
         #expect(failures.isEmpty, "seed \(seed): \(failures.prefix(5))")
     }
