@@ -49,7 +49,7 @@ let package = Package(
         .executableTarget(name: "keytrail-synth", dependencies: ["KeytrailSynth"], swiftSettings: strict),
         .executableTarget(
             name: "keytrail-bench",
-            dependencies: ["KeytrailSynth", "KeytrailIngest", "KeytrailQuery", "KeytrailStore"],
+            dependencies: ["KeytrailSynth", "KeytrailQuery", "KeytrailStore", "KeytrailScan"],
             path: "Benchmarks/KeytrailBench",
             swiftSettings: strict
         ),

@@ -1,9 +1,9 @@
 import Glibc
 import KeytrailScan
 
-/// What one input file contributed: its reduced entries, counts, and any rejections.
+/// What one input file contributed besides its entries (which stay in the processor's `table`):
+/// counts, notes and rejections.
 struct FileResult {
-    var table = MaxRegisterTable()
     var counts = EventCounts()
     var notes: [SkipNote] = []
     var rejections: [Rejection] = []
@@ -32,6 +32,11 @@ final class FileProcessor {
     var unitNotes: [(UnsafeRawPointer, SkipReason, String)] = []
     private var fileNotes: [(UnsafeRawPointer, SkipReason, String)] = []
     private var result = FileResult()
+    /// The current file's reduced entries, valid until the next `process`.
+    private(set) var table = MaxRegisterTable()
+    /// Reused buffers for the raw bytes and the decompressed content of the current file.
+    let raw = ByteBuffer(capacity: 1 << 20)
+    let inflated = ByteBuffer(capacity: 1 << 20)
     /// The content position that skip notes inside nested strings point at.
     var anchor: UnsafeRawPointer?
 
@@ -49,6 +54,7 @@ final class FileProcessor {
     /// Processes the decompressed `content` of the file at `path`.
     func process(_ full: UnsafeRawBufferPointer, path: String) -> FileResult {
         result = FileResult()
+        table.removeAll()
         fileNotes.removeAll(keepingCapacity: true)
         defer { arena.reset() }
         // A UTF-8 BOM at the very start is ignored; columns count from after it.
@@ -168,7 +174,7 @@ final class FileProcessor {
             return
         }
         for c in staged {
-            result.table.offer(
+            table.offer(
                 key: c.key, service: c.service, timestamp: c.timestamp, eventId: c.eventId, source: c.source,
                 detail: c.detail)
             if c.timestamp > result.newest { result.newest = c.timestamp }

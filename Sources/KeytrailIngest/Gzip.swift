@@ -28,6 +28,7 @@ enum Gzip {
         }
         let input = data.baseAddress!.assumingMemoryBound(to: UInt8.self)
         var consumed = 0
+        out.count = 0
         out.reserve(max(data.count * 4, 1 << 16))
         while true {
             // Feed at most 1 GiB per call: avail_in is 32-bit.

@@ -3,12 +3,7 @@ import Glibc
 import KeytrailStore
 import Synchronization
 
-/// One file to read in a wave.
-struct FileTask {
-    var item: InputItem
-}
-
-/// What a worker made of one file.
+/// What a worker made of one file (its entries are merged into the shared batch table directly).
 struct FileOutcome {
     var item: InputItem
     var entry: ManifestEntry?
@@ -16,6 +11,31 @@ struct FileOutcome {
     var rawBytes = 0
     var contentBytes = 0
     var result = FileResult()
+}
+
+/// The batch's reduced entries, shared by the workers that merge into it (under a lock).
+final class SharedTable: @unchecked Sendable {
+    struct State {
+        var table = MaxRegisterTable()
+        var newest = Int64.min
+    }
+
+    private var value = State()
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+
+    init() { pthread_mutex_init(mutex, nil) }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// Runs `body` with exclusive access to the state.
+    func withLock<R>(_ body: (inout State) throws -> R) rethrows -> R {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body(&value)
+    }
 }
 
 /// Content checksums already ingested (from the manifest) or claimed in this run, shared by workers.
@@ -51,7 +71,9 @@ final class KnownContent: Sendable {
     func markComplete(_ key: [UInt8]) { state.withLock { _ = $0.complete.insert(key) } }
 
     /// Whether this content is ingested completely (before or in this run).
-    func isComplete(_ key: [UInt8]) -> Bool { state.withLock { $0.stored.contains(key) || $0.complete.contains(key) } }
+    func isComplete(_ key: [UInt8]) -> Bool {
+        state.withLock { $0.stored.contains(key) || $0.complete.contains(key) }
+    }
 }
 
 /// Lets per-worker state cross into the concurrent loop; each slot is touched by one thread.
@@ -61,71 +83,86 @@ private final class Slots<T>: @unchecked Sendable {
 }
 
 extension Ingester {
-    /// Runs `tasks` on `processors.count` threads; outcomes come back in task order.
-    static func parallel(_ tasks: [FileTask], processors: [FileProcessor], known: KnownContent) -> [FileOutcome] {
-        let outcomes = Slots<FileOutcome?>(Array(repeating: nil, count: tasks.count))
+    /// Runs `items` on `processors.count` threads, merging each file's entries into `shared`;
+    /// outcomes come back in item order.
+    static func parallel(
+        _ items: [InputItem], processors: [FileProcessor], known: KnownContent, shared: SharedTable
+    ) -> [FileOutcome] {
+        let outcomes = Slots<FileOutcome?>(Array(repeating: nil, count: items.count))
         let workers = Slots(processors)
         let next = Atomic<Int>(0)
-        let jobs = min(processors.count, tasks.count)
-        let taskList = Slots(tasks)
+        let jobs = min(processors.count, items.count)
+        let list = Slots(items)
         DispatchQueue.concurrentPerform(iterations: jobs) { w in
             let processor = workers.items[w]
             while true {
                 let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                if i >= taskList.items.count { break }
-                let o = work(taskList.items[i], processor: processor, known: known)
+                if i >= list.items.count { break }
+                let o = work(list.items[i], processor: processor, known: known, shared: shared)
                 outcomes.items.withUnsafeMutableBufferPointer { $0[i] = o }
             }
         }
         return outcomes.items.map { $0! }
     }
 
-    /// Reads, checksums, decompresses and processes one file.
-    static func work(_ task: FileTask, processor: FileProcessor, known: KnownContent) -> FileOutcome {
-        var o = FileOutcome(item: task.item)
-        let display = task.item.display
+    /// Reads, checksums, decompresses and processes one file, then merges its entries.
+    static func work(
+        _ item: InputItem, processor: FileProcessor, known: KnownContent, shared: SharedTable
+    ) -> FileOutcome {
+        var o = FileOutcome(item: item)
         func reject(_ kind: Rejection.Kind, _ message: String, offset: Int? = nil) -> FileOutcome {
-            o.result.rejections.append(Rejection(path: display, kind: kind, offset: offset, message: message))
+            o.result.rejections.append(Rejection(path: item.display, kind: kind, offset: offset, message: message))
             return o
         }
-        let input: LoadedInput
-        var before = Glibc.stat()
-        if task.item.isStdin {
-            do throws(IOFailure) { input = try LoadedInput.readAll(fd: 0) } catch { return reject(.io, error.message) }
+        let raw = processor.raw
+        var before = stat()
+        if item.isStdin {
+            do throws(IOFailure) { try InputFile.readAll(fd: 0, into: raw, sizeHint: 0) } catch {
+                return reject(.io, error.message)
+            }
         } else {
-            let fd = FileWalker.withCPath(task.item.path) { open($0, O_RDONLY | O_CLOEXEC) }
+            let fd = FileWalker.withCPath(item.path) { open($0, O_RDONLY | O_CLOEXEC) }
             guard fd >= 0 else { return reject(.io, "cannot open: \(String(cString: strerror(errno)))") }
             defer { close(fd) }
             fstat(fd, &before)
-            do throws(IOFailure) { input = try LoadedInput.readAll(fd: fd) } catch { return reject(.io, error.message) }
-            var after = Glibc.stat()
+            do throws(IOFailure) {
+                try InputFile.readAll(fd: fd, into: raw, sizeHint: Int(before.st_size))
+            } catch {
+                return reject(.io, error.message)
+            }
+            var after = stat()
             fstat(fd, &after)
+            let regular = (after.st_mode & S_IFMT) == S_IFREG
             if after.st_size != before.st_size || after.st_mtim.tv_sec != before.st_mtim.tv_sec
-                || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec
-                || input.raw.count != Int(after.st_size)
-                    && (after.st_mode & S_IFMT) == S_IFREG
+                || after.st_mtim.tv_nsec != before.st_mtim.tv_nsec || (regular && raw.count != Int(after.st_size))
             {
                 return reject(.io, "the file changed while it was being read; rerun to ingest it")
             }
         }
-        o.rawBytes = input.raw.count
-        let checksum = Checksum.of(input.raw)
-        var key = checksum
-        withUnsafeBytes(of: Int64(input.raw.count).littleEndian) { key.append(contentsOf: $0) }
+        o.rawBytes = raw.count
+        var key = Checksum.of(raw.bytes)
+        withUnsafeBytes(of: Int64(raw.count).littleEndian) { key.append(contentsOf: $0) }
         o.entry = ManifestEntry(
             size: Int64(before.st_size),
             mtimeNanos: Int64(before.st_mtim.tv_sec) * 1_000_000_000 + Int64(before.st_mtim.tv_nsec),
             checksum: key)
-        if !task.item.isStdin && !known.claim(key) {
+        if !item.isStdin && !known.claim(key) {
             o.isCopy = true
             return o
         }
-        let content: UnsafeRawBufferPointer
-        do throws(Gzip.Failure) { content = try input.content() } catch {
-            return reject(.gzip, error.message, offset: error.offset)
+        var content = raw.bytes
+        if Gzip.isGzip(content) {
+            do throws(Gzip.Failure) { try Gzip.inflate(content, into: processor.inflated) } catch {
+                return reject(.gzip, error.message, offset: error.offset)
+            }
+            content = processor.inflated.bytes
         }
         o.contentBytes = content.count
-        o.result = processor.process(content, path: display)
+        o.result = processor.process(content, path: item.display)
+        shared.withLock { s in
+            s.table.merge(processor.table)
+            s.newest = max(s.newest, o.result.newest)
+        }
         return o
     }
 }

@@ -1,6 +1,7 @@
 import Dispatch
-import Glibc
+@preconcurrency import Glibc
 import KeytrailStore
+import Synchronization
 
 /// How an ingest runs.
 public struct IngestOptions: Sendable {
@@ -42,6 +43,7 @@ public final class Ingester {
     let options: IngestOptions
     let writer: IndexWriter
     let until: Int64
+    var phase = (parse: 0.0, merge: 0.0, commit: 0.0, commits: 0)
 
     /// Opens (creating when missing) the index; the index exists before any input is read.
     public init(options: IngestOptions) throws {
@@ -62,6 +64,7 @@ public final class Ingester {
         let items = walker.items
         report.filesSeen = items.count + walker.rejections.count
         let known = KnownContent()
+        let shared = SharedTable()
         var batch = Batch()
         let processors = (0..<options.jobs).map { _ in FileProcessor(until: until) }
         let waveSize = options.jobs * 4
@@ -69,7 +72,7 @@ public final class Ingester {
         var index = 0
         while index < items.count {
             // Main thread: skip files the manifest already holds, by path, size and mtime.
-            var tasks: [FileTask] = []
+            var tasks: [InputItem] = []
             while index < items.count && tasks.count < waveSize {
                 let item = items[index]
                 index += 1
@@ -81,25 +84,33 @@ public final class Ingester {
                     done += 1
                     continue
                 }
-                tasks.append(FileTask(item: item))
+                tasks.append(item)
             }
             // Workers: read, checksum, skip copies, parse, reduce.
             try known.load(from: writer, until: until)
-            let outcomes = Self.parallel(tasks, processors: processors, known: known)
+            let tParse = Self.now()
+            let outcomes = Self.parallel(tasks, processors: processors, known: known, shared: shared)
+            phase.parse += Self.now() - tParse
+            let tMerge = Self.now()
+            defer { phase.merge += Self.now() - tMerge }
             // Main thread: merge into the batch, in file order; copies after their originals.
             for o in outcomes where !o.isCopy { absorb(o, into: &batch, report: &report, known: known) }
             for o in outcomes where o.isCopy { absorb(o, into: &batch, report: &report, known: known) }
             done += tasks.count
-            if batch.files >= options.batchFiles || batch.table.detailBytes >= options.batchDetailBytes {
-                try commit(&batch)
+            let held = shared.withLock { $0.table.liveBytes }
+            if batch.files >= options.batchFiles || held >= options.batchDetailBytes {
+                try commit(&batch, shared)
             }
             progress?(
                 IngestProgress(
                     filesDone: done, filesTotal: items.count, events: report.events.read, bytes: report.bytesRead,
                     seconds: Self.now() - start))
         }
-        try commit(&batch)
+        try commit(&batch, shared)
         report.seconds = Self.now() - start
+        if getenv("KEYTRAIL_TRACE") != nil {
+            fputs("trace: parse \(phase.parse) s, merge+commit \(phase.merge) s, commit \(phase.commit) s in \(phase.commits) commits\n", stderr)
+        }
         return report
     }
 
@@ -124,8 +135,6 @@ public final class Ingester {
             report.filesRejected += 1
             if o.result.counts.read > 0 { report.filesIngested += 1 }
         }
-        for e in o.result.table.entries { batch.table.offer(e) }
-        batch.newest = max(batch.newest, o.result.newest)
         batch.files += 1
         // Only a file with nothing rejected is recorded as done: a rerun reads it again.
         if o.result.rejections.isEmpty, let entry = o.entry, !o.item.isStdin {
@@ -135,24 +144,27 @@ public final class Ingester {
     }
 
     /// Writes the batch in one transaction: max-register upserts, newest timestamp, manifest rows.
-    private func commit(_ batch: inout Batch) throws {
-        guard !batch.table.isEmpty || !batch.manifest.isEmpty else { return }
+    private func commit(_ batch: inout Batch, _ shared: SharedTable) throws {
+        try shared.withLock { s in
+            try commit(&batch, table: s.table, newest: s.newest)
+            s.table.removeAll()
+            s.newest = .min
+        }
+        batch = Batch()
+    }
+
+    private func commit(_ batch: inout Batch, table: MaxRegisterTable, newest: Int64) throws {
+        guard !table.isEmpty || !batch.manifest.isEmpty else { return }
+        let tCommit = Self.now()
+        defer { phase.commit += Self.now() - tCommit; phase.commits += 1 }
         try writer.begin()
         do {
-            for e in batch.table.entries {
-                try e.key.withUnsafeBytes { k in
-                    try e.service.withUnsafeBytes { s in
-                        try e.eventId.withUnsafeBytes { id in
-                            try e.detail.withUnsafeBytes { d in
-                                try writer.offerProduct(
-                                    key: k, service: s, timestamp: e.timestamp, eventId: id, source: e.source, detail: d
-                                )
-                            }
-                        }
-                    }
-                }
+            for e in table.entries {
+                try writer.offerProduct(
+                    key: table.key(e), service: table.service(e), timestamp: e.timestamp, eventId: table.eventId(e),
+                    source: e.source, detail: table.detail(e))
             }
-            if batch.newest > Int64.min { try writer.noteTimestamp(batch.newest) }
+            if newest > Int64.min { try writer.noteTimestamp(newest) }
             let now = Int64(Self.now() * 1000)
             for (path, entry, events) in batch.manifest {
                 try writer.recordFile(path: path, until: until, entry: entry, events: events, now: now)
@@ -162,7 +174,6 @@ public final class Ingester {
             writer.rollback()
             throw error
         }
-        batch = Batch()
     }
 
     static func now() -> Double {
@@ -177,10 +188,8 @@ public final class Ingester {
     }
 }
 
-/// What accumulates between commits.
+/// What accumulates between commits besides the shared table: manifest rows and a file count.
 struct Batch {
-    var table = MaxRegisterTable()
     var manifest: [([UInt8], ManifestEntry, Int64)] = []
-    var newest = Int64.min
     var files = 0
 }

@@ -1,12 +1,16 @@
 import Glibc
 import KeytrailScan
 
-/// The latest event seen for one (AccessKey, service), owning its bytes.
+/// The latest event seen for one (AccessKey, service); its bytes live in the table's storage.
 struct ProductEntry {
-    var key: [UInt8]
-    var service: [UInt8]
-    var eventId: [UInt8]
-    var detail: [UInt8]
+    /// Offset of key then service bytes.
+    var start: Int
+    var keyCount: Int32
+    var serviceCount: Int32
+    /// Offset of eventId then Detail bytes (moved when a newer event wins).
+    var idStart: Int
+    var idCount: Int32
+    var detailCount: Int
     var timestamp: Int64
     var source: EventSource
     var hash: UInt64
@@ -14,16 +18,20 @@ struct ProductEntry {
 
 /// An in-memory max-register per (key, service): keeps the greatest (timestamp, eventId, detail).
 ///
-/// Open addressing over byte keys, so offers from raw buffers neither allocate nor build Strings
-/// unless they win. Merging is associative, commutative and idempotent.
+/// Open addressing over byte keys, with every entry's bytes in one growable buffer: offers from raw
+/// buffers allocate nothing unless they win, and then only append. Merging is associative,
+/// commutative and idempotent.
 struct MaxRegisterTable {
     private(set) var entries: [ProductEntry] = []
     private var slots: [Int32] = Array(repeating: -1, count: 1024)
-    /// Bytes of Detail text held, to bound memory.
-    private(set) var detailBytes = 0
+    private let storage = ByteBuffer(capacity: 1 << 20)
+    /// Bytes of replaced event IDs and Details still in the storage.
+    private var garbage = 0
 
     var count: Int { entries.count }
     var isEmpty: Bool { entries.isEmpty }
+    /// Bytes held for live entries, to bound memory.
+    var liveBytes: Int { storage.count - garbage }
 
     mutating func removeAll() {
         entries.removeAll(keepingCapacity: true)
@@ -32,7 +40,24 @@ struct MaxRegisterTable {
         } else {
             for i in slots.indices { slots[i] = -1 }
         }
-        detailBytes = 0
+        storage.count = 0
+        garbage = 0
+    }
+
+    @inline(__always) func key(_ e: ProductEntry) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: storage.base + e.start, count: Int(e.keyCount))
+    }
+
+    @inline(__always) func service(_ e: ProductEntry) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: storage.base + e.start + Int(e.keyCount), count: Int(e.serviceCount))
+    }
+
+    @inline(__always) func eventId(_ e: ProductEntry) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: storage.base + e.idStart, count: Int(e.idCount))
+    }
+
+    @inline(__always) func detail(_ e: ProductEntry) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: storage.base + e.idStart + Int(e.idCount), count: e.detailCount)
     }
 
     /// Offers a candidate read from buffers; copies its bytes only when it wins.
@@ -40,57 +65,87 @@ struct MaxRegisterTable {
         key: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, timestamp: Int64,
         eventId: UnsafeRawBufferPointer, source: EventSource, detail: UnsafeRawBufferPointer
     ) {
-        let h = Self.hash(key, service)
+        offer(
+            key: key, service: service, hash: Self.hash(key, service), timestamp: timestamp, eventId: eventId,
+            source: source, detail: detail)
+    }
+
+    /// Merges every entry of `other` into this table.
+    mutating func merge(_ other: MaxRegisterTable) {
+        for e in other.entries {
+            offer(
+                key: other.key(e), service: other.service(e), hash: e.hash, timestamp: e.timestamp,
+                eventId: other.eventId(e), source: e.source, detail: other.detail(e))
+        }
+    }
+
+    private mutating func offer(
+        key: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, hash h: UInt64, timestamp: Int64,
+        eventId: UnsafeRawBufferPointer, source: EventSource, detail: UnsafeRawBufferPointer
+    ) {
         let mask = slots.count - 1
         var s = Int(truncatingIfNeeded: h) & mask
         while true {
-            let e = Int(slots[s])
-            if e < 0 { break }
-            if entries[e].hash == h && Self.same(entries[e].key, key) && Self.same(entries[e].service, service) {
-                if Self.greater(timestamp, eventId, detail, than: entries[e]) {
-                    detailBytes += detail.count - entries[e].detail.count
-                    entries[e].timestamp = timestamp
-                    entries[e].eventId = Array(eventId)
-                    entries[e].detail = Array(detail)
-                    entries[e].source = source
+            let i = Int(slots[s])
+            if i < 0 { break }
+            let e = entries[i]
+            if e.hash == h && Self.compare(self.key(e), key) == 0 && Self.compare(self.service(e), service) == 0 {
+                if Self.greater(timestamp, eventId, detail, than: self.eventId(e), self.detail(e), e.timestamp) {
+                    garbage += Int(e.idCount) + e.detailCount
+                    let idStart = append(eventId, detail)
+                    entries[i].idStart = idStart
+                    entries[i].idCount = Int32(eventId.count)
+                    entries[i].detailCount = detail.count
+                    entries[i].timestamp = timestamp
+                    entries[i].source = source
                 }
                 return
             }
             s = (s + 1) & mask
         }
-        insert(
+        let start = append(key, service)
+        let idStart = append(eventId, detail)
+        slots[s] = Int32(entries.count)
+        entries.append(
             ProductEntry(
-                key: Array(key), service: Array(service), eventId: Array(eventId), detail: Array(detail),
-                timestamp: timestamp, source: source, hash: h), at: s)
-    }
-
-    /// Merges an owned entry (from another table).
-    mutating func offer(_ entry: ProductEntry) {
-        let mask = slots.count - 1
-        var s = Int(truncatingIfNeeded: entry.hash) & mask
-        while true {
-            let e = Int(slots[s])
-            if e < 0 { break }
-            if entries[e].hash == entry.hash && entries[e].key == entry.key && entries[e].service == entry.service {
-                let wins = entry.detail.withUnsafeBytes { d in
-                    entry.eventId.withUnsafeBytes { id in Self.greater(entry.timestamp, id, d, than: entries[e]) }
-                }
-                if wins {
-                    detailBytes += entry.detail.count - entries[e].detail.count
-                    entries[e] = entry
-                }
-                return
-            }
-            s = (s + 1) & mask
-        }
-        insert(entry, at: s)
-    }
-
-    private mutating func insert(_ entry: ProductEntry, at slot: Int) {
-        slots[slot] = Int32(entries.count)
-        detailBytes += entry.detail.count
-        entries.append(entry)
+                start: start, keyCount: Int32(key.count), serviceCount: Int32(service.count), idStart: idStart,
+                idCount: Int32(eventId.count), detailCount: detail.count, timestamp: timestamp, source: source, hash: h))
         if entries.count * 2 > slots.count { grow() }
+    }
+
+    /// Appends two byte runs back to back; returns the offset of the first.
+    private mutating func append(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        if garbage > 64 << 20 && garbage > storage.count / 2 { compact() }
+        storage.reserve(a.count + b.count)
+        let start = storage.count
+        if let p = a.baseAddress, a.count > 0 { (storage.base + start).copyMemory(from: p, byteCount: a.count) }
+        if let p = b.baseAddress, b.count > 0 {
+            (storage.base + start + a.count).copyMemory(from: p, byteCount: b.count)
+        }
+        storage.count += a.count + b.count
+        return start
+    }
+
+    /// Rewrites the storage without the bytes of replaced events.
+    private mutating func compact() {
+        let old = ByteBuffer(capacity: storage.count)
+        old.reserve(storage.count)
+        old.base.copyMemory(from: storage.base, byteCount: storage.count)
+        old.count = storage.count
+        storage.count = 0
+        garbage = 0
+        for i in entries.indices {
+            let e = entries[i]
+            let kv = UnsafeRawBufferPointer(start: old.base + e.start, count: Int(e.keyCount) + Int(e.serviceCount))
+            let iv = UnsafeRawBufferPointer(start: old.base + e.idStart, count: Int(e.idCount) + e.detailCount)
+            storage.reserve(kv.count + iv.count)
+            entries[i].start = storage.count
+            (storage.base + storage.count).copyMemory(from: kv.baseAddress!, byteCount: kv.count)
+            storage.count += kv.count
+            entries[i].idStart = storage.count
+            (storage.base + storage.count).copyMemory(from: iv.baseAddress!, byteCount: iv.count)
+            storage.count += iv.count
+        }
     }
 
     private mutating func grow() {
@@ -103,14 +158,15 @@ struct MaxRegisterTable {
         }
     }
 
-    /// Whether (ts, eventId, detail) is greater than the entry's, comparing bytes.
+    /// Whether (ts, eventId, detail) is greater than (ts0, eventId0, detail0), comparing bytes.
     @inline(__always) static func greater(
-        _ ts: Int64, _ eventId: UnsafeRawBufferPointer, _ detail: UnsafeRawBufferPointer, than e: ProductEntry
+        _ ts: Int64, _ eventId: UnsafeRawBufferPointer, _ detail: UnsafeRawBufferPointer,
+        than eventId0: UnsafeRawBufferPointer, _ detail0: UnsafeRawBufferPointer, _ ts0: Int64
     ) -> Bool {
-        if ts != e.timestamp { return ts > e.timestamp }
-        let c = e.eventId.withUnsafeBytes { compare(eventId, $0) }
+        if ts != ts0 { return ts > ts0 }
+        let c = compare(eventId, eventId0)
         if c != 0 { return c > 0 }
-        return e.detail.withUnsafeBytes { compare(detail, $0) } > 0
+        return compare(detail, detail0) > 0
     }
 
     /// Lexicographic byte comparison (memcmp, then length), as SQLite's BINARY collation.
@@ -123,10 +179,6 @@ struct MaxRegisterTable {
         return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
 
-    @inline(__always) static func same(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
-        a.count == b.count && a.withUnsafeBytes { compare($0, b) == 0 }
-    }
-
     /// FNV-1a over the key, a separator, and the service, with a final avalanche.
     @inline(__always) static func hash(_ key: UnsafeRawBufferPointer, _ service: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
@@ -137,10 +189,5 @@ struct MaxRegisterTable {
         h = h &* 0xFF51_AFD7_ED55_8CCD
         h ^= h >> 33
         return h
-    }
-
-    /// The hash of an owned (key, service) pair.
-    static func hash(_ key: [UInt8], _ service: [UInt8]) -> UInt64 {
-        key.withUnsafeBytes { k in service.withUnsafeBytes { s in hash(k, s) } }
     }
 }

@@ -33,7 +33,11 @@ public final class IndexWriter {
     /// Opens the index at `path`, creating it (and its schema) when missing.
     public init(path: String) throws {
         db = try Database(path: path, create: true)
+        // Page size applies only to a new file (before its first table); Details of ~2 KB pack far
+        // better in 16 KiB pages than in 4 KiB ones.
+        try db.execute("PRAGMA page_size=16384")
         try db.execute("PRAGMA journal_mode=WAL")
+        try db.execute("PRAGMA cache_size=-65536")
         try db.execute("PRAGMA synchronous=NORMAL")
         try IndexSchema.migrate(db)
         // Max-register: the row changes only when the incoming (ts, eventId, detail) is greater.

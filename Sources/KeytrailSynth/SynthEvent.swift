@@ -35,6 +35,11 @@ public struct EventFactory: Sendable {
     /// Approximate size of each event's JSON.
     public let detailBytes: Int
 
+    /// The benchmark corpus's population: 5,000 keys over 40 services, ~2 KB events.
+    public static func benchmark(seed: UInt64) -> EventFactory {
+        EventFactory(keyCount: 5000, serviceCount: 40, detailBytes: 2000, seed: seed)
+    }
+
     /// A population of `keyCount` keys over `serviceCount` services, from `seed`.
     public init(keyCount: Int, serviceCount: Int, detailBytes: Int = 2000, seed: UInt64) {
         var rng = SplitMix(seed: seed ^ 0x6B65_7973)

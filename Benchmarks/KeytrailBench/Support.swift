@@ -1,0 +1,155 @@
+@preconcurrency import Glibc
+import KeytrailSynth
+
+/// Wall-clock time.
+enum Clock {
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
+
+/// Child processes, timed, with their peak RSS.
+enum Process {
+    struct Result {
+        var status: Int32
+        var seconds: Double
+        var maxRSSKiB: Double
+    }
+
+    /// An executable beside this one.
+    static func siblingExecutable(_ name: String) -> String {
+        var buf = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buf, buf.count - 1)
+        let exe = n > 0 ? String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "."
+        let dir = exe.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        return dir + "/" + name
+    }
+
+    /// Runs `path args`, stdout and stderr to /dev/null, and waits.
+    static func run(_ path: String, _ args: [String]) throws -> Result {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var pid: pid_t = 0
+        let t0 = Clock.now()
+        let rc = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        guard rc == 0 else { throw BenchError("cannot start \(path): \(String(cString: strerror(rc)))") }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+        let seconds = Clock.now() - t0
+        let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return Result(status: exit, seconds: seconds, maxRSSKiB: Double(usage.ru_maxrss))
+    }
+}
+
+/// The generated corpus: OSS-style arrays of 10,000 events per file, plain and gzip.
+enum Corpus {
+    struct Info {
+        var plainBytes: Int
+        var gzipBytes: Int
+    }
+
+    static func prepare(dir: String, events: Int) throws -> Info {
+        let marker = dir + "/corpus.txt"
+        let expected = "events=\(events) seed=1 perFile=10000\n"
+        if let existing = try? read(marker), existing == expected {
+            return Info(plainBytes: try size(dir + "/plain"), gzipBytes: try size(dir + "/gzip"))
+        }
+        print("generating \(events) events in \(dir) …")
+        let factory = EventFactory.benchmark(seed: 1)
+        let end: Int64 = 1_793_491_200_000
+        for kind in ["plain", "gzip"] {
+            _ = system("rm -rf '\(dir)/\(kind)'")
+            try SynthFiles.makeDirectories(dir + "/" + kind)
+            try SynthArchive.writeOSS(
+                to: dir + "/" + kind, events: events, factory: factory, perFile: 10_000, gzip: kind == "gzip", end: end,
+                seed: 1)
+        }
+        try SynthFiles.write(Array(expected.utf8), to: marker)
+        return Info(plainBytes: try size(dir + "/plain"), gzipBytes: try size(dir + "/gzip"))
+    }
+
+    static func files(_ dir: String) throws -> [String] {
+        guard let d = opendir(dir) else { throw BenchError("cannot open \(dir)") }
+        defer { closedir(d) }
+        var out: [String] = []
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasPrefix("Actiontrail_") { out.append(dir + "/" + name) }
+        }
+        return out.sorted()
+    }
+
+    static func size(_ dir: String) throws -> Int {
+        var total = 0
+        for f in try files(dir) {
+            var st = stat()
+            if stat(f, &st) == 0 { total += Int(st.st_size) }
+        }
+        return total
+    }
+
+    static func read(_ path: String) throws -> String {
+        guard let f = fopen(path, "r") else { throw BenchError("cannot open \(path)") }
+        defer { fclose(f) }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = fread(&buf, 1, buf.count, f)
+            if n <= 0 { break }
+            out += buf[0..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Reads every file with large reads and counts `{` bytes: the floor any parser stands on.
+    static func rawScan(_ dir: String) throws -> Double {
+        let t0 = Clock.now()
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 22, alignment: 64)
+        defer { buffer.deallocate() }
+        var count = 0
+        for f in try files(dir) {
+            let fd = open(f, O_RDONLY)
+            guard fd >= 0 else { continue }
+            while true {
+                let n = Glibc.read(fd, buffer, 1 << 22)
+                if n <= 0 { break }
+                var p = buffer
+                var left = n
+                while let hit = memchr(p, 0x7B, left) {
+                    count += 1
+                    let step = hit - p + 1
+                    p = hit + 1
+                    left -= step
+                }
+            }
+            close(fd)
+        }
+        if count < 0 { print(count) }
+        return Clock.now() - t0
+    }
+}
+
+/// What machine the figures come from.
+enum Machine {
+    static var description: String {
+        let cpus = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+        var model = "unknown CPU"
+        if let text = try? Corpus.read("/proc/cpuinfo"),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+            let colon = line.firstIndex(of: ":")
+        {
+            model = line[line.index(after: colon)...].trimmingPrefix(" ").description
+        }
+        let pages = sysconf(Int32(_SC_PHYS_PAGES))
+        let pageSize = sysconf(Int32(_SC_PAGESIZE))
+        return "\(cpus) CPUs, \(model), \(pages * pageSize / (1 << 30)) GiB RAM"
+    }
+}

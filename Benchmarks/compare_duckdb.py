@@ -1,0 +1,673 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: `keytrail ingest` against DuckDB doing the same job.
+
+    python3 Benchmarks/compare_duckdb.py [--events 1000000] [--runs 3] [--json OUT]
+        [--keytrail .build/release/keytrail] [--synth .build/release/keytrail-synth]
+        [--dir /tmp/keytrail-bench-N] [--duckdb-query fast|strict] [--keep-dbs]
+
+The script makes (or reuses) a private virtualenv at `.venv-bench` in the repository, installs
+`duckdb` into it when missing, and re-executes itself there, so plain `python3` is enough.
+
+What it does:
+
+1. Generates (or reuses) an OSS-style corpus with the project's generator, the same events twice:
+   DIR/plain (JSON arrays) and DIR/gzip (the same arrays, gzip). A marker DIR/.corpus-KIND.json
+   beside each folder records N, the seed and the files, so a mismatching folder is regenerated.
+2. For plain and gzip, times (after one warm-up; median and min of R runs, each into a fresh
+   database in a temp dir; keytrail and DuckDB runs interleaved so drift hits both alike):
+   - `keytrail ingest --quiet --db FRESH.sqlite DIR/KIND`;
+   - DuckDB in a subprocess (this script with `--duckdb-worker`): `read_json_objects(...,
+     format='array')` over every file, per (userIdentity.accessKeyId, serviceName) the latest
+     event by (eventTime as UTC epoch ms, eventId), its JSON text kept, materialised as table
+     `latest` in a fresh on-disk DuckDB database (closed, i.e. checkpointed, inside the timing).
+   Both are timed by wall clock around the child, and the child's peak RSS comes from os.wait4.
+3. Checks that keytrail's index and DuckDB's table agree on every (key, service, UsedTimestamp),
+   and also on eventId and the Detail text (MD5), for both kinds. Any difference: exit 1.
+4. Point lookups: `keytrail products KEY --db DB --as-of latest` end to end vs DuckDB on its
+   result table (warm connection; open+query+close; and a fresh `python -c` process), median
+   of 20 each; and Python sqlite3 point lookups on keytrail's index (10,000 random keys, p50/p99).
+5. Prints the table and, with --json, writes the same figures as JSON.
+
+Absolute times drift with the machine; the keytrail/DuckDB ratios from one invocation are what
+to quote. MB/s is raw input bytes (compressed bytes for gzip, as keytrail's own summary counts
+them) divided by the median seconds.
+
+DuckDB query variants (--duckdb-query):
+  fast   (default) the job as stated: arg_max(event, (ts, eventId)); eventTime via
+         TRY_CAST(... AS TIMESTAMPTZ) with TimeZone=UTC.
+  strict closer to DESIGN.md: also only RFC 3339 shapes with an offset (a time without one is
+         skipped, as keytrail does), fractions truncated to milliseconds before the cast, and the
+         Detail text as the last tie-break (max over (ts, eventId, detail)).
+Neither variant models the PascalCase spellings, SLS/nested shapes or "last repeated member
+wins"; the generated corpus uses none of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import platform
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+VENV = REPO / ".venv-bench"
+SEED = 1
+KINDS = ("plain", "gzip")
+SYNTH_FORMAT = {"plain": "oss-plain", "gzip": "oss-gzip"}
+SYNTH_FILE = re.compile(r"^Actiontrail_.*\.(json|gz)$")
+
+
+# ----------------------------------------------------------------------------------------------
+# Virtualenv bootstrap
+
+
+def in_bench_venv() -> bool:
+    try:
+        return Path(sys.prefix).resolve() == VENV.resolve()
+    except OSError:
+        return False
+
+
+def ensure_venv() -> None:
+    """Re-executes this script inside .venv-bench, creating it and installing duckdb as needed."""
+    if in_bench_venv():
+        return
+    py = VENV / "bin" / "python"
+    if not py.exists():
+        print(f"compare_duckdb: creating virtualenv {VENV}", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
+    probe = subprocess.run([str(py), "-c", "import duckdb"], capture_output=True)
+    if probe.returncode != 0:
+        print("compare_duckdb: installing duckdb into the virtualenv", file=sys.stderr)
+        subprocess.run([str(py), "-m", "pip", "install", "--quiet", "duckdb"], check=True)
+    os.execv(str(py), [str(py), str(Path(__file__).resolve()), *sys.argv[1:]])
+
+
+# ----------------------------------------------------------------------------------------------
+# Helpers
+
+
+def die(message: str, status: int = 2) -> None:
+    print(f"compare_duckdb: error: {message}", file=sys.stderr)
+    sys.exit(status)
+
+
+def input_files(directory: Path) -> list[Path]:
+    """Every regular file under `directory`, recursively, in name order (as keytrail walks)."""
+    out: list[Path] = []
+    for root, dirs, files in os.walk(directory, followlinks=True):
+        dirs.sort()
+        out.extend(Path(root) / f for f in sorted(files))
+    return out
+
+
+def run_measured(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, int, int, str]:
+    """Runs `cmd`; returns (wall seconds, peak RSS KiB, exit status, stderr text)."""
+    with tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=stdout, stderr=err, close_fds=True)
+        _, status, usage = os.wait4(p.pid, 0)
+        seconds = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        text = err.read().decode("utf-8", "replace")
+    return seconds, usage.ru_maxrss, p.returncode, text
+
+
+def fmt_int(v: float) -> str:
+    return f"{v:,.0f}"
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_values:
+        return float("nan")
+    k = max(0, min(len(sorted_values) - 1, math.ceil(q / 100 * len(sorted_values)) - 1))
+    return sorted_values[k]
+
+
+# ----------------------------------------------------------------------------------------------
+# DuckDB: the query, and the worker that runs it in its own process
+
+
+def sql_list(paths: list[Path]) -> str:
+    return "[" + ", ".join("'" + str(p).replace("'", "''") + "'" for p in paths) + "]"
+
+
+def duckdb_sql(files: list[Path], kind: str, variant: str) -> str:
+    compression = ", compression='gzip'" if kind == "gzip" else ""
+    source = f"read_json_objects({sql_list(files)}, format='array'{compression})"
+    # One json_extract_string call with a list of paths parses each event once.
+    fields = (
+        "json_extract_string(json, ['$.userIdentity.accessKeyId', '$.serviceName', '$.eventTime', '$.eventId'])"
+    )
+    if variant == "fast":
+        return f"""
+CREATE TABLE latest AS
+WITH raw AS (
+    SELECT {fields} AS f, json::VARCHAR AS detail FROM {source}
+), ev AS (
+    SELECT f[1] AS key, f[2] AS service, epoch_ms(TRY_CAST(f[3] AS TIMESTAMPTZ)) AS ts, f[4] AS event_id, detail
+    FROM raw
+), best AS (
+    SELECT key, service,
+           arg_max({{'ts': ts, 'event_id': event_id, 'detail': detail}}, {{'ts': ts, 'event_id': event_id}}) AS w
+    FROM ev
+    WHERE key <> '' AND service IS NOT NULL AND ts IS NOT NULL
+    GROUP BY key, service
+)
+SELECT key, service, w.ts AS ts, w.event_id AS event_id, w.detail AS detail FROM best
+"""
+    if variant == "strict":
+        shape = r"^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:?\d\d)$"
+        return f"""
+CREATE TABLE latest AS
+WITH raw AS (
+    SELECT {fields} AS f, json::VARCHAR AS detail FROM {source}
+), ev AS (
+    SELECT f[1] AS key, f[2] AS service,
+           epoch_ms(TRY_CAST(regexp_replace(f[3], '(\\.\\d{{3}})\\d+', '\\1') AS TIMESTAMPTZ)) AS ts,
+           f[4] AS event_id, detail
+    FROM raw
+    WHERE regexp_matches(f[3], '{shape}')
+), best AS (
+    SELECT key, service, max({{'ts': ts, 'event_id': event_id, 'detail': detail}}) AS w
+    FROM ev
+    WHERE key <> '' AND service IS NOT NULL AND ts IS NOT NULL
+    GROUP BY key, service
+)
+SELECT key, service, w.ts AS ts, w.event_id AS event_id, w.detail AS detail FROM best
+"""
+    raise ValueError(variant)
+
+
+def duckdb_worker(args: argparse.Namespace) -> int:
+    """Hidden mode: builds DuckDB's `latest` table from one corpus folder into a fresh database."""
+    import duckdb
+
+    files = input_files(Path(args.worker_input))
+    t0 = time.perf_counter()
+    con = duckdb.connect(args.worker_db)
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(duckdb_sql(files, args.worker_kind, args.duckdb_query))
+    rows = con.execute("SELECT count(*) FROM latest").fetchone()[0]
+    threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
+    con.close()
+    seconds = time.perf_counter() - t0
+    Path(args.worker_out).write_text(
+        json.dumps({"seconds_in_worker": seconds, "rows": rows, "threads": int(threads), "files": len(files)})
+    )
+    return 0
+
+
+# ----------------------------------------------------------------------------------------------
+# Corpus
+
+
+def file_digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def ensure_corpus(synth: Path, base: Path, kind: str, events: int) -> dict:
+    """Generates DIR/KIND unless its marker says it already holds these events; returns the marker.
+
+    The marker records N, the seed, the format, the files' count and bytes, and the generator
+    binary's SHA-256 (a changed generator may write other events), and is written last.
+    """
+    synth_digest = file_digest(synth)
+    folder = base / kind
+    marker_path = base / f".corpus-{kind}.json"
+    files = input_files(folder) if folder.is_dir() else []
+    if files and marker_path.exists():
+        try:
+            marker = json.loads(marker_path.read_text())
+        except ValueError:
+            marker = {}
+        total = sum(f.stat().st_size for f in files)
+        if (
+            marker.get("events") == events
+            and marker.get("seed") == SEED
+            and marker.get("format") == SYNTH_FORMAT[kind]
+            and marker.get("files") == len(files)
+            and marker.get("bytes") == total
+            and marker.get("synth_sha256") == synth_digest
+        ):
+            print(f"corpus {kind}: reusing {folder} ({len(files)} files, {total / 1e6:,.1f} MB)", flush=True)
+            return marker
+    if folder.exists():
+        strangers = [f for f in files if not SYNTH_FILE.match(f.name)]
+        if strangers:
+            die(f"{folder} holds files the generator did not write (e.g. {strangers[0]}); choose another --dir")
+        shutil.rmtree(folder)
+    marker_path.unlink(missing_ok=True)
+    print(f"corpus {kind}: generating {events:,} events into {folder} ...", flush=True)
+    t0 = time.perf_counter()
+    cmd = [str(synth), "--out", str(folder), "--format", SYNTH_FORMAT[kind], "--events", str(events),
+           "--seed", str(SEED)]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        die(f"{' '.join(cmd)} failed ({r.returncode}): {r.stderr.strip()}")
+    files = input_files(folder)
+    total = sum(f.stat().st_size for f in files)
+    marker = {"events": events, "seed": SEED, "format": SYNTH_FORMAT[kind], "files": len(files), "bytes": total,
+              "synth_sha256": synth_digest}
+    marker_path.write_text(json.dumps(marker) + "\n")
+    print(f"corpus {kind}: {len(files)} files, {total / 1e6:,.1f} MB in {time.perf_counter() - t0:.1f} s", flush=True)
+    return marker
+
+
+# ----------------------------------------------------------------------------------------------
+# Timed runs
+
+
+class Runner:
+    def __init__(self, args: argparse.Namespace, work: Path):
+        self.args = args
+        self.work = work
+        self.serial = 0
+
+    def fresh(self, suffix: str) -> Path:
+        self.serial += 1
+        d = self.work / f"run-{self.serial:03d}"
+        d.mkdir()
+        return d / f"index{suffix}"
+
+    def keytrail(self, folder: Path, report: bool = False) -> dict:
+        db = self.fresh(".sqlite")
+        cmd = [str(self.args.keytrail), "ingest", "--db", str(db)]
+        cmd += ["--json"] if report else ["--quiet"]
+        cmd.append(str(folder))
+        with tempfile.TemporaryFile() as out:
+            seconds, rss, status, err = run_measured(cmd, stdout=out)
+            out.seek(0)
+            stdout = out.read().decode("utf-8", "replace")
+        if status != 0:
+            die(f"{' '.join(cmd)} exited {status}:\n{err}{stdout}")
+        result = {"seconds": seconds, "rss_kib": rss, "db": db}
+        if report:
+            result["report"] = json.loads(stdout)
+        return result
+
+    def duckdb(self, folder: Path, kind: str) -> dict:
+        db = self.fresh(".duckdb")
+        out = db.parent / "worker.json"
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--duckdb-worker", "--worker-input", str(folder),
+               "--worker-db", str(db), "--worker-kind", kind, "--worker-out", str(out),
+               "--duckdb-query", self.args.duckdb_query]
+        seconds, rss, status, err = run_measured(cmd)
+        if status != 0:
+            die(f"DuckDB worker exited {status}:\n{err}")
+        info = json.loads(out.read_text())
+        return {"seconds": seconds, "rss_kib": rss, "db": db, **info}
+
+    @staticmethod
+    def discard(result: dict) -> None:
+        shutil.rmtree(result["db"].parent, ignore_errors=True)
+
+
+def summarise(runs: list[dict], nbytes: int, events: int) -> dict:
+    secs = [r["seconds"] for r in runs]
+    med = statistics.median(secs)
+    return {
+        "seconds_median": med,
+        "seconds_min": min(secs),
+        "seconds_all": secs,
+        "mb_per_s": nbytes / 1e6 / med,
+        "events_per_s": events / med,
+        "peak_rss_mib": max(r["rss_kib"] for r in runs) / 1024,
+        "peak_rss_mib_median": statistics.median(r["rss_kib"] for r in runs) / 1024,
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+# Agreement
+
+
+def keytrail_rows(db: Path) -> dict:
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    rows = {}
+    for key, service, ts, event_id, detail in con.execute(
+        "SELECT key, service, ts, event_id, CAST(detail AS BLOB) FROM products"
+    ):
+        rows[(key, service)] = (ts, event_id, hashlib.md5(detail).hexdigest())
+    con.close()
+    return rows
+
+
+def duckdb_rows(db: Path) -> dict:
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    rows = {
+        (key, service): (ts, event_id, digest)
+        for key, service, ts, event_id, digest in con.execute(
+            "SELECT key, service, ts, event_id, md5(detail) FROM latest"
+        ).fetchall()
+    }
+    con.close()
+    return rows
+
+
+def compare(kt: dict, dk: dict) -> dict:
+    missing_in_duckdb = sorted(set(kt) - set(dk))
+    missing_in_keytrail = sorted(set(dk) - set(kt))
+    ts_diff, id_diff, detail_diff = [], [], []
+    both = set(kt) & set(dk)
+    for k in sorted(both):
+        a, b = kt[k], dk[k]
+        if a[0] != b[0]:
+            ts_diff.append((k, a, b))
+        elif a[1] != b[1]:
+            id_diff.append((k, a, b))
+        elif a[2] != b[2]:
+            detail_diff.append((k, a, b))
+    return {
+        "rows_keytrail": len(kt),
+        "rows_duckdb": len(dk),
+        "rows_compared": len(both),
+        "only_keytrail": len(missing_in_duckdb),
+        "only_duckdb": len(missing_in_keytrail),
+        "ts_mismatches": len(ts_diff),
+        "event_id_mismatches": len(id_diff),
+        "detail_mismatches": len(detail_diff),
+        "ok": not (missing_in_duckdb or missing_in_keytrail or ts_diff or id_diff or detail_diff),
+        "examples": [
+            *[f"only in keytrail: {k}" for k in missing_in_duckdb[:5]],
+            *[f"only in DuckDB: {k}" for k in missing_in_keytrail[:5]],
+            *[f"{k}: keytrail ts={a[0]} id={a[1]} vs DuckDB ts={b[0]} id={b[1]}" for k, a, b in ts_diff[:5]],
+            *[f"{k}: keytrail id={a[1]} vs DuckDB id={b[1]} (ts {a[0]})" for k, a, b in id_diff[:5]],
+            *[f"{k}: Detail md5 keytrail {a[2]} vs DuckDB {b[2]}" for k, a, b in detail_diff[:5]],
+        ],
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+# Point lookups
+
+
+DUCKDB_LOOKUP = "SELECT service, ts, detail FROM latest WHERE key = ?"
+SQLITE_LOOKUP = "SELECT service, ts, detail FROM products WHERE key = ?"
+E2E_SNIPPET = (
+    "import sys, duckdb\n"
+    "c = duckdb.connect(sys.argv[1], read_only=True)\n"
+    f"rows = c.execute({DUCKDB_LOOKUP!r}, [sys.argv[2]]).fetchall()\n"
+    "sys.stdout.write(str(len(rows)))\n"
+)
+
+
+def lookups(args: argparse.Namespace, kt_db: Path, dk_db: Path, repeats: int = 20, sqlite_keys: int = 10_000) -> dict:
+    import duckdb
+
+    con = sqlite3.connect(f"file:{kt_db}?mode=ro", uri=True)
+    keys = [k for (k,) in con.execute("SELECT DISTINCT key FROM products ORDER BY key")]
+    rng = random.Random(SEED)
+    key = rng.choice(keys)
+    kt_rows = con.execute("SELECT count(*) FROM products WHERE key = ?", [key]).fetchone()[0]
+
+    # keytrail CLI, end to end (process start, open, window/as-of, catalog, JSON out).
+    cmd = [str(args.keytrail), "products", key, "--db", str(kt_db), "--as-of", "latest"]
+    first = subprocess.run(cmd, capture_output=True, text=True)
+    if first.returncode != 0:
+        die(f"{' '.join(cmd)} exited {first.returncode}: {first.stderr.strip()}")
+    answered = len(json.loads(first.stdout)["Products"])
+    cli = [run_measured(cmd)[0] for _ in range(repeats)]
+
+    # DuckDB on its result table: warm connection, then open+query+close, then a fresh process.
+    dk = duckdb.connect(str(dk_db), read_only=True)
+    dk_rows = len(dk.execute(DUCKDB_LOOKUP, [key]).fetchall())
+    warm = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        dk.execute(DUCKDB_LOOKUP, [key]).fetchall()
+        warm.append(time.perf_counter() - t0)
+    dk.close()
+    opened = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        c = duckdb.connect(str(dk_db), read_only=True)
+        c.execute(DUCKDB_LOOKUP, [key]).fetchall()
+        c.close()
+        opened.append(time.perf_counter() - t0)
+    e2e_cmd = [sys.executable, "-c", E2E_SNIPPET, str(dk_db), key]
+    run_measured(e2e_cmd)
+    e2e = [run_measured(e2e_cmd)[0] for _ in range(repeats)]
+
+    # Python sqlite3 point lookups on keytrail's index.
+    sample = [rng.choice(keys) for _ in range(sqlite_keys)]
+    for k in sample[:200]:
+        con.execute(SQLITE_LOOKUP, [k]).fetchall()
+    lat = []
+    nrows = 0
+    for k in sample:
+        t0 = time.perf_counter_ns()
+        nrows += len(con.execute(SQLITE_LOOKUP, [k]).fetchall())
+        lat.append((time.perf_counter_ns() - t0) / 1000)
+    con.close()
+    lat.sort()
+    return {
+        "key": key,
+        "key_rows_keytrail": kt_rows,
+        "key_rows_duckdb": dk_rows,
+        "key_products_answered_cli": answered,
+        "repeats": repeats,
+        "keytrail_cli_ms_median": statistics.median(cli) * 1000,
+        "duckdb_warm_ms_median": statistics.median(warm) * 1000,
+        "duckdb_open_query_ms_median": statistics.median(opened) * 1000,
+        "duckdb_python_process_ms_median": statistics.median(e2e) * 1000,
+        "sqlite_lookups": sqlite_keys,
+        "sqlite_rows_per_lookup": nrows / sqlite_keys,
+        "sqlite_p50_us": percentile(lat, 50),
+        "sqlite_p99_us": percentile(lat, 99),
+        "sqlite_mean_us": statistics.fmean(lat),
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+# Main
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description="keytrail ingest vs DuckDB, side by side (see the module docstring).")
+    p.add_argument("--keytrail", default=str(REPO / ".build/release/keytrail"), help="keytrail binary")
+    p.add_argument("--synth", default=str(REPO / ".build/release/keytrail-synth"), help="keytrail-synth binary")
+    p.add_argument("--events", type=int, default=1_000_000, help="events in the corpus (default 1000000)")
+    p.add_argument("--dir", help="corpus folder (default /tmp/keytrail-bench-N)")
+    p.add_argument("--runs", type=int, default=3, help="timed runs per tool and kind, after one warm-up")
+    p.add_argument("--json", dest="json_out", help="also write the figures as JSON to this file")
+    p.add_argument("--duckdb-query", choices=("fast", "strict"), default="fast", help="DuckDB query variant")
+    p.add_argument("--keep-dbs", action="store_true", help="keep the last databases (their folder is printed)")
+    # Hidden: the DuckDB worker.
+    p.add_argument("--duckdb-worker", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--worker-input", help=argparse.SUPPRESS)
+    p.add_argument("--worker-db", help=argparse.SUPPRESS)
+    p.add_argument("--worker-kind", choices=KINDS, help=argparse.SUPPRESS)
+    p.add_argument("--worker-out", help=argparse.SUPPRESS)
+    a = p.parse_args()
+    if a.events < 1 or a.runs < 1:
+        p.error("--events and --runs must be positive")
+    return a
+
+
+def git_revision() -> str:
+    """HEAD, plus a digest of uncommitted changes to Sources/ and Package.swift when there are any.
+
+    This describes the work tree now; the keytrail binary may have been built from another state
+    (its modification time is recorded beside it)."""
+    try:
+        git = ["git", "-C", str(REPO)]
+        rev = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+        diff = subprocess.run([*git, "diff", "HEAD", "--", "Sources", "Package.swift"], capture_output=True).stdout
+        return (rev or "unknown") + (f"+dirty.{hashlib.sha1(diff).hexdigest()[:8]}" if diff else "")
+    except OSError:
+        return "unknown"
+
+
+def main() -> int:
+    args = parse_args()
+    if args.duckdb_worker:
+        return duckdb_worker(args)
+    import duckdb
+
+    args.keytrail = Path(args.keytrail).resolve()
+    args.synth = Path(args.synth).resolve()
+    base = Path(args.dir or f"/tmp/keytrail-bench-{args.events}").resolve()
+    for exe in (args.keytrail, args.synth):
+        if not os.access(exe, os.X_OK):
+            die(f"{exe} is not an executable; build with `swift build -c release` (or pass --keytrail/--synth)")
+
+    # Room for the corpus (~2 KB/event plain, ~0.21 of that gzip) and the kept databases.
+    need = 0
+    for kind in KINDS:
+        marker = base / f".corpus-{kind}.json"
+        if not ((base / kind).is_dir() and marker.exists()):
+            need += args.events * 2000 * (1 if kind == "plain" else 0.25)
+    need += args.events * 2000 * 0.2 * 4 * 1.5
+    base.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(base).free
+    if free < need:
+        die(f"{base}: {free / 1e9:.1f} GB free, about {need / 1e9:.1f} GB needed")
+
+    corpus = {kind: ensure_corpus(args.synth, base, kind, args.events) for kind in KINDS}
+    work = Path(tempfile.mkdtemp(prefix="keytrail-bench-dbs-"))
+    runner = Runner(args, work)
+    results: dict = {
+        "config": {
+            "events": args.events,
+            "runs": args.runs,
+            "seed": SEED,
+            "corpus_dir": str(base),
+            "keytrail": str(args.keytrail),
+            "keytrail_revision": git_revision(),
+            "keytrail_mtime": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(args.keytrail.stat().st_mtime)),
+            "duckdb_version": duckdb.__version__,
+            "duckdb_query": args.duckdb_query,
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "machine": platform.platform(),
+        },
+        "ingest": {},
+    }
+    last: dict = {}
+    try:
+        for kind in KINDS:
+            folder = base / kind
+            nbytes = corpus[kind]["bytes"]
+            print(f"\n{kind}: warm-up ...", flush=True)
+            warm_k = runner.keytrail(folder, report=True)
+            report = warm_k["report"]
+            runner.discard(warm_k)
+            runner.discard(runner.duckdb(folder, kind))
+            read = report.get("events", {}).get("read")
+            if read is not None and read != args.events:
+                print(f"  warning: keytrail read {read} events, expected {args.events}", flush=True)
+            kt_runs, dk_runs = [], []
+            for i in range(args.runs):
+                k = runner.keytrail(folder)
+                d = runner.duckdb(folder, kind)
+                print(f"  run {i + 1}/{args.runs}: keytrail {k['seconds']:.3f} s ({k['rss_kib'] / 1024:.0f} MiB), "
+                      f"DuckDB {d['seconds']:.3f} s ({d['rss_kib'] / 1024:.0f} MiB)", flush=True)
+                if i < args.runs - 1:
+                    runner.discard(k)
+                    runner.discard(d)
+                kt_runs.append(k)
+                dk_runs.append(d)
+            kt = summarise(kt_runs, nbytes, args.events)
+            dk = summarise(dk_runs, nbytes, args.events)
+            dk["seconds_in_worker_median"] = statistics.median(r["seconds_in_worker"] for r in dk_runs)
+            dk["threads"] = dk_runs[-1]["threads"]
+            results["ingest"][kind] = {
+                "files": corpus[kind]["files"],
+                "input_bytes": nbytes,
+                "decompressed_bytes": report.get("bytes_decompressed"),
+                "keytrail_warmup_report": {k: v for k, v in report.items() if not isinstance(v, list)},
+                "keytrail": kt,
+                "duckdb": dk,
+                "throughput_ratio_keytrail_over_duckdb": dk["seconds_median"] / kt["seconds_median"],
+            }
+            last[kind] = (kt_runs[-1]["db"], dk_runs[-1]["db"])
+
+        print("\nchecking agreement ...", flush=True)
+        agreement = {}
+        for kind in KINDS:
+            agreement[kind] = compare(keytrail_rows(last[kind][0]), duckdb_rows(last[kind][1]))
+        results["agreement"] = agreement
+
+        print("point lookups ...", flush=True)
+        results["lookups"] = lookups(args, *last["plain"])
+    finally:
+        if args.keep_dbs:
+            print(f"databases kept in {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+    print_table(results)
+    if args.json_out:
+        Path(args.json_out).write_text(json.dumps(results, indent=2, default=str) + "\n")
+        print(f"\nwrote {args.json_out}")
+    return 0 if all(a["ok"] for a in results["agreement"].values()) else 1
+
+
+def print_table(r: dict) -> None:
+    c = r["config"]
+    print()
+    print(f"keytrail ({c['keytrail_revision']}) vs DuckDB {c['duckdb_version']} (query '{c['duckdb_query']}'), "
+          f"{c['events']:,} events, {c['cpus']} CPUs; median of {c['runs']} runs after a warm-up (min in brackets)")
+    header = f"{'input':<7} {'tool':<9} {'seconds':>17} {'MB/s':>8} {'events/s':>11} {'peak RSS MiB':>13}"
+    print(header)
+    print("-" * len(header))
+    for kind, x in r["ingest"].items():
+        for name, label in (("keytrail", "keytrail"), ("duckdb", "DuckDB")):
+            s = x[name]
+            secs = f"{s['seconds_median']:.3f} ({s['seconds_min']:.3f})"
+            print(f"{kind:<7} {label:<9} {secs:>17} {s['mb_per_s']:>8.1f} {fmt_int(s['events_per_s']):>11} "
+                  f"{s['peak_rss_mib']:>13.0f}")
+        print(f"{kind:<7} {'ratio':<9} keytrail/DuckDB throughput = {x['throughput_ratio_keytrail_over_duckdb']:.2f}x"
+              f"   ({x['files']} files, {x['input_bytes'] / 1e6:,.1f} MB raw"
+              + (f", {x['decompressed_bytes'] / 1e6:,.1f} MB decompressed" if kind == "gzip" and
+                 x.get("decompressed_bytes") else "") + ")")
+    print("DuckDB seconds include Python start and `import duckdb` in the worker (~0.15 s); inside the worker: "
+          + ", ".join(f"{k} {x['duckdb']['seconds_in_worker_median']:.3f} s" for k, x in r["ingest"].items())
+          + f"; DuckDB threads {next(iter(r['ingest'].values()))['duckdb']['threads']}")
+    print()
+    for kind, a in r["agreement"].items():
+        verdict = "AGREE" if a["ok"] else "DISAGREE"
+        print(f"agreement {kind}: {verdict}: {a['rows_compared']:,} (key, service) rows compared "
+              f"(keytrail {a['rows_keytrail']:,}, DuckDB {a['rows_duckdb']:,}); UsedTimestamp mismatches "
+              f"{a['ts_mismatches']}, eventId {a['event_id_mismatches']}, Detail {a['detail_mismatches']}, "
+              f"only keytrail {a['only_keytrail']}, only DuckDB {a['only_duckdb']}")
+        for e in a["examples"]:
+            print(f"    {e}")
+    lk = r["lookups"]
+    print()
+    print(f"point lookup of key {lk['key']} ({lk['key_rows_keytrail']} rows in keytrail's index, "
+          f"{lk['key_rows_duckdb']} in DuckDB's table; {lk['key_products_answered_cli']} answered by the CLI "
+          f"in the 400-day window), median of {lk['repeats']}:")
+    print(f"  keytrail products KEY --as-of latest (CLI, end to end)   {lk['keytrail_cli_ms_median']:8.2f} ms")
+    print(f"  DuckDB query, warm connection                            {lk['duckdb_warm_ms_median']:8.2f} ms")
+    print(f"  DuckDB open + query + close (in process)                 {lk['duckdb_open_query_ms_median']:8.2f} ms")
+    print(f"  DuckDB fresh `python -c` process (import+open+query)     {lk['duckdb_python_process_ms_median']:8.2f} ms")
+    print(f"  Python sqlite3 on keytrail's index, {lk['sqlite_lookups']:,} random keys "
+          f"({lk['sqlite_rows_per_lookup']:.1f} rows each): p50 {lk['sqlite_p50_us']:.1f} us, "
+          f"p99 {lk['sqlite_p99_us']:.1f} us")
+
+
+if __name__ == "__main__":
+    if "--duckdb-worker" not in sys.argv:
+        ensure_venv()
+    sys.exit(main())
