@@ -11,19 +11,28 @@ struct FileOutcome {
     var rawBytes = 0
     var contentBytes = 0
     var result = FileResult()
+    /// A failure of the machinery (a spill file could not be written): the run stops.
+    var failure: String?
 }
 
 /// The batch's reduced entries, shared by the workers that merge into it (under a lock).
 final class SharedTable: @unchecked Sendable {
     struct State {
-        var table = MaxRegisterTable()
-        var newest = Int64.min
+        var table = BatchTable()
+        /// One per worker, indexed like the processors.
+        var spills: [SpillFile]
     }
 
-    private var value = State()
+    private var value: State
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
-    init() { pthread_mutex_init(mutex, nil) }
+    init(spills: [SpillFile]) {
+        value = State(spills: spills)
+        pthread_mutex_init(mutex, nil)
+    }
+
+    /// The worker's own spill file (written without the lock: one writer each).
+    func spill(_ worker: Int) -> SpillFile { withLock { $0.spills[worker] } }
 
     deinit {
         pthread_mutex_destroy(mutex)
@@ -98,7 +107,7 @@ extension Ingester {
             while true {
                 let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
                 if i >= list.items.count { break }
-                let o = work(list.items[i], processor: processor, known: known, shared: shared)
+                let o = work(list.items[i], processor: processor, worker: w, known: known, shared: shared)
                 outcomes.items.withUnsafeMutableBufferPointer { $0[i] = o }
             }
         }
@@ -107,7 +116,7 @@ extension Ingester {
 
     /// Reads, checksums, decompresses and processes one file, then merges its entries.
     static func work(
-        _ item: InputItem, processor: FileProcessor, known: KnownContent, shared: SharedTable
+        _ item: InputItem, processor: FileProcessor, worker: Int, known: KnownContent, shared: SharedTable
     ) -> FileOutcome {
         var o = FileOutcome(item: item)
         func reject(_ kind: Rejection.Kind, _ message: String, offset: Int? = nil) -> FileOutcome {
@@ -159,9 +168,17 @@ extension Ingester {
         }
         o.contentBytes = content.count
         o.result = processor.process(content, path: item.display)
-        shared.withLock { s in
-            s.table.merge(processor.table)
-            s.newest = max(s.newest, o.result.newest)
+        guard !processor.table.isEmpty else { return o }
+        do {
+            // The file's entries (Detail included) go to this worker's spill file in one write;
+            // the batch keeps the small fields and where each Detail is.
+            let spill = shared.spill(worker)
+            let base = try spill.append(processor.table.storageBytes)
+            try shared.withLock { s in
+                try s.table.merge(processor.table, spill: worker, base: base, spills: s.spills)
+            }
+        } catch {
+            o.failure = "\(error)"
         }
         return o
     }

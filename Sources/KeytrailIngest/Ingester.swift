@@ -12,9 +12,11 @@ public struct IngestOptions: Sendable {
     /// Parallel file workers (default: online CPUs).
     public var jobs: Int
     /// Commit after this many files (one transaction per batch).
-    public var batchFiles = 256
-    /// Commit when the batch holds this many bytes of Detail text.
-    public var batchDetailBytes = 64 << 20
+    public var batchFiles = 1000
+    /// Commit when the batch holds this many (key, service) pairs (about 100 bytes of memory each).
+    public var batchEntries = 1_000_000
+    /// Commit when the spill files hold this many bytes (disk beside the index).
+    public var batchSpillBytes = 8 << 30
 
     /// Options for the index at `databasePath`.
     public init(databasePath: String, until: Int64? = nil, jobs: Int? = nil) {
@@ -43,6 +45,8 @@ public final class Ingester {
     let options: IngestOptions
     let writer: IndexWriter
     let until: Int64
+    /// Reused for reading Details back from spill files.
+    let detail = ByteBuffer(capacity: 1 << 16)
     var phase = (parse: 0.0, merge: 0.0, commit: 0.0, commits: 0)
 
     /// Opens (creating when missing) the index; the index exists before any input is read.
@@ -64,7 +68,8 @@ public final class Ingester {
         let items = walker.items
         report.filesSeen = items.count + walker.rejections.count
         let known = KnownContent()
-        let shared = SharedTable()
+        let directory = Self.directory(of: options.databasePath)
+        let shared = SharedTable(spills: try (0..<options.jobs).map { _ in try SpillFile(directory: directory) })
         var batch = Batch()
         let processors = (0..<options.jobs).map { _ in FileProcessor(until: until) }
         let waveSize = options.jobs * 4
@@ -97,8 +102,9 @@ public final class Ingester {
             for o in outcomes where !o.isCopy { absorb(o, into: &batch, report: &report, known: known) }
             for o in outcomes where o.isCopy { absorb(o, into: &batch, report: &report, known: known) }
             done += tasks.count
-            let held = shared.withLock { $0.table.liveBytes }
-            if batch.files >= options.batchFiles || held >= options.batchDetailBytes {
+            if let failure = outcomes.lazy.compactMap(\.failure).first { throw IngestError(failure) }
+            let (held, spilled) = shared.withLock { s in (s.table.count, s.spills.reduce(0) { $0 + $1.size }) }
+            if batch.files >= options.batchFiles || held >= options.batchEntries || spilled >= options.batchSpillBytes {
                 try commit(&batch, shared)
             }
             progress?(
@@ -109,7 +115,9 @@ public final class Ingester {
         try commit(&batch, shared)
         report.seconds = Self.now() - start
         if getenv("KEYTRAIL_TRACE") != nil {
-            fputs("trace: parse \(phase.parse) s, merge+commit \(phase.merge) s, commit \(phase.commit) s in \(phase.commits) commits\n", stderr)
+            fputs(
+                "trace: parse \(phase.parse) s, merge+commit \(phase.merge) s, commit \(phase.commit) s in \(phase.commits) commits\n",
+                stderr)
         }
         return report
     }
@@ -146,25 +154,26 @@ public final class Ingester {
     /// Writes the batch in one transaction: max-register upserts, newest timestamp, manifest rows.
     private func commit(_ batch: inout Batch, _ shared: SharedTable) throws {
         try shared.withLock { s in
-            try commit(&batch, table: s.table, newest: s.newest)
+            try commit(&batch, table: s.table, spills: s.spills)
             s.table.removeAll()
-            s.newest = .min
+            for f in s.spills { f.reset() }
         }
         batch = Batch()
     }
 
-    private func commit(_ batch: inout Batch, table: MaxRegisterTable, newest: Int64) throws {
+    private func commit(_ batch: inout Batch, table: BatchTable, spills: [SpillFile]) throws {
         guard !table.isEmpty || !batch.manifest.isEmpty else { return }
         let tCommit = Self.now()
         defer { phase.commit += Self.now() - tCommit; phase.commits += 1 }
         try writer.begin()
         do {
-            for e in table.entries {
+            for e in table.sortedEntries() {
+                try spills[Int(e.spill)].read(offset: e.detailOffset, count: e.detailCount, into: detail)
                 try writer.offerProduct(
                     key: table.key(e), service: table.service(e), timestamp: e.timestamp, eventId: table.eventId(e),
-                    source: e.source, detail: table.detail(e))
+                    source: e.source, detail: detail.bytes)
             }
-            if newest > Int64.min { try writer.noteTimestamp(newest) }
+            if table.newest > Int64.min { try writer.noteTimestamp(table.newest) }
             let now = Int64(Self.now() * 1000)
             for (path, entry, events) in batch.manifest {
                 try writer.recordFile(path: path, until: until, entry: entry, events: events, now: now)
@@ -174,6 +183,12 @@ public final class Ingester {
             writer.rollback()
             throw error
         }
+    }
+
+    /// The directory holding `path` (spill files go beside the index).
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     static func now() -> Double {

@@ -32,6 +32,8 @@ struct MaxRegisterTable {
     var isEmpty: Bool { entries.isEmpty }
     /// Bytes held for live entries, to bound memory.
     var liveBytes: Int { storage.count - garbage }
+    /// All stored bytes (entries' offsets point into them).
+    var storageBytes: UnsafeRawBufferPointer { storage.bytes }
 
     mutating func removeAll() {
         entries.removeAll(keepingCapacity: true)
@@ -109,7 +111,8 @@ struct MaxRegisterTable {
         entries.append(
             ProductEntry(
                 start: start, keyCount: Int32(key.count), serviceCount: Int32(service.count), idStart: idStart,
-                idCount: Int32(eventId.count), detailCount: detail.count, timestamp: timestamp, source: source, hash: h))
+                idCount: Int32(eventId.count), detailCount: detail.count, timestamp: timestamp, source: source, hash: h)
+        )
         if entries.count * 2 > slots.count { grow() }
     }
 

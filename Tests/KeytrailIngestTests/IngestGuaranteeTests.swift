@@ -156,13 +156,16 @@ struct LatestWinsTests {
         let c = event(time: "2024-05-01T00:00:00.500999Z", id: "B-id", extra: "\"copy\":\"sls\"")  // same ms, same id
         let older = event(time: "2024-04-30T23:59:59.999+00:00", id: "Z-id")
         var results: [[Row]] = []
-        for order in [[a, b, c, older], [older, c, b, a], [b, older, a, c]] {
-            let dir = TemporaryDirectory()
-            for (i, e) in order.enumerated() { try dir.write("in/\(i).json", e) }
-            try ingest(dir, [dir.file("in")], batchFiles: 1)
-            results.append(try rows(dir.file("index.sqlite")))
+        // One file per commit (ties meet in SQLite) and one batch (ties meet in memory and spill files).
+        for batchFiles in [1, 1000] {
+            for order in [[a, b, c, older], [older, c, b, a], [b, older, a, c]] {
+                let dir = TemporaryDirectory()
+                for (i, e) in order.enumerated() { try dir.write("in/\(i).json", e) }
+                try ingest(dir, [dir.file("in")], jobs: 1, batchFiles: batchFiles)
+                results.append(try rows(dir.file("index.sqlite")))
+            }
         }
-        #expect(results[0] == results[1] && results[1] == results[2])
+        #expect(results.allSatisfy { $0 == results[0] })
         // Same (time, id): the greater Detail text as bytes wins ("{\"eventId\":\"B-id\",..." + copy field).
         let winner = [a, c].max { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }!
         #expect(results[0].map(\.detail) == [winner])

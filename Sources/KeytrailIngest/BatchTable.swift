@@ -1,0 +1,140 @@
+import KeytrailScan
+
+/// The latest event per (key, service) across a batch of files. Small fields stay in memory;
+/// Detail text stays in the workers' spill files until the commit reads it back, so memory does
+/// not grow with the number of distinct (key, service) pairs times the Detail size.
+struct BatchTable {
+    struct Entry {
+        var start: Int
+        var keyCount: Int32
+        var serviceCount: Int32
+        var idStart: Int
+        var idCount: Int32
+        var timestamp: Int64
+        var source: EventSource
+        var hash: UInt64
+        var spill: Int32
+        var detailOffset: Int
+        var detailCount: Int
+    }
+
+    private(set) var entries: [Entry] = []
+    private var slots: [Int32] = Array(repeating: -1, count: 1024)
+    private let storage = ByteBuffer(capacity: 1 << 20)
+    private let scratch = ByteBuffer(capacity: 1 << 16)
+    /// The newest timestamp offered.
+    private(set) var newest = Int64.min
+
+    var isEmpty: Bool { entries.isEmpty }
+    var count: Int { entries.count }
+
+    func key(_ e: Entry) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: storage.base + e.start, count: Int(e.keyCount))
+    }
+
+    func service(_ e: Entry) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: storage.base + e.start + Int(e.keyCount), count: Int(e.serviceCount))
+    }
+
+    func eventId(_ e: Entry) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: storage.base + e.idStart, count: Int(e.idCount))
+    }
+
+    mutating func removeAll() {
+        entries.removeAll(keepingCapacity: true)
+        if slots.count > 1 << 16 {
+            slots = Array(repeating: -1, count: 1024)
+        } else {
+            for i in slots.indices { slots[i] = -1 }
+        }
+        storage.count = 0
+        newest = .min
+    }
+
+    /// Merges a file's table, whose storage was written to `spills[spill]` at `base`.
+    mutating func merge(_ file: MaxRegisterTable, spill: Int, base: Int, spills: [SpillFile]) throws {
+        for e in file.entries {
+            newest = max(newest, e.timestamp)
+            let key = file.key(e)
+            let service = file.service(e)
+            let id = file.eventId(e)
+            let detailOffset = base + e.idStart + Int(e.idCount)
+            let mask = slots.count - 1
+            var s = Int(truncatingIfNeeded: e.hash) & mask
+            var found = -1
+            while true {
+                let i = Int(slots[s])
+                if i < 0 { break }
+                let x = entries[i]
+                if x.hash == e.hash && MaxRegisterTable.compare(self.key(x), key) == 0
+                    && MaxRegisterTable.compare(self.service(x), service) == 0
+                {
+                    found = i
+                    break
+                }
+                s = (s + 1) & mask
+            }
+            if found >= 0 {
+                let x = entries[found]
+                var wins = e.timestamp > x.timestamp
+                if e.timestamp == x.timestamp {
+                    let c = MaxRegisterTable.compare(id, eventId(x))
+                    if c != 0 {
+                        wins = c > 0
+                    } else {
+                        // Same time and eventId: the greater Detail text wins (rare: read it back).
+                        try spills[Int(x.spill)].read(offset: x.detailOffset, count: x.detailCount, into: scratch)
+                        wins = MaxRegisterTable.compare(file.detail(e), scratch.bytes) > 0
+                    }
+                }
+                guard wins else { continue }
+                if id.count != Int(x.idCount) || MaxRegisterTable.compare(id, eventId(x)) != 0 {
+                    entries[found].idStart = append(id)
+                    entries[found].idCount = Int32(id.count)
+                }
+                entries[found].timestamp = e.timestamp
+                entries[found].source = e.source
+                entries[found].spill = Int32(spill)
+                entries[found].detailOffset = detailOffset
+                entries[found].detailCount = e.detailCount
+            } else {
+                let start = append(key)
+                _ = append(service)
+                let idStart = append(id)
+                slots[s] = Int32(entries.count)
+                entries.append(
+                    Entry(
+                        start: start, keyCount: e.keyCount, serviceCount: e.serviceCount, idStart: idStart,
+                        idCount: e.idCount, timestamp: e.timestamp, source: e.source, hash: e.hash,
+                        spill: Int32(spill), detailOffset: detailOffset, detailCount: e.detailCount))
+                if entries.count * 2 > slots.count { grow() }
+            }
+        }
+    }
+
+    /// Entries in (key, service) byte order: upserts then walk the index B-tree sequentially.
+    func sortedEntries() -> [Entry] {
+        entries.sorted { a, b in
+            let c = MaxRegisterTable.compare(key(a), key(b))
+            return c != 0 ? c < 0 : MaxRegisterTable.compare(service(a), service(b)) < 0
+        }
+    }
+
+    private func append(_ b: UnsafeRawBufferPointer) -> Int {
+        storage.reserve(b.count)
+        let start = storage.count
+        if b.count > 0 { (storage.base + start).copyMemory(from: b.baseAddress!, byteCount: b.count) }
+        storage.count += b.count
+        return start
+    }
+
+    private mutating func grow() {
+        slots = Array(repeating: -1, count: slots.count * 2)
+        let mask = slots.count - 1
+        for (i, e) in entries.enumerated() {
+            var s = Int(truncatingIfNeeded: e.hash) & mask
+            while slots[s] >= 0 { s = (s + 1) & mask }
+            slots[s] = Int32(i)
+        }
+    }
+}
