@@ -21,6 +21,11 @@ let package = Package(
             providers: [.apt(["libsqlite3-dev"])]
         ),
         .systemLibrary(
+            name: "CDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
+        .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
@@ -32,7 +37,7 @@ let package = Package(
         // Walking, gzip, framing, extraction, reduce, commit.
         .target(
             name: "KeytrailIngest",
-            dependencies: ["KeytrailScan", "KeytrailStore", "CZlib"],
+            dependencies: ["KeytrailScan", "KeytrailStore", "CZlib", "CDeflate"],
             swiftSettings: strict
         ),
         // Window, as-of, order, service catalog, response encoding.

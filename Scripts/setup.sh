@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Installs the system C libraries keytrail links (SQLite, zlib) when they are missing.
+# Installs the system C libraries keytrail links (SQLite, zlib, libdeflate) when they are missing.
 set -euo pipefail
 need=()
-for pkg in libsqlite3-dev zlib1g-dev pkg-config; do
+for pkg in libsqlite3-dev zlib1g-dev libdeflate-dev pkg-config; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
