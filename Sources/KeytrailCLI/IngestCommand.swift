@@ -4,7 +4,8 @@ import KeytrailScan
 /// `keytrail ingest`: index files and print the run's summary.
 enum IngestCommand {
     static func run(_ args: [String]) throws -> Int32 {
-        let a = try Arguments(args, options: ["db", "until", "jobs"], flags: ["json", "quiet"])
+        let a = try Arguments(
+            args, options: ["db", "until", "jobs", "batch-files"], flags: ["json", "quiet", "wait"])
         guard !a.positionals.isEmpty else {
             throw UsageError(message: "ingest needs at least one PATH (or - for stdin)")
         }
@@ -16,7 +17,9 @@ enum IngestCommand {
             until = t
         }
         let jobs = try a.integer("jobs", range: 1...256)
-        let options = IngestOptions(databasePath: KeytrailCommand.databasePath(a), until: until, jobs: jobs)
+        var options = IngestOptions(databasePath: KeytrailCommand.databasePath(a), until: until, jobs: jobs)
+        options.waitForLock = a.flag("wait")
+        if let n = try a.integer("batch-files", range: 1...1_000_000) { options.batchFiles = n }
         let ingester = try Ingester(options: options)
         let showProgress = Output.isTerminal(2) && !a.flag("quiet")
         var lastDraw = 0.0

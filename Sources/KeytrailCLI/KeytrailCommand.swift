@@ -1,3 +1,5 @@
+@preconcurrency import Glibc
+
 /// The `keytrail` command line: dispatches to a subcommand and maps outcomes to exit statuses
 /// (0 success, 1 API error answered, 2 usage or fatal error, 3 ingest rejected some input).
 public enum KeytrailCommand {
@@ -6,6 +8,8 @@ public enum KeytrailCommand {
 
     /// Runs the command line `args` (without the program name) and returns the exit status.
     public static func main(_ args: [String]) -> Int32 {
+        // A file-size limit (ulimit -f) must fail a write with EFBIG, reported, not kill us.
+        signal(SIGXFSZ, SIG_IGN)
         guard let command = args.first else {
             Output.err(usage)
             return 2

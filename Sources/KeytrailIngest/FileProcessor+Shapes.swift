@@ -16,7 +16,7 @@ extension FileProcessor {
                     j = try object(s, j, depth: 1, nesting: 0)
                 } else {
                     j = try s.skipValue(j, depth: 1)
-                    skip(.notAnEvent)
+                    skipNonEvent()
                 }
                 j = s.skipWhitespace(j)
                 guard j < s.count else { throw JSONError(.unexpectedEnd, at: j) }
@@ -30,7 +30,7 @@ extension FileProcessor {
             }
         default:
             let end = try s.skipValue(start)
-            skip(.notAnEvent)
+            skipNonEvent()
             return end
         }
     }
@@ -68,7 +68,7 @@ extension FileProcessor {
                 j = end
             } else {
                 j = try s.skipValue(j, depth: depth)
-                skip(.notAnEvent)
+                skipNonEvent()
             }
             j = s.skipWhitespace(j)
             if j < slot.end && s[j] == 0x2C { j = s.skipWhitespace(j + 1) }
@@ -96,7 +96,7 @@ extension FileProcessor {
                 k = try object(inner, k, depth: 0, nesting: nesting + 1)
             } else {
                 k = try inner.skipValue(k)
-                skip(.notAnEvent)
+                skipNonEvent()
             }
             k = inner.skipWhitespace(k)
             guard k == inner.count else { throw JSONError(.trailingText, at: k) }
@@ -149,6 +149,12 @@ extension FileProcessor {
 
     func skip(_ reason: SkipReason) {
         unitCounts.skipped[reason.rawValue] += 1
+    }
+
+    /// A value read where an event may be that is not an event object: counted as read, then skipped.
+    func skipNonEvent() {
+        unitCounts.read += 1
+        skip(.notAnEvent)
     }
 
     private func note(_ s: JSONScanner, _ at: Int, _ reason: SkipReason, _ message: String) {

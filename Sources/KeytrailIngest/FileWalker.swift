@@ -78,6 +78,10 @@ struct FileWalker {
             names.sort { $0.lexicographicallyPrecedes($1) }
             let prefix = path.last == 0x2F ? path : path + [0x2F]
             for name in names { visit(prefix + name, ancestors: ancestors + [id]) }
+        case S_IFIFO where !ancestors.isEmpty, S_IFCHR where !ancestors.isEmpty:
+            // Named on the command line (`<(zcat …)`) a pipe is input; met in a directory walk,
+            // opening one could block forever.
+            rejections.append(Rejection(path: display, kind: .io, message: "not a regular file; skipped"))
         case S_IFREG, S_IFIFO, S_IFCHR:
             let id = (UInt64(st.st_dev), UInt64(st.st_ino))
             if excluded.contains(where: { $0 == id }) { return }

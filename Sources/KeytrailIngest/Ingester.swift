@@ -11,6 +11,8 @@ public struct IngestOptions: Sendable {
     public var until: Int64?
     /// Parallel file workers (default: online CPUs).
     public var jobs: Int
+    /// Wait for another ingest of the same index to finish instead of failing at once.
+    public var waitForLock = false
     /// Commit after this many files (one transaction per batch).
     public var batchFiles = 1000
     /// Commit when the batch holds this many (key, service) pairs (about 100 bytes of memory each).
@@ -43,6 +45,7 @@ public struct IngestProgress: Sendable {
 /// Streams input files into the index: discover → read → frame → scan → reduce → commit.
 public final class Ingester {
     let options: IngestOptions
+    let lock: IngestLock
     let writer: IndexWriter
     let until: Int64
     /// Reused for reading Details back from spill files.
@@ -52,6 +55,8 @@ public final class Ingester {
     /// Opens (creating when missing) the index; the index exists before any input is read.
     public init(options: IngestOptions) throws {
         self.options = options
+        try IndexWriter.checkWritable(options.databasePath)
+        lock = try IngestLock(databasePath: options.databasePath, wait: options.waitForLock)
         writer = try IndexWriter(path: options.databasePath)
         until = options.until ?? IndexWriter.noUntil
     }
@@ -61,7 +66,8 @@ public final class Ingester {
         let start = Self.now()
         var report = IngestReport()
         let db = Array(options.databasePath.utf8)
-        let walker = FileWalker(paths: paths, exclude: ["", "-wal", "-shm", "-journal"].map { db + Array($0.utf8) })
+        let walker = FileWalker(
+            paths: paths, exclude: ["", "-wal", "-shm", "-journal", ".lock"].map { db + Array($0.utf8) })
         report.rejections += walker.rejections
         report.filesRejected += walker.rejections.count
         report.unitsRejected += walker.rejections.count
@@ -181,7 +187,9 @@ public final class Ingester {
             try writer.commit()
         } catch {
             writer.rollback()
-            throw error
+            throw IngestError(
+                "cannot write the index \(options.databasePath): \(error); the \(batch.files) file(s) of this batch "
+                    + "were not recorded and the next run reads them again (earlier batches are kept)")
         }
     }
 

@@ -27,22 +27,30 @@ public struct ProductRow: Equatable, Sendable {
 /// The read side of the index: a read-only connection with its statements prepared once.
 public final class IndexReader {
     let db: Database
-    let byKey: Statement
-    let meta: Statement
+    /// nil for a file without a schema yet (answers as an empty index).
+    let byKey: Statement?
+    let meta: Statement?
 
     /// Opens an existing index for reading; a missing file is an `IndexError`.
     public init(path: String) throws {
-        guard Self.fileExists(path) else {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
             throw IndexError("no index at \(path); run `keytrail ingest --db \(path) PATH...` first")
         }
+        guard st.st_mode & S_IFMT == S_IFREG else { throw IndexError("\(path) is not an index file") }
         db = try Database(path: path, readOnly: true)
-        try IndexSchema.checkReadable(db)
-        byKey = try db.prepare("SELECT service, ts, event_id, source, detail FROM products WHERE key = ?1")
-        meta = try db.prepare("SELECT value FROM meta WHERE name = ?1")
+        if try IndexSchema.checkReadable(db) {
+            byKey = try db.prepare("SELECT service, ts, event_id, source, detail FROM products WHERE key = ?1")
+            meta = try db.prepare("SELECT value FROM meta WHERE name = ?1")
+        } else {
+            byKey = nil
+            meta = nil
+        }
     }
 
     /// Every service row indexed for `key`, in no particular order.
     public func products(key: String) throws -> [ProductRow] {
+        guard let byKey else { return [] }
         defer { byKey.reset() }
         byKey.bindText(1, key)
         var rows: [ProductRow] = []
@@ -57,14 +65,10 @@ public final class IndexReader {
 
     /// The newest UsedTimestamp in the index (the end of the archive), nil when empty.
     public func newestTimestamp() throws -> Int64? {
+        guard let meta else { return nil }
         defer { meta.reset() }
         meta.bindText(1, "max_ts")
         guard try meta.step(), !meta.isNull(0) else { return nil }
         return meta.int64(0)
-    }
-
-    static func fileExists(_ path: String) -> Bool {
-        var st = stat()
-        return stat(path, &st) == 0
     }
 }

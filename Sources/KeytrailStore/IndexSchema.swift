@@ -61,14 +61,18 @@ package enum IndexSchema {
     }
 
     /// Checks a connection for reading: a keytrail index of a version this build understands.
-    static func checkReadable(_ db: Database) throws {
+    /// Returns false for a file with no schema yet (an ingest killed before it wrote one): it
+    /// answers as an empty index.
+    static func checkReadable(_ db: Database) throws -> Bool {
         let app = try db.scalarInt("PRAGMA application_id") ?? 0
         let version = try db.scalarInt("PRAGMA user_version") ?? 0
         let tables = try db.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
         try check(path: db.path, app: app, version: version, tables: tables)
+        if app == 0 && version == 0 && tables == 0 { return false }
         if version < currentVersion {
             throw IndexError("\(db.path) is an index of schema version \(version); run `keytrail ingest` to upgrade it")
         }
+        return true
     }
 
     static func check(path: String, app: Int64, version: Int64, tables: Int64) throws {

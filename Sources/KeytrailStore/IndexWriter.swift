@@ -1,3 +1,4 @@
+import Glibc
 public import KeytrailScan
 
 /// A file the manifest records as ingested.
@@ -32,6 +33,7 @@ public final class IndexWriter {
 
     /// Opens the index at `path`, creating it (and its schema) when missing.
     public init(path: String) throws {
+        try Self.checkWritable(path)
         db = try Database(path: path, create: true)
         // Page size applies only to a new file (before its first table); Details of ~2 KB pack far
         // better in 16 KiB pages than in 4 KiB ones.
@@ -60,6 +62,27 @@ public final class IndexWriter {
             INSERT OR REPLACE INTO files(path, until, size, mtime_ns, checksum, events, ingested_at)
             VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """)
+    }
+
+    /// Clear errors for the usual reasons an index cannot be written, before SQLite's own.
+    package static func checkWritable(_ path: String) throws {
+        let slash = path.lastIndex(of: "/")
+        let dir = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        var st = stat()
+        guard stat(dir, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
+            throw IndexError("cannot create the index \(path): directory \(dir) does not exist")
+        }
+        if access(dir, W_OK) != 0 {
+            throw IndexError(
+                "cannot write the index \(path): directory \(dir) is not writable (\(String(cString: strerror(errno))))"
+            )
+        }
+        if stat(path, &st) == 0 {
+            if st.st_mode & S_IFMT == S_IFDIR { throw IndexError("\(path) is a directory, not an index file") }
+            if access(path, W_OK) != 0 {
+                throw IndexError("cannot write the index \(path): \(String(cString: strerror(errno)))")
+            }
+        }
     }
 
     /// Starts a write transaction (taking the write lock now, not at the first write).

@@ -19,8 +19,8 @@ public enum Binary {
         return (exe as NSString).deletingLastPathComponent
     }
 
-    /// The path of executable `name` (e.g. `keytrail`).
-    public static func path(_ name: String) -> String { productsDirectory + "/" + name }
+    /// The path of executable `name` (e.g. `keytrail`), or `name` itself when it is absolute.
+    public static func path(_ name: String) -> String { name.hasPrefix("/") ? name : productsDirectory + "/" + name }
 
     /// The package root (two levels above the products directory's `.build`).
     public static var packageRoot: String {
