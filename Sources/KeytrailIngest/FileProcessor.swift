@@ -51,25 +51,74 @@ final class FileProcessor {
         var source: EventSource
     }
 
-    /// Processes the decompressed `content` of the file at `path`.
-    func process(_ full: UnsafeRawBufferPointer, path: String) -> FileResult {
+    /// Processes the decompressed `content` of the file at `path` in one piece.
+    func process(_ content: UnsafeRawBufferPointer, path: String) -> FileResult {
+        begin(path: path)
+        _ = feed(content, final: true)
+        return finish()
+    }
+
+    /// How a file is framed: undecided until its first value is seen.
+    enum Mode { case undecided, lines, document }
+
+    /// The current file's framing.
+    private(set) var mode = Mode.undecided
+    private var path = ""
+    /// Line number of the first byte of the next window.
+    private var nextLine = 1
+    /// Bytes consumed so far (a BOM counts only at offset 0).
+    private var consumed = 0
+
+    /// Starts a file that will be fed in windows.
+    func begin(path: String) {
         result = FileResult()
         table.removeAll()
         fileNotes.removeAll(keepingCapacity: true)
+        mode = .undecided
+        nextLine = 1
+        consumed = 0
+        self.path = path
+    }
+
+    /// Ends the file: its counts, notes and rejections (its entries stay in `table`).
+    func finish() -> FileResult { result }
+
+    /// Feeds the file's decompressed bytes from the first unconsumed one; returns how many were
+    /// consumed. JSON lines are consumed line by line; a document is consumed only when `final`
+    /// (the caller then has to supply the whole file). Zero means "feed more".
+    func feed(_ window: UnsafeRawBufferPointer, final: Bool) -> Int {
         defer { arena.reset() }
         // A UTF-8 BOM at the very start is ignored; columns count from after it.
-        var content = full
-        if full.count >= 3 && full[0] == 0xEF && full[1] == 0xBB && full[2] == 0xBF {
-            content = UnsafeRawBufferPointer(rebasing: full[3...])
+        var bom = 0
+        if consumed == 0 {
+            if window.count < 3 && !final { return 0 }
+            if window.count >= 3 && window[0] == 0xEF && window[1] == 0xBB && window[2] == 0xBF { bom = 3 }
         }
+        let content = UnsafeRawBufferPointer(rebasing: window[bom...])
+        let used: Int
+        switch mode {
+        case .undecided: used = decide(content, final: final)
+        case .lines: used = lines(content, final: final)
+        case .document: used = final ? document(content, firstEnd: nil, first: nil) : 0
+        }
+        if used == 0 { return 0 }
+        consumed += bom + used
+        return bom + used
+    }
+
+    /// Frames the file from its first value: JSON lines when it begins and ends (or fails) on its
+    /// first non-blank line, otherwise documents.
+    private func decide(_ content: UnsafeRawBufferPointer, final: Bool) -> Int {
         let s = JSONScanner(content)
         let first = s.skipWhitespace(0)
         guard first < s.count else {
+            guard final else { return 0 }
             result.rejections.append(
                 Rejection(path: path, kind: .empty, line: 1, column: 1, message: "no JSON value in the file"))
-            return result
+            return content.count
         }
         let firstLineEnd = Self.lineEnd(content, from: first)
+        if firstLineEnd == content.count && !final { return 0 }
         beginUnit()
         var firstEnd = 0
         var firstError: JSONError?
@@ -78,40 +127,69 @@ final class FileProcessor {
         } catch {
             firstError = error
         }
-        let jsonLines: Bool
-        if let e = firstError {
-            jsonLines = e.offset < firstLineEnd
-        } else {
-            jsonLines = firstEnd <= firstLineEnd
+        let jsonLines = firstError.map { $0.offset < firstLineEnd } ?? (firstEnd <= firstLineEnd)
+        guard jsonLines else {
+            mode = .document
+            guard final else { return 0 }
+            return document(content, firstEnd: firstEnd, first: firstError)
         }
-        if jsonLines {
-            let lineStart = Self.lineStart(content, before: first)
-            var error = firstError
-            if error == nil {
-                let after = s.skipBlanks(firstEnd)
-                if after != firstLineEnd { error = JSONError(.trailingText, at: after) }
-            }
-            let line = TextPosition(offset: first, in: content).line
-            finishUnit(error.map { (line, $0.offset - lineStart + 1, $0.message) }, path: path)
-            processLines(content, from: firstLineEnd + 1, line: line + 1, path: path)
-        } else {
-            var error = firstError
-            if error == nil {
-                do throws(JSONError) {
-                    try processDocuments(s, from: firstEnd)
-                } catch let e {
-                    error = e
+        mode = .lines
+        let lineStart = Self.lineStart(content, before: first)
+        var error = firstError
+        if error == nil {
+            let after = s.skipBlanks(firstEnd)
+            if after != firstLineEnd { error = JSONError(.trailingText, at: after) }
+        }
+        let line = TextPosition(offset: first, in: content).line
+        finishUnit(error.map { (line, $0.offset - lineStart + 1, $0.message) })
+        let firstLine = UnsafeRawBufferPointer(rebasing: content[0..<min(firstLineEnd + 1, content.count)])
+        resolveNotes(firstLine, firstLine: 1)
+        nextLine = line + 1
+        let rest = UnsafeRawBufferPointer(rebasing: content[firstLine.count...])
+        return firstLine.count + (rest.isEmpty ? 0 : lines(rest, final: final))
+    }
+
+    /// JSON-lines mode: each complete line of the window is a unit.
+    private func lines(_ content: UnsafeRawBufferPointer, final: Bool) -> Int {
+        var cut = content.count
+        if !final {
+            // memrchr is a GNU extension Swift does not import; the last LF is near the end anyway.
+            cut = content.count
+            while cut > 0 && content[cut - 1] != 0x0A { cut -= 1 }
+            if cut == 0 { return 0 }
+        }
+        let window = UnsafeRawBufferPointer(rebasing: content[0..<cut])
+        let next = processLines(window, from: 0, line: nextLine)
+        resolveNotes(window, firstLine: nextLine)
+        nextLine = next
+        return cut
+    }
+
+    /// Document mode: the whole file is one unit. `firstEnd`/`first` carry the first value's
+    /// scan when it was made on this same buffer; otherwise the file is scanned from its start.
+    private func document(_ content: UnsafeRawBufferPointer, firstEnd: Int?, first: JSONError?) -> Int {
+        let s = JSONScanner(content)
+        var error = first
+        if error == nil {
+            do throws(JSONError) {
+                var end = firstEnd ?? 0
+                if firstEnd == nil {
+                    beginUnit()
+                    end = try topValue(s, s.skipWhitespace(0))
                 }
-            }
-            if let e = error {
-                let p = TextPosition(offset: e.offset, in: content)
-                finishUnit((p.line, p.column, e.message), path: path)
-            } else {
-                finishUnit(nil, path: path)
+                try processDocuments(s, from: end)
+            } catch let e {
+                error = e
             }
         }
-        resolveNotes(content, path: path)
-        return result
+        if let e = error {
+            let p = TextPosition(offset: e.offset, in: content)
+            finishUnit((p.line, p.column, e.message))
+        } else {
+            finishUnit(nil)
+        }
+        resolveNotes(content, firstLine: 1)
+        return content.count
     }
 
     /// Document mode: values separated by whitespace that contains a line break.
@@ -128,7 +206,8 @@ final class FileProcessor {
     }
 
     /// JSON-lines mode: each line is a unit; a bad line is rejected and the next one goes on.
-    private func processLines(_ content: UnsafeRawBufferPointer, from start: Int, line firstLine: Int, path: String) {
+    /// Returns the line number after the window.
+    private func processLines(_ content: UnsafeRawBufferPointer, from start: Int, line firstLine: Int) -> Int {
         var pos = start
         var line = firstLine
         while pos < content.count {
@@ -145,11 +224,12 @@ final class FileProcessor {
                 } catch let e {
                     error = e
                 }
-                finishUnit(error.map { (line, $0.offset + 1, $0.message) }, path: path)
+                finishUnit(error.map { (line, $0.offset + 1, $0.message) })
             }
             pos = end + 1
             line += 1
         }
+        return line
     }
 
     private func beginUnit() {
@@ -159,7 +239,7 @@ final class FileProcessor {
     }
 
     /// Folds the unit into the file's table, or rejects it with its position.
-    private func finishUnit(_ error: (Int, Int, String)?, path: String) {
+    private func finishUnit(_ error: (Int, Int, String)?) {
         if let (line, column, message) = error {
             result.rejectedUnits += 1
             if result.rejections.count < Self.maxRejections {
@@ -180,20 +260,22 @@ final class FileProcessor {
             if c.timestamp > result.newest { result.newest = c.timestamp }
         }
         result.counts.add(unitCounts)
-        for n in unitNotes where fileNotes.count < Self.maxNotes { fileNotes.append(n) }
+        for n in unitNotes where result.notes.count + fileNotes.count < Self.maxNotes { fileNotes.append(n) }
     }
 
-    private func resolveNotes(_ content: UnsafeRawBufferPointer, path: String) {
+    /// Turns the window's notes (pointers into it) into positions; `firstLine` is its first line.
+    private func resolveNotes(_ content: UnsafeRawBufferPointer, firstLine: Int) {
+        defer { fileNotes.removeAll(keepingCapacity: true) }
         guard !fileNotes.isEmpty, let base = content.baseAddress else { return }
-        // Notes come in file order; count lines once, moving forward.
-        var line = 1
+        // Notes come in order; count lines once, moving forward.
+        var line = firstLine
         var lineStart = 0
         var i = 0
         for (p, reason, message) in fileNotes {
             let offset = p - base
             guard offset >= 0 && offset <= content.count else { continue }
             if offset < i {
-                line = 1
+                line = firstLine
                 lineStart = 0
                 i = 0
             }

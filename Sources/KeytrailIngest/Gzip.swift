@@ -58,56 +58,86 @@ enum Gzip {
         return true
     }
 
-    /// zlib streaming inflate (also the source of precise error positions).
+    /// zlib streaming inflate of a whole buffer (also the source of precise error positions).
     static func inflateStreaming(_ data: UnsafeRawBufferPointer, into out: ByteBuffer) throws(Failure) {
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer {
-            inflateEnd(stream)
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-        }
-        guard keytrail_inflate_init_gzip(stream) == Z_OK else {
-            throw Failure(offset: 0, message: "cannot initialise zlib")
-        }
-        let input = data.baseAddress!.assumingMemoryBound(to: UInt8.self)
-        var consumed = 0
+        let stream = try GzipStream()
         out.count = 0
         out.reserve(max(data.count * 4, 1 << 16))
-        while true {
-            // Feed at most 1 GiB per call: avail_in is 32-bit.
-            let chunk = min(data.count - consumed, 1 << 30)
-            stream.pointee.next_in = UnsafeMutablePointer(mutating: input + consumed)
+        try stream.inflate(data, into: out)
+        try stream.finish()
+    }
+}
+
+/// Incremental gzip inflate (zlib), multi-member aware: input in chunks of any size, output
+/// appended to a buffer. Offsets in failures count compressed bytes from the start of the stream.
+final class GzipStream {
+    private let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+    /// Compressed bytes consumed so far.
+    private(set) var consumed = 0
+    /// Whether the last member ended and no byte of another one arrived yet.
+    private var betweenMembers = false
+
+    init() throws(Gzip.Failure) {
+        stream.initialize(to: z_stream())
+        guard keytrail_inflate_init_gzip(stream) == Z_OK else {
+            stream.deinitialize(count: 1)
+            stream.deallocate()
+            throw Gzip.Failure(offset: 0, message: "cannot initialise zlib")
+        }
+    }
+
+    deinit {
+        inflateEnd(stream)
+        stream.deinitialize(count: 1)
+        stream.deallocate()
+    }
+
+    /// Inflates `data` (the next compressed bytes), appending to `out`.
+    func inflate(_ data: UnsafeRawBufferPointer, into out: ByteBuffer) throws(Gzip.Failure) {
+        guard let input = data.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count > 0 else { return }
+        var used = 0
+        while used < data.count {
+            if betweenMembers {
+                // Only another member may follow a member.
+                let rest = data.count - used
+                if data[used] != 0x1F || (rest >= 2 && data[used + 1] != 0x8B) {
+                    throw Gzip.Failure(offset: consumed, message: "unexpected bytes after the end of a gzip member")
+                }
+                guard inflateReset(stream) == Z_OK else {
+                    throw Gzip.Failure(offset: consumed, message: "cannot reset zlib")
+                }
+                betweenMembers = false
+            }
+            // At most 1 GiB per call: avail_in and avail_out are 32-bit.
+            let chunk = min(data.count - used, 1 << 30)
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: input + used)
             stream.pointee.avail_in = UInt32(chunk)
-            if out.capacity - out.count < 1 << 16 { out.reserve(out.capacity) }
+            if out.capacity - out.count < 1 << 16 { out.reserve(max(out.capacity, 1 << 16)) }
             let spare = out.spare
             let room = min(spare.count, 1 << 30)
             stream.pointee.next_out = spare.baseAddress!.assumingMemoryBound(to: UInt8.self)
             stream.pointee.avail_out = UInt32(room)
             let rc = CZlib.inflate(stream, Z_NO_FLUSH)
             out.count += room - Int(stream.pointee.avail_out)
-            consumed += chunk - Int(stream.pointee.avail_in)
+            let n = chunk - Int(stream.pointee.avail_in)
+            used += n
+            consumed += n
             switch rc {
             case Z_STREAM_END:
-                // Another member follows, or the file ends here.
-                if consumed == data.count { return }
-                guard data.count - consumed >= 2, data[consumed] == 0x1F, data[consumed + 1] == 0x8B else {
-                    throw Failure(offset: consumed, message: "unexpected bytes after the end of a gzip member")
-                }
-                guard inflateReset(stream) == Z_OK else {
-                    throw Failure(offset: consumed, message: "cannot reset zlib")
-                }
-            case Z_OK:
-                continue
-            case Z_BUF_ERROR:
-                if consumed == data.count {
-                    throw Failure(offset: consumed, message: "truncated gzip stream (unexpected end of file)")
-                }
+                betweenMembers = true
+            case Z_OK, Z_BUF_ERROR:
                 continue
             default:
                 let msg = stream.pointee.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
-                throw Failure(offset: consumed, message: "corrupt gzip stream: \(msg)")
+                throw Gzip.Failure(offset: consumed, message: "corrupt gzip stream: \(msg)")
             }
+        }
+    }
+
+    /// Checks that the stream ended at the end of a member (not truncated).
+    func finish() throws(Gzip.Failure) {
+        guard betweenMembers else {
+            throw Gzip.Failure(offset: consumed, message: "truncated gzip stream (unexpected end of file)")
         }
     }
 }

@@ -11,6 +11,11 @@ public struct IngestOptions: Sendable {
     public var until: Int64?
     /// Parallel file workers (default: online CPUs).
     public var jobs: Int
+    /// Files larger than this are read and framed in windows, so memory holds the longest JSON
+    /// line (or, for a document, the document) rather than the file. Standard input always is.
+    public var streamAbove = 64 << 20
+    /// Bytes per read when streaming.
+    public var streamChunk = 4 << 20
     /// Wait for another ingest of the same index to finish instead of failing at once.
     public var waitForLock = false
     /// Commit after this many files (one transaction per batch).
@@ -100,7 +105,9 @@ public final class Ingester {
             // Workers: read, checksum, skip copies, parse, reduce.
             try known.load(from: writer, until: until)
             let tParse = Self.now()
-            let outcomes = Self.parallel(tasks, processors: processors, known: known, shared: shared)
+            let outcomes = Self.parallel(
+                tasks, processors: processors, known: known, shared: shared,
+                streaming: Streaming(above: options.streamAbove, chunk: options.streamChunk))
             phase.parse += Self.now() - tParse
             let tMerge = Self.now()
             defer { phase.merge += Self.now() - tMerge }

@@ -1,0 +1,58 @@
+import Foundation
+import KeytrailIngest
+import KeytrailSynth
+import TestSupport
+import Testing
+
+/// Large files are framed in windows; the result must not depend on the window size.
+@Suite("Streaming invariance")
+struct StreamingTests {
+    func run(_ dir: TemporaryDirectory, db: String, above: Int, chunk: Int) throws -> (IngestReport, [Row]) {
+        var options = IngestOptions(databasePath: dir.file(db), jobs: 2)
+        options.streamAbove = above
+        options.streamChunk = chunk
+        let report = try Ingester(options: options).run(paths: [Array(dir.file("in").utf8)])
+        return (report, try rows(dir.file(db)))
+    }
+
+    func summary(_ r: IngestReport) -> [String] {
+        r.rejections.map { "\($0.path) \($0.kind) \($0.line ?? 0):\($0.column ?? 0) \($0.offset ?? -1) \($0.message)" }
+            + r.notes.map { "\($0.path) \($0.line):\($0.column) \($0.reason)" }
+            + ["read \(r.events.read) indexed \(r.events.indexed) skipped \(r.events.skipped)"]
+    }
+
+    @Test func chunksOfOneSevenAnd4096GiveTheWholeFileAnswer() throws {
+        let dir = TemporaryDirectory()
+        let factory = EventFactory(keyCount: 4, serviceCount: 6, detailBytes: 300, seed: 8)
+        _ = try SynthArchive.writeMixed(
+            to: dir.file("in"), events: 120, factory: factory, end: 1_790_000_000_000, seed: 8)
+        let good = event(key: "K1")
+        // Problems at window edges: bad lines, a bad time, a truncated gzip, a broken document.
+        try dir.write(
+            "in/problems.jsonl",
+            "\(good)\n{\"eventId\": x}\n\n\(event(key: "K2", time: "2024-05-01T00:00:00"))\n\(event(key: "K3"))\n")
+        try dir.write("in/lines.jsonl.gz", gzip(Array(repeating: good, count: 30).joined(separator: "\n") + "\n{bad\n"))
+        let whole = gzip("[\(good),\(event(key: "K4"))]")
+        try dir.write("in/truncated.gz", Array(whole.prefix(whole.count - 7)))
+        try dir.write("in/broken.json", "[\n\(good),\n{\"eventId\":\"Q\",]\n]")
+        try dir.write("in/empty.json", "  \n")
+        let (report, reference) = try run(dir, db: "whole.sqlite", above: Int.max, chunk: 1 << 20)
+        #expect(!report.rejections.isEmpty)
+        for chunk in [1, 7, 4096] {
+            let (r, got) = try run(dir, db: "stream-\(chunk).sqlite", above: 0, chunk: chunk)
+            #expect(got == reference, "chunk \(chunk)")
+            #expect(summary(r) == summary(report), "chunk \(chunk)")
+        }
+    }
+
+    @Test func standardInputStreamsJsonLines() throws {
+        let dir = TemporaryDirectory()
+        let lines = (0..<2000).map { event(key: "K\($0 % 7)", service: "S\($0 % 5)", id: "E\($0)") }
+        let result = try Binary.run(
+            "keytrail", ["ingest", "--json", "--db", dir.file("k.sqlite"), "-"],
+            stdin: Array((lines.joined(separator: "\n") + "\n{broken\n").utf8))
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("-:2001:2: error:"))
+        #expect(try rows(dir.file("k.sqlite")).count == 35)
+    }
+}
