@@ -113,8 +113,8 @@ def input_files(directory: Path) -> list[Path]:
     return out
 
 
-def run_measured(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, int, int, str]:
-    """Runs `cmd`; returns (wall seconds, peak RSS KiB, exit status, stderr text)."""
+def run_measured(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, int, int, str, float]:
+    """Runs `cmd`; returns (wall seconds, peak RSS KiB, exit status, stderr text, CPU seconds)."""
     with tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=stdout, stderr=err, close_fds=True)
@@ -123,7 +123,18 @@ def run_measured(cmd: list[str], stdout=subprocess.DEVNULL) -> tuple[float, int,
         p.returncode = os.waitstatus_to_exitcode(status)
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
-    return seconds, usage.ru_maxrss, p.returncode, text
+    return seconds, usage.ru_maxrss, p.returncode, text, usage.ru_utime + usage.ru_stime
+
+
+def cpu_busy_seconds() -> float | None:
+    """CPU seconds spent busy machine-wide since boot (all CPUs), from /proc/stat."""
+    try:
+        with open("/proc/stat") as f:
+            fields = f.readline().split()
+    except OSError:
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 def fmt_int(v: float) -> str:
@@ -294,12 +305,12 @@ class Runner:
         cmd += ["--json"] if report else ["--quiet"]
         cmd.append(str(folder))
         with tempfile.TemporaryFile() as out:
-            seconds, rss, status, err = run_measured(cmd, stdout=out)
+            seconds, rss, status, err, cpu = run_measured(cmd, stdout=out)
             out.seek(0)
             stdout = out.read().decode("utf-8", "replace")
         if status != 0:
             die(f"{' '.join(cmd)} exited {status}:\n{err}{stdout}")
-        result = {"seconds": seconds, "rss_kib": rss, "db": db}
+        result = {"seconds": seconds, "rss_kib": rss, "cpu_seconds": cpu, "db": db}
         if report:
             result["report"] = json.loads(stdout)
         return result
@@ -310,11 +321,11 @@ class Runner:
         cmd = [sys.executable, str(Path(__file__).resolve()), "--duckdb-worker", "--worker-input", str(folder),
                "--worker-db", str(db), "--worker-kind", kind, "--worker-out", str(out),
                "--duckdb-query", self.args.duckdb_query]
-        seconds, rss, status, err = run_measured(cmd)
+        seconds, rss, status, err, cpu = run_measured(cmd)
         if status != 0:
             die(f"DuckDB worker exited {status}:\n{err}")
         info = json.loads(out.read_text())
-        return {"seconds": seconds, "rss_kib": rss, "db": db, **info}
+        return {"seconds": seconds, "rss_kib": rss, "cpu_seconds": cpu, "db": db, **info}
 
     @staticmethod
     def discard(result: dict) -> None:
@@ -330,6 +341,7 @@ def summarise(runs: list[dict], nbytes: int, events: int) -> dict:
         "seconds_all": secs,
         "mb_per_s": nbytes / 1e6 / med,
         "events_per_s": events / med,
+        "cpu_seconds_median": statistics.median(r["cpu_seconds"] for r in runs),
         "peak_rss_mib": max(r["rss_kib"] for r in runs) / 1024,
         "peak_rss_mib_median": statistics.median(r["rss_kib"] for r in runs) / 1024,
     }
@@ -492,6 +504,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--json", dest="json_out", help="also write the figures as JSON to this file")
     p.add_argument("--duckdb-query", choices=("fast", "strict"), default="fast", help="DuckDB query variant")
     p.add_argument("--keep-dbs", action="store_true", help="keep the last databases (their folder is printed)")
+    p.add_argument("--label", help="what the keytrail binary was built from (default: this repository's git state)")
     # Hidden: the DuckDB worker.
     p.add_argument("--duckdb-worker", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--worker-input", help=argparse.SUPPRESS)
@@ -553,7 +566,7 @@ def main() -> int:
             "seed": SEED,
             "corpus_dir": str(base),
             "keytrail": str(args.keytrail),
-            "keytrail_revision": git_revision(),
+            "keytrail_revision": args.label or git_revision(),
             "keytrail_mtime": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(args.keytrail.stat().st_mtime)),
             "duckdb_version": duckdb.__version__,
             "duckdb_query": args.duckdb_query,
@@ -577,6 +590,7 @@ def main() -> int:
             if read is not None and read != args.events:
                 print(f"  warning: keytrail read {read} events, expected {args.events}", flush=True)
             kt_runs, dk_runs = [], []
+            busy0, wall0 = cpu_busy_seconds(), time.perf_counter()
             for i in range(args.runs):
                 k = runner.keytrail(folder)
                 d = runner.duckdb(folder, kind)
@@ -587,6 +601,16 @@ def main() -> int:
                     runner.discard(d)
                 kt_runs.append(k)
                 dk_runs.append(d)
+            busy1, wall = cpu_busy_seconds(), time.perf_counter() - wall0
+            # CPU used by processes other than the benchmarked children, as cores busy on average:
+            # other work on the machine while timing (a few % is the harness itself).
+            foreign = None
+            if busy0 is not None and busy1 is not None:
+                ours = sum(r["cpu_seconds"] for r in kt_runs + dk_runs)
+                foreign = max(0.0, (busy1 - busy0 - ours) / wall)
+                if foreign > 0.15:
+                    print(f"  warning: other processes kept {foreign:.2f} CPUs busy during the timed runs; "
+                          "figures are noisy", flush=True)
             kt = summarise(kt_runs, nbytes, args.events)
             dk = summarise(dk_runs, nbytes, args.events)
             dk["seconds_in_worker_median"] = statistics.median(r["seconds_in_worker"] for r in dk_runs)
@@ -599,6 +623,7 @@ def main() -> int:
                 "keytrail": kt,
                 "duckdb": dk,
                 "throughput_ratio_keytrail_over_duckdb": dk["seconds_median"] / kt["seconds_median"],
+                "other_processes_cpus_busy": foreign,
             }
             last[kind] = (kt_runs[-1]["db"], dk_runs[-1]["db"])
 
@@ -628,7 +653,8 @@ def print_table(r: dict) -> None:
     print()
     print(f"keytrail ({c['keytrail_revision']}) vs DuckDB {c['duckdb_version']} (query '{c['duckdb_query']}'), "
           f"{c['events']:,} events, {c['cpus']} CPUs; median of {c['runs']} runs after a warm-up (min in brackets)")
-    header = f"{'input':<7} {'tool':<9} {'seconds':>17} {'MB/s':>8} {'events/s':>11} {'peak RSS MiB':>13}"
+    header = (f"{'input':<7} {'tool':<9} {'seconds':>17} {'MB/s':>8} {'events/s':>11} {'peak RSS MiB':>13} "
+              f"{'CPU s':>7}")
     print(header)
     print("-" * len(header))
     for kind, x in r["ingest"].items():
@@ -636,11 +662,14 @@ def print_table(r: dict) -> None:
             s = x[name]
             secs = f"{s['seconds_median']:.3f} ({s['seconds_min']:.3f})"
             print(f"{kind:<7} {label:<9} {secs:>17} {s['mb_per_s']:>8.1f} {fmt_int(s['events_per_s']):>11} "
-                  f"{s['peak_rss_mib']:>13.0f}")
+                  f"{s['peak_rss_mib']:>13.0f} {s['cpu_seconds_median']:>7.1f}")
         print(f"{kind:<7} {'ratio':<9} keytrail/DuckDB throughput = {x['throughput_ratio_keytrail_over_duckdb']:.2f}x"
               f"   ({x['files']} files, {x['input_bytes'] / 1e6:,.1f} MB raw"
               + (f", {x['decompressed_bytes'] / 1e6:,.1f} MB decompressed" if kind == "gzip" and
-                 x.get("decompressed_bytes") else "") + ")")
+                 x.get("decompressed_bytes") else "")
+              + (f"; other processes: {x['other_processes_cpus_busy']:.2f} CPUs busy"
+                 if x.get("other_processes_cpus_busy") is not None else "") + ")")
+    print("peak RSS: the largest of the timed runs; CPU s: user+system, median.")
     print("DuckDB seconds include Python start and `import duckdb` in the worker (~0.15 s); inside the worker: "
           + ", ".join(f"{k} {x['duckdb']['seconds_in_worker_median']:.3f} s" for k, x in r["ingest"].items())
           + f"; DuckDB threads {next(iter(r['ingest'].values()))['duckdb']['threads']}")

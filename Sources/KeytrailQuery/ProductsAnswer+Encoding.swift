@@ -11,7 +11,7 @@ extension ProductsAnswer {
         for p in products {
             o.beginObject()
             o.int("UsedTimestamp", p.usedTimestamp)
-            o.string("Detail", p.detail)
+            p.detail.withUnsafeBytes { o.string("Detail", bytes: $0) }
             o.string("Source", p.source.rawValue)
             o.string("ServiceName", p.serviceName)
             o.string("ServiceNameCn", p.serviceNameCn)

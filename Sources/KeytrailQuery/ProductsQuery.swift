@@ -5,8 +5,8 @@ public import KeytrailStore
 public struct Product: Equatable, Sendable {
     /// `UsedTimestamp`, epoch ms.
     public var usedTimestamp: Int64
-    /// `Detail`: the event's JSON text.
-    public var detail: String
+    /// `Detail`: the event's JSON text (UTF-8).
+    public var detail: [UInt8]
     /// `Source`.
     public var source: EventSource
     /// `ServiceName`.

@@ -106,6 +106,8 @@ public struct JSONOutput: Sendable {
         return s
     }
 
+    static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
     /// Appends `value` as a quoted JSON string.
     public static func appendQuoted(_ value: String, to out: inout [UInt8]) {
         var v = value
@@ -113,30 +115,59 @@ public struct JSONOutput: Sendable {
     }
 
     /// Appends UTF-8 `value` as a quoted JSON string, escaping `"`, `\` and control characters.
+    /// Sizes the output first, then writes it through a pointer: Details are JSON, full of quotes,
+    /// and appending run by run cost more than the escaping itself.
     public static func appendQuoted(_ value: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        out.reserveCapacity(out.count + value.count + 2)
-        out.append(0x22)
-        var runStart = 0
-        let hex: [UInt8] = Array("0123456789abcdef".utf8)
-        for i in 0..<value.count {
-            let c = value[i]
-            if c >= 0x20 && c != 0x22 && c != 0x5C { continue }
-            if runStart < i { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: value[runStart..<i])) }
-            runStart = i + 1
-            switch c {
-            case 0x22: out.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-            case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-            case 0x09: out.append(contentsOf: [0x5C, 0x74])
-            case 0x08: out.append(contentsOf: [0x5C, 0x62])
-            case 0x0C: out.append(contentsOf: [0x5C, 0x66])
-            default: out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
+        let n = value.count
+        guard let src = value.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+            out.append(contentsOf: [0x22, 0x22])
+            return
+        }
+        var extra = 0
+        for k in 0..<n {
+            let c = src[k]
+            if c == 0x22 || c == 0x5C {
+                extra += 1
+            } else if c < 0x20 {
+                extra += (c == 0x0A || c == 0x0D || c == 0x09 || c == 0x08 || c == 0x0C) ? 1 : 5
             }
         }
-        if runStart < value.count {
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: value[runStart..<value.count]))
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: n + extra + 2))
+        out.withUnsafeMutableBufferPointer { buf in
+            let dst = buf.baseAddress! + start
+            dst[0] = 0x22
+            if extra == 0 {
+                (dst + 1).update(from: src, count: n)
+            } else {
+                var o = 1
+                for k in 0..<n {
+                    let c = src[k]
+                    if c >= 0x20 && c != 0x22 && c != 0x5C {
+                        dst[o] = c
+                        o += 1
+                        continue
+                    }
+                    dst[o] = 0x5C
+                    switch c {
+                    case 0x22, 0x5C: dst[o + 1] = c
+                    case 0x0A: dst[o + 1] = 0x6E
+                    case 0x0D: dst[o + 1] = 0x72
+                    case 0x09: dst[o + 1] = 0x74
+                    case 0x08: dst[o + 1] = 0x62
+                    case 0x0C: dst[o + 1] = 0x66
+                    default:
+                        dst[o + 1] = 0x75
+                        dst[o + 2] = 0x30
+                        dst[o + 3] = 0x30
+                        dst[o + 4] = hexDigits[Int(c >> 4)]
+                        dst[o + 5] = hexDigits[Int(c & 15)]
+                        o += 4
+                    }
+                    o += 2
+                }
+            }
+            dst[n + extra + 1] = 0x22
         }
-        out.append(0x22)
     }
 }

@@ -49,6 +49,9 @@ struct RobustnessTests {
         // A symbolic link back to an ancestor, and a FIFO met in a walk: rejected, never followed or opened.
         try FileManager.default.createSymbolicLink(atPath: dir.file("in/loop"), withDestinationPath: dir.file("in"))
         #expect(mkfifo(dir.file("in/pipe"), 0o600) == 0)
+        // A file that cannot be opened (a dangling link: permissions do not stop root).
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.file("in/gone.json"), withDestinationPath: dir.file("nowhere"))
         // A name that is not UTF-8.
         let raw: [UInt8] = Array(dir.file("in/").utf8) + [0x66, 0xFF, 0x2E, 0x6A] + [0]
         let fd = raw.withUnsafeBufferPointer { p in
@@ -73,6 +76,7 @@ struct RobustnessTests {
         #expect(byFile["notgzip.gz"]?.first?["kind"] as? String == "gzip")
         #expect((byFile["loop"]?.first?["message"] as? String)?.contains("loop") == true)
         #expect(byFile["pipe"]?.first?["kind"] as? String == "io")
+        #expect(byFile["gone.json"]?.first?["kind"] as? String == "io")
         // Everything valid was indexed, the non-UTF-8 name included.
         let rows = try dump(dir.file("k.sqlite"))
         #expect(rows.map { $0.split(separator: "|")[1] } == ["Ecs", "Oss", "Ram"])

@@ -53,8 +53,10 @@ struct IndexStoreTests {
         let r = try IndexReader(path: path)
         let rows = try r.products(key: "K").sorted { $0.service < $1.service }
         #expect(rows.map(\.service) == ["Ecs", "Oss"])
-        #expect(rows[0].timestamp == 100 && rows[0].eventId == "B" && rows[0].detail == "{b}")
-        #expect(rows[1].detail == "{b}")
+        #expect(
+            rows[0].timestamp == 100 && rows[0].eventId == "B"
+                && String(decoding: rows[0].detail, as: UTF8.self) == "{b}")
+        #expect(String(decoding: rows[1].detail, as: UTF8.self) == "{b}")
         #expect(try r.newestTimestamp() == 100)
     }
 
