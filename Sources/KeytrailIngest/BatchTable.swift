@@ -51,14 +51,19 @@ struct BatchTable {
         newest = .min
     }
 
-    /// Merges a file's table, whose storage was written to `spills[spill]` at `base`.
-    mutating func merge(_ file: MaxRegisterTable, spill: Int, base: Int, spills: [SpillFile]) throws {
+    /// Merges a file's table. The Details of its winners are gathered in `staging` and appended
+    /// to `spills[spill]` (the merging worker's own file) before this returns; losers are never
+    /// written.
+    mutating func merge(_ file: MaxRegisterTable, spill: Int, spills: [SpillFile], staging: ByteBuffer) throws {
+        staging.count = 0
+        let base = spills[spill].size
+        defer { staging.count = 0 }
         for e in file.entries {
             newest = max(newest, e.timestamp)
             let key = file.key(e)
             let service = file.service(e)
             let id = file.eventId(e)
-            let detailOffset = base + e.idStart + Int(e.idCount)
+            let detailOffset = base + staging.count
             let mask = slots.count - 1
             var s = Int(truncatingIfNeeded: e.hash) & mask
             var found = -1
@@ -97,6 +102,7 @@ struct BatchTable {
                 entries[found].spill = Int32(spill)
                 entries[found].detailOffset = detailOffset
                 entries[found].detailCount = e.detailCount
+                stage(file.detail(e), into: staging)
             } else {
                 let start = append(key)
                 _ = append(service)
@@ -107,17 +113,24 @@ struct BatchTable {
                         start: start, keyCount: e.keyCount, serviceCount: e.serviceCount, idStart: idStart,
                         idCount: e.idCount, timestamp: e.timestamp, source: e.source, hash: e.hash,
                         spill: Int32(spill), detailOffset: detailOffset, detailCount: e.detailCount))
+                stage(file.detail(e), into: staging)
                 if entries.count * 2 > slots.count { grow() }
             }
         }
+        if staging.count > 0 { _ = try spills[spill].append(staging.bytes) }
     }
 
-    /// Entries in (key, service) byte order: upserts then walk the index B-tree sequentially.
-    func sortedEntries() -> [Entry] {
-        entries.sorted { a, b in
-            let c = MaxRegisterTable.compare(key(a), key(b))
-            return c != 0 ? c < 0 : MaxRegisterTable.compare(service(a), service(b)) < 0
+    private func stage(_ detail: UnsafeRawBufferPointer, into staging: ByteBuffer) {
+        staging.reserve(detail.count)
+        if detail.count > 0 {
+            (staging.base + staging.count).copyMemory(from: detail.baseAddress!, byteCount: detail.count)
         }
+        staging.count += detail.count
+    }
+
+    /// Entries ordered by where their Details are, so the commit reads spill files sequentially.
+    func entriesInSpillOrder() -> [Entry] {
+        entries.sorted { a, b in a.spill != b.spill ? a.spill < b.spill : a.detailOffset < b.detailOffset }
     }
 
     private func append(_ b: UnsafeRawBufferPointer) -> Int {

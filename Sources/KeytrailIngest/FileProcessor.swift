@@ -7,7 +7,6 @@ struct FileResult {
     var counts = EventCounts()
     var notes: [SkipNote] = []
     var rejections: [Rejection] = []
-    var newest = Int64.min
     /// Units (lines or the whole document) rejected, listed or not.
     var rejectedUnits = 0
 }
@@ -37,6 +36,8 @@ final class FileProcessor {
     /// Reused buffers for the raw bytes and the decompressed content of the current file.
     let raw = ByteBuffer(capacity: 1 << 20)
     let inflated = ByteBuffer(capacity: 1 << 20)
+    /// Reused for gathering the Details of a file's winners before they are spilled.
+    let staging = ByteBuffer(capacity: 1 << 20)
     /// The content position that skip notes inside nested strings point at.
     var anchor: UnsafeRawPointer?
 
@@ -257,7 +258,6 @@ final class FileProcessor {
             table.offer(
                 key: c.key, service: c.service, timestamp: c.timestamp, eventId: c.eventId, source: c.source,
                 detail: c.detail)
-            if c.timestamp > result.newest { result.newest = c.timestamp }
         }
         result.counts.add(unitCounts)
         for n in unitNotes where result.notes.count + fileNotes.count < Self.maxNotes { fileNotes.append(n) }

@@ -39,9 +39,6 @@ final class SharedTable: @unchecked Sendable {
         pthread_mutex_init(mutex, nil)
     }
 
-    /// The worker's own spill file (written without the lock: one writer each).
-    func spill(_ worker: Int) -> SpillFile { withLock { $0.spills[worker] } }
-
     deinit {
         pthread_mutex_destroy(mutex)
         mutex.deallocate()
@@ -198,12 +195,10 @@ extension Ingester {
         o.result = processor.finish()
         guard !processor.table.isEmpty else { return o }
         do {
-            // The file's entries (Detail included) go to this worker's spill file in one write;
-            // the batch keeps the small fields and where each Detail is.
-            let spill = shared.spill(worker)
-            let base = try spill.append(processor.table.storageBytes)
+            // The batch keeps the small fields and where each Detail is; the Details of the file's
+            // winners go to this worker's spill file.
             try shared.withLock { s in
-                try s.table.merge(processor.table, spill: worker, base: base, spills: s.spills)
+                try s.table.merge(processor.table, spill: worker, spills: s.spills, staging: processor.staging)
             }
         } catch {
             o.failure = "\(error)"

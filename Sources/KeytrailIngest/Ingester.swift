@@ -55,7 +55,8 @@ public final class Ingester {
     let until: Int64
     /// Reused for reading Details back from spill files.
     let detail = ByteBuffer(capacity: 1 << 16)
-    var phase = (parse: 0.0, merge: 0.0, commit: 0.0, commits: 0)
+    /// Seconds spent reading and parsing (waves) and committing, for `KEYTRAIL_TRACE=1`.
+    var phase = (parse: 0.0, commit: 0.0, commits: 0)
 
     /// Opens (creating when missing) the index; the index exists before any input is read.
     public init(options: IngestOptions) throws {
@@ -109,8 +110,6 @@ public final class Ingester {
                 tasks, processors: processors, known: known, shared: shared,
                 streaming: Streaming(above: options.streamAbove, chunk: options.streamChunk))
             phase.parse += Self.now() - tParse
-            let tMerge = Self.now()
-            defer { phase.merge += Self.now() - tMerge }
             // Main thread: merge into the batch, in file order; copies after their originals.
             for o in outcomes where !o.isCopy { absorb(o, into: &batch, report: &report, known: known) }
             for o in outcomes where o.isCopy { absorb(o, into: &batch, report: &report, known: known) }
@@ -129,7 +128,7 @@ public final class Ingester {
         report.seconds = Self.now() - start
         if getenv("KEYTRAIL_TRACE") != nil {
             fputs(
-                "trace: parse \(phase.parse) s, merge+commit \(phase.merge) s, commit \(phase.commit) s in \(phase.commits) commits\n",
+                "trace: read+parse+reduce \(phase.parse) s, commit \(phase.commit) s in \(phase.commits) commit(s)\n",
                 stderr)
         }
         return report
@@ -180,11 +179,13 @@ public final class Ingester {
         defer { phase.commit += Self.now() - tCommit; phase.commits += 1 }
         try writer.begin()
         do {
-            for e in table.sortedEntries() {
-                try spills[Int(e.spill)].read(offset: e.detailOffset, count: e.detailCount, into: detail)
+            // In spill order, the Details come back in large sequential reads.
+            var reader = SpillReader(spills: spills, buffer: detail)
+            for e in table.entriesInSpillOrder() {
+                let d = try reader.bytes(spill: Int(e.spill), offset: e.detailOffset, count: e.detailCount)
                 try writer.offerProduct(
                     key: table.key(e), service: table.service(e), timestamp: e.timestamp, eventId: table.eventId(e),
-                    source: e.source, detail: detail.bytes)
+                    source: e.source, detail: d)
             }
             if table.newest > Int64.min { try writer.noteTimestamp(table.newest) }
             let now = Int64(Self.now() * 1000)

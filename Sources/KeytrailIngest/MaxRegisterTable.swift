@@ -30,10 +30,6 @@ struct MaxRegisterTable {
 
     var count: Int { entries.count }
     var isEmpty: Bool { entries.isEmpty }
-    /// Bytes held for live entries, to bound memory.
-    var liveBytes: Int { storage.count - garbage }
-    /// All stored bytes (entries' offsets point into them).
-    var storageBytes: UnsafeRawBufferPointer { storage.bytes }
 
     mutating func removeAll() {
         entries.removeAll(keepingCapacity: true)
