@@ -50,7 +50,7 @@ let package = Package(
         ),
         .executableTarget(name: "keytrail", dependencies: ["KeytrailCLI"], swiftSettings: strict),
         // Deterministic synthetic ActionTrail archives (sample-logs, tests, benchmarks).
-        .target(name: "KeytrailSynth", dependencies: ["CZlib"], swiftSettings: strict),
+        .target(name: "KeytrailSynth", dependencies: ["CZlib", "KeytrailScan"], swiftSettings: strict),
         .executableTarget(name: "keytrail-synth", dependencies: ["KeytrailSynth"], swiftSettings: strict),
         .executableTarget(
             name: "keytrail-bench",

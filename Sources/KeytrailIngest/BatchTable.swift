@@ -19,7 +19,7 @@ struct BatchTable {
     }
 
     private(set) var entries: [Entry] = []
-    private var slots: [Int32] = Array(repeating: -1, count: 1024)
+    private var slots = HashSlots()
     private let storage = ByteBuffer(capacity: 1 << 20)
     private let scratch = ByteBuffer(capacity: 1 << 16)
     /// The newest timestamp offered.
@@ -42,11 +42,7 @@ struct BatchTable {
 
     mutating func removeAll() {
         entries.removeAll(keepingCapacity: true)
-        if slots.count > 1 << 16 {
-            slots = Array(repeating: -1, count: 1024)
-        } else {
-            for i in slots.indices { slots[i] = -1 }
-        }
+        slots.reset()
         storage.count = 0
         newest = .min
     }
@@ -64,22 +60,12 @@ struct BatchTable {
             let service = file.service(e)
             let id = file.eventId(e)
             let detailOffset = base + staging.count
-            let mask = slots.count - 1
-            var s = Int(truncatingIfNeeded: e.hash) & mask
-            var found = -1
-            while true {
-                let i = Int(slots[s])
-                if i < 0 { break }
+            let (slot, hit) = slots.find(e.hash) { i in
                 let x = entries[i]
-                if x.hash == e.hash && MaxRegisterTable.compare(self.key(x), key) == 0
+                return x.hash == e.hash && MaxRegisterTable.compare(self.key(x), key) == 0
                     && MaxRegisterTable.compare(self.service(x), service) == 0
-                {
-                    found = i
-                    break
-                }
-                s = (s + 1) & mask
             }
-            if found >= 0 {
+            if let found = hit {
                 let x = entries[found]
                 var wins = e.timestamp > x.timestamp
                 if e.timestamp == x.timestamp {
@@ -107,14 +93,13 @@ struct BatchTable {
                 let start = append(key)
                 _ = append(service)
                 let idStart = append(id)
-                slots[s] = Int32(entries.count)
                 entries.append(
                     Entry(
                         start: start, keyCount: e.keyCount, serviceCount: e.serviceCount, idStart: idStart,
                         idCount: e.idCount, timestamp: e.timestamp, source: e.source, hash: e.hash,
                         spill: Int32(spill), detailOffset: detailOffset, detailCount: e.detailCount))
                 stage(file.detail(e), into: staging)
-                if entries.count * 2 > slots.count { grow() }
+                slots.insert(entries.count - 1, at: slot, count: entries.count) { entries[$0].hash }
             }
         }
         if staging.count > 0 { _ = try spills[spill].append(staging.bytes) }
@@ -139,15 +124,5 @@ struct BatchTable {
         if b.count > 0 { (storage.base + start).copyMemory(from: b.baseAddress!, byteCount: b.count) }
         storage.count += b.count
         return start
-    }
-
-    private mutating func grow() {
-        slots = Array(repeating: -1, count: slots.count * 2)
-        let mask = slots.count - 1
-        for (i, e) in entries.enumerated() {
-            var s = Int(truncatingIfNeeded: e.hash) & mask
-            while slots[s] >= 0 { s = (s + 1) & mask }
-            slots[s] = Int32(i)
-        }
     }
 }

@@ -23,7 +23,7 @@ struct ProductEntry {
 /// commutative and idempotent.
 struct MaxRegisterTable {
     private(set) var entries: [ProductEntry] = []
-    private var slots: [Int32] = Array(repeating: -1, count: 1024)
+    private var slots = HashSlots()
     private let storage = ByteBuffer(capacity: 1 << 20)
     /// Bytes of replaced event IDs and Details still in the storage.
     private var garbage = 0
@@ -33,11 +33,7 @@ struct MaxRegisterTable {
 
     mutating func removeAll() {
         entries.removeAll(keepingCapacity: true)
-        if slots.count > 1 << 16 {
-            slots = Array(repeating: -1, count: 1024)
-        } else {
-            for i in slots.indices { slots[i] = -1 }
-        }
+        slots.reset()
         storage.count = 0
         garbage = 0
     }
@@ -81,35 +77,31 @@ struct MaxRegisterTable {
         key: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, hash h: UInt64, timestamp: Int64,
         eventId: UnsafeRawBufferPointer, source: EventSource, detail: UnsafeRawBufferPointer
     ) {
-        let mask = slots.count - 1
-        var s = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let i = Int(slots[s])
-            if i < 0 { break }
+        let (slot, found) = slots.find(h) { i in
             let e = entries[i]
-            if e.hash == h && Self.compare(self.key(e), key) == 0 && Self.compare(self.service(e), service) == 0 {
-                if Self.greater(timestamp, eventId, detail, than: self.eventId(e), self.detail(e), e.timestamp) {
-                    garbage += Int(e.idCount) + e.detailCount
-                    let idStart = append(eventId, detail)
-                    entries[i].idStart = idStart
-                    entries[i].idCount = Int32(eventId.count)
-                    entries[i].detailCount = detail.count
-                    entries[i].timestamp = timestamp
-                    entries[i].source = source
-                }
-                return
+            return e.hash == h && Self.compare(self.key(e), key) == 0 && Self.compare(self.service(e), service) == 0
+        }
+        if let i = found {
+            let e = entries[i]
+            if Self.greater(timestamp, eventId, detail, than: self.eventId(e), self.detail(e), e.timestamp) {
+                garbage += Int(e.idCount) + e.detailCount
+                let idStart = append(eventId, detail)
+                entries[i].idStart = idStart
+                entries[i].idCount = Int32(eventId.count)
+                entries[i].detailCount = detail.count
+                entries[i].timestamp = timestamp
+                entries[i].source = source
             }
-            s = (s + 1) & mask
+            return
         }
         let start = append(key, service)
         let idStart = append(eventId, detail)
-        slots[s] = Int32(entries.count)
         entries.append(
             ProductEntry(
                 start: start, keyCount: Int32(key.count), serviceCount: Int32(service.count), idStart: idStart,
                 idCount: Int32(eventId.count), detailCount: detail.count, timestamp: timestamp, source: source, hash: h)
         )
-        if entries.count * 2 > slots.count { grow() }
+        slots.insert(entries.count - 1, at: slot, count: entries.count) { entries[$0].hash }
     }
 
     /// Appends two byte runs back to back; returns the offset of the first.
@@ -144,16 +136,6 @@ struct MaxRegisterTable {
             entries[i].idStart = storage.count
             (storage.base + storage.count).copyMemory(from: iv.baseAddress!, byteCount: iv.count)
             storage.count += iv.count
-        }
-    }
-
-    private mutating func grow() {
-        slots = Array(repeating: -1, count: slots.count * 2)
-        let mask = slots.count - 1
-        for (i, e) in entries.enumerated() {
-            var s = Int(truncatingIfNeeded: e.hash) & mask
-            while slots[s] >= 0 { s = (s + 1) & mask }
-            slots[s] = Int32(i)
         }
     }
 

@@ -38,7 +38,14 @@ public final class IndexReader {
             throw IndexError("no index at \(path); run `keytrail ingest --db \(path) PATH...` first")
         }
         guard st.st_mode & S_IFMT == S_IFREG else { throw IndexError("\(path) is not an index file") }
-        db = try Database(path: path, readOnly: true)
+        // Read-write (but query-only) when allowed: after a killed ingest, the first connection
+        // may have to roll back a hot journal or recover the WAL, which a read-only one cannot.
+        if access(path, W_OK) == 0, let rw = try? Database(path: path) {
+            db = rw
+            try db.execute("PRAGMA query_only=ON")
+        } else {
+            db = try Database(path: path, readOnly: true)
+        }
         // Reads through a memory map skip a copy per page.
         try db.execute("PRAGMA mmap_size=1073741824")
         if try IndexSchema.checkReadable(db) {

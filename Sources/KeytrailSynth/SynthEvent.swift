@@ -1,3 +1,5 @@
+import KeytrailScan
+
 /// One generated ActionTrail event: the facts a reference model needs, and its JSON text.
 public struct SynthEvent: Sendable {
     /// `userIdentity.accessKeyId` (nil for console events without a key).
@@ -129,27 +131,7 @@ public struct EventFactory: Sendable {
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, with `.mmm` when the time has milliseconds.
     public static func rfc3339(_ ms: Int64) -> String {
-        let secs = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
-        let frac = Int(ms - secs * 1000)
-        let days = Int(secs >= 0 ? secs / 86_400 : (secs - 86_399) / 86_400)
-        var rem = Int(secs) - days * 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func p(_ v: Int, _ w: Int) -> String {
-            let s = String(v)
-            return String(repeating: "0", count: max(0, w - s.count)) + s
-        }
-        let hh = rem / 3600
-        rem %= 3600
-        let base = "\(p(y, 4))-\(p(m, 2))-\(p(d, 2))T\(p(hh, 2)):\(p(rem / 60, 2)):\(p(rem % 60, 2))"
-        return frac == 0 ? base + "Z" : base + ".\(p(frac, 3))Z"
+        Timestamp.format(ms, millis: ms % 1000 != 0)
     }
 }
 

@@ -89,7 +89,7 @@ struct RobustnessTests {
         #expect(try keytrail(["ingest", "--quiet", "--db", reference, "--batch-files", "2", input]).status == 0)
         let want = try dump(reference)
         #expect(want.count > 100)
-        for delayMs in [0, 2, 5, 10, 20, 40, 80, 160] {
+        for delayMs in [0, 1, 2, 3, 4, 5, 7, 10, 20, 40, 80, 160] {
             let db = dir.file("kill-\(delayMs).sqlite")
             let p = Process()
             p.executableURL = URL(fileURLWithPath: Binary.path("keytrail"))
