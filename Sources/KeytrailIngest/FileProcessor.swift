@@ -102,7 +102,7 @@ final class FileProcessor {
         case .lines: used = lines(content, final: final)
         case .document: used = final ? document(content, firstEnd: nil, first: nil) : 0
         }
-        if used == 0 { return 0 }
+        if used == 0 && !final { return 0 }
         consumed += bom + used
         return bom + used
     }
@@ -128,7 +128,14 @@ final class FileProcessor {
         } catch {
             firstError = error
         }
-        let jsonLines = firstError.map { $0.offset < firstLineEnd } ?? (firstEnd <= firstLineEnd)
+        var jsonLines = firstError.map { $0.offset < firstLineEnd } ?? (firstEnd <= firstLineEnd)
+        if let e = firstError, Self.isNestedText(e) {
+            // Bad JSON text held in a string shows only once the value around it has been read whole,
+            // which a window may not hold yet: the value's own syntax decides where it ends or fails.
+            do throws(JSONError) { jsonLines = try s.skipValue(first) <= firstLineEnd } catch {
+                jsonLines = error.offset < firstLineEnd
+            }
+        }
         guard jsonLines else {
             mode = .document
             guard final else { return 0 }
@@ -288,6 +295,14 @@ final class FileProcessor {
             }
             result.notes.append(
                 SkipNote(path: path, line: line, column: offset - lineStart + 1, reason: reason, message: message))
+        }
+    }
+
+    /// Whether `e` is about JSON text held in a string (an SLS row's `event`, a response's `Detail`).
+    static func isNestedText(_ e: JSONError) -> Bool {
+        switch e.kind {
+        case .inNestedText, .nestedTooDeep: return true
+        default: return false
         }
     }
 

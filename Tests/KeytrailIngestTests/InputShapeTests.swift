@@ -88,6 +88,7 @@ struct InputShapeTests {
         #expect(report.rejections.isEmpty)
         #expect(r.count == 2)
         #expect(report.events.skipped(.notAnEvent) == 4)
+        #expect(report.events.read == report.events.indexed + report.events.totalSkipped)
     }
 
     @Test func nestedDetailIsTheUnescapedInnerText() throws {
