@@ -238,8 +238,10 @@ def file_digest(path: Path) -> str:
 def ensure_corpus(synth: Path, base: Path, kind: str, events: int) -> dict:
     """Generates DIR/KIND unless its marker says it already holds these events; returns the marker.
 
-    The marker records N, the seed, the format, the files' count and bytes, and the generator
-    binary's SHA-256 (a changed generator may write other events), and is written last.
+    The marker records N, the seed, the format and the files' count and bytes, and is written last;
+    the generator binary's SHA-256 is recorded for information only (a rebuilt generator must not
+    make the script delete a corpus that another benchmark may be reading). Only files named as the
+    generator names them are ever deleted.
     """
     synth_digest = file_digest(synth)
     folder = base / kind
@@ -257,7 +259,6 @@ def ensure_corpus(synth: Path, base: Path, kind: str, events: int) -> dict:
             and marker.get("format") == SYNTH_FORMAT[kind]
             and marker.get("files") == len(files)
             and marker.get("bytes") == total
-            and marker.get("synth_sha256") == synth_digest
         ):
             print(f"corpus {kind}: reusing {folder} ({len(files)} files, {total / 1e6:,.1f} MB)", flush=True)
             return marker

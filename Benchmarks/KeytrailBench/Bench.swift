@@ -58,7 +58,7 @@ final class Bench {
             lastDB = dbPath
             figures.append(
                 Figure(
-                    name: "ingest \(kind)", median: Double(bytes) / 1e6 / t.median, min: Double(bytes) / 1e6 / t.max,
+                    name: "ingest \(kind)", median: Double(bytes) / 1e6 / t.median, min: Double(bytes) / 1e6 / t.min,
                     unit: "MB/s",
                     extra: [
                         ("seconds", t.median), ("events/s", Double(config.events) / t.median),
