@@ -117,6 +117,12 @@ extension FileProcessor {
         unitCounts.read += 1
         let key = decoded(s, f.accessKeyId)
         guard let key, key.count > 0 else { return skip(.noAccessKey) }
+        // SQLite refuses strings near 1 GB, and no real event is this large: skip it, pointing at it.
+        guard end - start <= Self.maxDetailBytes else {
+            return note(
+                s, start, .detailTooLarge,
+                "event of \(end - start) bytes is larger than the \(Self.maxDetailBytes >> 20) MiB kept for a Detail")
+        }
         let service = decoded(s, f.serviceName)
         guard let service, service.count > 0 else { return skip(.noServiceName) }
         let timeText = decoded(s, f.eventTime)

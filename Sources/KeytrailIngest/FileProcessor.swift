@@ -20,6 +20,8 @@ final class FileProcessor {
     let until: Int64
     /// At most this many skip notes are kept per file.
     static let maxNotes = 100
+    /// The largest event kept as a Detail; larger ones are skipped and reported.
+    static let maxDetailBytes = 64 << 20
     /// At most this many rejections are listed per file; the rest are counted.
     static let maxRejections = 1000
     /// How many JSON strings deep an event may be nested (SLS row → event text).

@@ -1,6 +1,6 @@
 /// Why an event was skipped (not a rejection: skipped events alone leave the exit status 0).
 public enum SkipReason: Int, CaseIterable, Sendable {
-    case noAccessKey, noServiceName, unparseableTime, notAnEvent, afterUntil
+    case noAccessKey, noServiceName, unparseableTime, notAnEvent, afterUntil, detailTooLarge
 
     /// The name used in summaries and `--json`.
     public var name: String {
@@ -10,6 +10,7 @@ public enum SkipReason: Int, CaseIterable, Sendable {
         case .unparseableTime: return "unparseable_time"
         case .notAnEvent: return "not_an_event"
         case .afterUntil: return "after_until"
+        case .detailTooLarge: return "detail_too_large"
         }
     }
 }

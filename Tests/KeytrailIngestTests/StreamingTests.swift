@@ -45,6 +45,19 @@ struct StreamingTests {
         }
     }
 
+    @Test func anEventTooLargeToKeepIsSkippedWithItsPosition() throws {
+        let dir = TemporaryDirectory()
+        let huge =
+            "{\"eventId\":\"H\",\"serviceName\":\"Ecs\",\"userIdentity\":{\"accessKeyId\":\"K\"},"
+            + "\"eventTime\":\"2024-05-01T00:00:00Z\",\"payload\":\"\(String(repeating: "x", count: 65 << 20))\"}"
+        try dir.write("in/huge.jsonl", event(key: "K", service: "Oss") + "\n" + huge + "\n")
+        let (report, got) = try run(dir, db: "k.sqlite", above: 64 << 20, chunk: 4 << 20)
+        #expect(report.rejections.isEmpty)
+        #expect(report.events.skipped(.detailTooLarge) == 1)
+        #expect(report.notes.map { "\($0.line):\($0.column)" } == ["2:1"])
+        #expect(got.map(\.service) == ["Oss"])
+    }
+
     @Test func standardInputStreamsJsonLines() throws {
         let dir = TemporaryDirectory()
         let lines = (0..<2000).map { event(key: "K\($0 % 7)", service: "S\($0 % 5)", id: "E\($0)") }
