@@ -58,6 +58,30 @@ struct StreamingTests {
         #expect(got.map(\.service) == ["Oss"])
     }
 
+    @Test func aFileThatChangesWhileItIsReadIsRejectedAndReadAgainLater() throws {
+        let dir = TemporaryDirectory()
+        let lines = (0..<1500).map { event(key: "K\($0 % 3)", id: "E\($0)") }.joined(separator: "\n") + "\n"
+        let path = try dir.write("in/growing.jsonl", lines)
+        // Read one byte at a time, the file takes long enough to read that an append lands mid-way.
+        let appender = Thread {
+            usleep(20_000)
+            if let h = FileHandle(forWritingAtPath: path) {
+                h.seekToEndOfFile()
+                h.write(Data((event(key: "LATE") + "\n").utf8))
+                h.closeFile()
+            }
+        }
+        appender.start()
+        let (report, got) = try run(dir, db: "k.sqlite", above: 0, chunk: 1)
+        #expect(report.rejections.map(\.kind) == [.io])
+        #expect(report.rejections.first?.message.contains("changed while it was being read") == true)
+        #expect(got.isEmpty)
+        // Not recorded as done: the next run reads the settled file.
+        let (again, rows2) = try run(dir, db: "k.sqlite", above: 0, chunk: 1 << 20)
+        #expect(again.rejections.isEmpty)
+        #expect(rows2.map(\.key) == ["K0", "K1", "K2", "LATE"])
+    }
+
     @Test func standardInputStreamsJsonLines() throws {
         let dir = TemporaryDirectory()
         let lines = (0..<2000).map { event(key: "K\($0 % 7)", service: "S\($0 % 5)", id: "E\($0)") }
