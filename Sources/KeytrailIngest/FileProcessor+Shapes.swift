@@ -137,7 +137,9 @@ extension FileProcessor {
         let eventId = decoded(s, f.eventId) ?? UnsafeRawBufferPointer(start: nil, count: 0)
         let category = decoded(s, f.eventCategory)
         let type = decoded(s, f.eventType)
-        let source = EventSource.classify(category: category, type: type)
+        // Only an absent, null or "" eventCategory is "absent"; a number or an object is "anything else".
+        let odd = f.eventCategory.isPresent && f.eventCategory.kind != .null && !f.eventCategory.isString
+        let source = odd ? .internal : EventSource.classify(category: category, type: type)
         staged.append(
             Candidate(
                 key: key, service: service, eventId: eventId, detail: s.bytes(start, end), timestamp: ts,

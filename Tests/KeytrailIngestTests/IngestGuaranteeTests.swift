@@ -187,6 +187,19 @@ struct LatestWinsTests {
         #expect(results[0].map(\.timestamp) == [1_714_521_600_500])
     }
 
+    @Test func sourceRuleIncludingOddCategories() throws {
+        let dir = TemporaryDirectory()
+        let cases: [(String, Int64)] = [
+            ("\"eventCategory\":\"Data\"", 1), ("\"eventCategory\":\"Management\"", 0),
+            ("\"eventCategory\":null", 0), ("\"eventCategory\":\"\"", 0), ("\"eventCategory\":5", 2),
+            ("\"eventCategory\":{}", 2), ("\"eventCategory\":\"Other\"", 2),
+        ]
+        let lines = cases.enumerated().map { i, c in event(service: "S\(i)", type: "ApiCall", extra: c.0) }
+        try dir.write("in/a.jsonl", lines.joined(separator: "\n"))
+        try ingest(dir, [dir.file("in")])
+        #expect(try rows(dir.file("index.sqlite")).map(\.source) == cases.map(\.1))
+    }
+
     @Test func offsetsAndFractionsNormaliseToUTCMilliseconds() throws {
         let dir = TemporaryDirectory()
         let lines = [
