@@ -229,20 +229,11 @@ extension Ingester {
         }
     }
 
-    /// Reads up to `streamChunk` bytes into `buffer` (replacing its content); 0 at the end.
-    static func readChunk(fd: Int32, into buffer: ByteBuffer, chunk streamChunk: Int) throws(WorkFailure) -> Int {
-        buffer.count = 0
-        buffer.reserve(streamChunk)
-        while buffer.count < streamChunk {
-            let n = Glibc.read(fd, buffer.base + buffer.count, streamChunk - buffer.count)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io("read failed: \(String(cString: strerror(errno)))")
-            }
-            if n == 0 { break }
-            buffer.count += n
+    /// Reads up to `chunk` bytes into `buffer` (replacing its content); 0 at the end.
+    static func readChunk(fd: Int32, into buffer: ByteBuffer, chunk: Int) throws(WorkFailure) -> Int {
+        do throws(IOFailure) { return try InputFile.readChunk(fd: fd, into: buffer, chunk: chunk) } catch {
+            throw .io(error.message)
         }
-        return buffer.count
     }
 
     /// Streams a file through the processor in windows: raw chunks, inflated when gzip, framed

@@ -80,7 +80,7 @@ public final class Ingester {
         let items = walker.items
         report.filesSeen = items.count + walker.rejections.count
         let known = KnownContent()
-        let directory = Self.directory(of: options.databasePath)
+        let directory = IndexWriter.directory(of: options.databasePath)
         let shared = SharedTable(spills: try (0..<options.jobs).map { _ in try SpillFile(directory: directory) })
         var batch = Batch()
         let processors = (0..<options.jobs).map { _ in FileProcessor(until: until) }
@@ -199,12 +199,6 @@ public final class Ingester {
                 "cannot write the index \(options.databasePath): \(error); the \(batch.files) file(s) of this batch "
                     + "were not recorded and the next run reads them again (earlier batches are kept)")
         }
-    }
-
-    /// The directory holding `path` (spill files go beside the index).
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     static func now() -> Double {

@@ -66,8 +66,7 @@ public final class IndexWriter {
 
     /// Clear errors for the usual reasons an index cannot be written, before SQLite's own.
     package static func checkWritable(_ path: String) throws {
-        let slash = path.lastIndex(of: "/")
-        let dir = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let dir = directory(of: path)
         var st = stat()
         guard stat(dir, &st) == 0, st.st_mode & S_IFMT == S_IFDIR else {
             throw IndexError("cannot create the index \(path): directory \(dir) does not exist")
@@ -83,6 +82,12 @@ public final class IndexWriter {
                 throw IndexError("cannot write the index \(path): \(String(cString: strerror(errno)))")
             }
         }
+    }
+
+    /// The directory holding `path` (the index's journal and temporary files go there too).
+    package static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// Starts a write transaction (taking the write lock now, not at the first write).
