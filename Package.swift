@@ -40,8 +40,12 @@ let package = Package(
             dependencies: ["KeytrailScan", "KeytrailStore", "CZlib", "CDeflate"],
             swiftSettings: strict
         ),
-        // Window, as-of, order, service catalog, response encoding.
-        .target(name: "KeytrailQuery", dependencies: ["KeytrailStore", "KeytrailScan"], swiftSettings: strict),
+        // SHA-256 and HMAC (paging tokens, request signatures); standard library only.
+        .target(name: "KeytrailCrypto", swiftSettings: strict),
+        // Window, as-of, order, service catalog, paging, response encoding.
+        .target(
+            name: "KeytrailQuery", dependencies: ["KeytrailStore", "KeytrailScan", "KeytrailCrypto"],
+            swiftSettings: strict),
         // Arguments, commands, output.
         .target(
             name: "KeytrailCLI",

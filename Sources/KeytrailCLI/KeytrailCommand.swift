@@ -1,4 +1,5 @@
 @preconcurrency import Glibc
+import KeytrailQuery
 
 /// The `keytrail` command line: dispatches to a subcommand and maps outcomes to exit statuses
 /// (0 success, 1 API error answered, 2 usage or fatal error, 3 ingest rejected some input).
@@ -19,6 +20,10 @@ public enum KeytrailCommand {
             switch command {
             case "ingest": return try IngestCommand.run(rest)
             case "products": return try ProductsCommand.run(rest)
+            case "info": return try SiblingCommand.run(.info, rest)
+            case "events": return try SiblingCommand.run(.events, rest)
+            case "ips": return try SiblingCommand.run(.ips, rest)
+            case "resources": return try SiblingCommand.run(.resources, rest)
             case "help", "--help", "-h":
                 Output.out(usage)
                 return 0
