@@ -60,8 +60,10 @@ extension KeyAudit {
         var widths = Self.columns.map { _ in 0 }
         for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
         var out = rows.map { r in
-            r.enumerated().map { i, c in i == r.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count + 2) }
-                .joined()
+            r.enumerated().map { i, c in
+                i == r.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count + 2)
+            }
+            .joined()
         }
         let counts = AuditedKey.Status.allCases.compactMap { s -> String? in
             let n = keys.filter { $0.status == s }.count

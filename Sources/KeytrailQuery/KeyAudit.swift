@@ -1,5 +1,5 @@
-public import KeytrailStore
 public import KeytrailScan
+public import KeytrailStore
 
 /// One key of an audit: what the index knows of it, and where it stands.
 public struct AuditedKey: Equatable, Sendable {
@@ -82,7 +82,8 @@ public struct KeyAudit: Sendable {
     public static func inventory(_ bytes: [UInt8]) throws(InventoryError) -> [String] {
         var text = String(decoding: bytes, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+        // "\r\n" is one Character: split on both line ends.
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }.map {
             $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
         }
         guard let first = lines.firstIndex(where: { !$0.trimmed.isEmpty && !$0.trimmed.hasPrefix("#") }) else {
