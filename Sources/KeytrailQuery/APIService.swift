@@ -115,6 +115,10 @@ public final class APIService {
             guard let t = PageToken.open(text, with: secret), t.kind == kind, t.listing == listing else {
                 throw APIError.invalidQueryParameter("NextToken is not a token of this listing (or was changed)")
             }
+            if AsOf.currentMillis() - t.minted > PageToken.lifetime {
+                throw APIError.invalidQueryParameter(
+                    "NextToken has expired (tokens last 23 hours); start again without NextToken")
+            }
             // Later pages keep the first page's window; its as-of check was made then.
             window = Window(asOf: t.asOf, days: t.days)
             after = t
@@ -125,16 +129,19 @@ public final class APIService {
                 throw AsOfRefusal(accessKey: key, asOf: window.asOf, newest: newest)
             }
         }
-        let all = try reader.dimension(key: key, kind, service: service)
-        var rows = all.filter { window.contains($0.timestamp) }.sorted(by: Self.precedes)
+        // Rows are placed, filtered and cut at their position as of the first page's generation,
+        // so a commit between pages neither repeats nor skips one; they show their latest event.
+        let (all, generation) = try reader.dimension(key: key, kind, service: service, generation: after?.generation)
+        var rows = all.filter { window.contains($0.position) }.sorted(by: Self.precedes)
         if let after {
-            let cursor = DimensionRow(
+            var cursor = DimensionRow(
                 name: after.name, sub: after.sub, timestamp: after.timestamp, eventId: "", source: .internal, detail: []
             )
+            cursor.position = after.timestamp
             rows.removeAll { !Self.precedes(cursor, $0) }
         }
         var notes: [String] = []
-        if after == nil, rows.isEmpty, let last = all.max(by: { $0.timestamp < $1.timestamp }) {
+        if after == nil, rows.isEmpty, let last = all.max(by: { $0.position < $1.position }) {
             notes.append(
                 "\(key) was last used for \(service) \(Timestamp.format(last.timestamp, millis: true)), before the "
                     + "\(window.days)-day window \(Timestamp.format(window.start, millis: true)) .. "
@@ -145,17 +152,19 @@ public final class APIService {
             rows.removeLast(rows.count - pageSize)
             let last = rows[rows.count - 1]
             next = PageToken(
-                kind: kind, listing: listing, asOf: window.asOf, days: window.days, timestamp: last.timestamp,
-                name: last.name, sub: last.sub
+                kind: kind, listing: listing, asOf: window.asOf, days: window.days,
+                generation: after?.generation ?? generation, minted: after?.minted ?? AsOf.currentMillis(),
+                timestamp: last.position, name: last.name, sub: last.sub
             ).seal(with: secret)
         }
         return APIResult(
             status: 200, body: Self.listing(action, rows, next: next, requestId: requestId), code: nil, notes: notes)
     }
 
-    /// The listing order: UsedTimestamp descending, then name (and resource name) ascending by bytes.
+    /// The listing order: UsedTimestamp (as of the listing's generation) descending, then name
+    /// (and resource name) ascending by bytes.
     static func precedes(_ a: DimensionRow, _ b: DimensionRow) -> Bool {
-        if a.timestamp != b.timestamp { return a.timestamp > b.timestamp }
+        if a.position != b.position { return a.position > b.position }
         if a.name != b.name { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
         return a.sub.utf8.lexicographicallyPrecedes(b.sub.utf8)
     }

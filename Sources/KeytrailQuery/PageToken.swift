@@ -12,13 +12,19 @@ struct PageToken: Equatable {
     /// The window of the first page, kept for every later page.
     var asOf: Int64
     var days: Int
-    /// The last row shown.
+    /// The index generation of the first page: rows keep their place as of it.
+    var generation: Int64
+    /// When the first page was answered (epoch ms): tokens last `lifetime`.
+    var minted: Int64
+    /// The last row shown (its position).
     var timestamp: Int64
     var name: String
     var sub: String
 
     static let version: UInt8 = 1
     static let macBytes = 16
+    /// How long a token is accepted: less than the index keeps moved rows' former times.
+    static let lifetime: Int64 = 23 * 3_600_000
 
     static func listing(key: String, service: String) -> [UInt8] {
         Array(SHA256.hash(Array(key.utf8) + [0] + Array(service.utf8)).prefix(8))
@@ -30,6 +36,8 @@ struct PageToken: Equatable {
         p += listing
         Self.put(&p, UInt64(bitPattern: asOf))
         Self.put(&p, UInt64(days))
+        Self.put(&p, UInt64(bitPattern: generation))
+        Self.put(&p, UInt64(bitPattern: minted))
         Self.put(&p, UInt64(bitPattern: timestamp))
         Self.put(&p, Array(name.utf8))
         Self.put(&p, Array(sub.utf8))
@@ -61,12 +69,14 @@ struct PageToken: Equatable {
             guard let n = int(), n <= UInt64(body.count) else { return nil }
             return take(Int(n))
         }
-        guard let listing = take(8), let asOf = int(), let days = int(), days <= 1_000_000, let ts = int(),
+        guard let listing = take(8), let asOf = int(), let days = int(), days <= 1_000_000, let gen = int(),
+            let minted = int(), let ts = int(),
             let name = bytes(), let sub = bytes(), at == body.count
         else { return nil }
         return PageToken(
             kind: kind, listing: listing, asOf: Int64(bitPattern: asOf), days: Int(days),
-            timestamp: Int64(bitPattern: ts), name: String(decoding: name, as: UTF8.self),
+            generation: Int64(bitPattern: gen), minted: Int64(bitPattern: minted), timestamp: Int64(bitPattern: ts),
+            name: String(decoding: name, as: UTF8.self),
             sub: String(decoding: sub, as: UTF8.self))
     }
 

@@ -30,6 +30,9 @@ public struct DimensionRow: Equatable, Sendable {
     public var name: String
     /// ResourceName (empty for the other dimensions).
     public var sub: String
+    /// The row's time as of the generation asked for (its time then, or when it was created
+    /// after it): where the row stays in a listing paged across commits.
+    public var position: Int64 = 0
     /// `eventTime` in epoch milliseconds.
     public var timestamp: Int64
     /// The event's `eventId`.
@@ -94,8 +97,12 @@ public final class IndexReader {
             meta = try db.prepare("SELECT value FROM meta WHERE name = ?1")
             byDimension = try db.prepare(
                 """
-                SELECT d.name, d.sub, d.ts, d.event_id, e.source, e.detail FROM dims d
-                JOIN event_details e ON e.ts = d.ts AND e.event_id = d.event_id
+                SELECT d.name, d.sub, d.ts, d.event_id, e.source, e.detail,
+                    coalesce((SELECT h.old_ts FROM dims_history h
+                        WHERE h.key = d.key AND h.kind = d.kind AND h.service = d.service AND h.name = d.name
+                            AND h.sub = d.sub AND h.gen > ?4
+                        ORDER BY h.gen LIMIT 1), d.ts)
+                FROM dims d JOIN event_details e ON e.ts = d.ts AND e.event_id = d.event_id
                 WHERE d.key = ?1 AND d.kind = ?2 AND d.service = ?3
                 """)
         } else {
@@ -129,22 +136,33 @@ public final class IndexReader {
         return meta.int64(0)
     }
 
-    /// Every row of one sibling dimension of (key, service), in no particular order.
-    public func dimension(key: String, _ kind: Dimension, service: String) throws -> [DimensionRow] {
-        guard let byDimension else { return [] }
+    /// Every row of one sibling dimension of (key, service), in no particular order, with each
+    /// row's position as of `generation` (nil: now), and the index's generation now — read in one
+    /// snapshot, so that a commit in between cannot split them.
+    public func dimension(key: String, _ kind: Dimension, service: String, generation: Int64? = nil) throws -> (
+        rows: [DimensionRow], generation: Int64
+    ) {
+        guard let byDimension, let meta else { return ([], 0) }
+        try db.execute("BEGIN")
+        defer { try? db.execute("COMMIT") }
+        meta.bindText(1, "gen")
+        let now = try meta.step() ? meta.int64(0) : 0
+        meta.reset()
         defer { byDimension.reset() }
         byDimension.bindText(1, key)
         byDimension.bind(2, Int64(kind.rawValue))
         byDimension.bindText(3, service)
+        byDimension.bind(4, generation ?? now)
         var rows: [DimensionRow] = []
         while try byDimension.step() {
-            rows.append(
-                DimensionRow(
-                    name: byDimension.text(0), sub: byDimension.text(1), timestamp: byDimension.int64(2),
-                    eventId: byDimension.text(3), source: EventSource(code: Int(byDimension.int64(4))),
-                    detail: byDimension.bytes(5)))
+            var r = DimensionRow(
+                name: byDimension.text(0), sub: byDimension.text(1), timestamp: byDimension.int64(2),
+                eventId: byDimension.text(3), source: EventSource(code: Int(byDimension.int64(4))),
+                detail: byDimension.bytes(5))
+            r.position = byDimension.int64(6)
+            rows.append(r)
         }
-        return rows
+        return (rows, now)
     }
 
     /// The secret that seals paging tokens (created with the schema; empty for an empty file).

@@ -35,7 +35,9 @@ package enum IndexSchema {
         """,
         // v2: the sibling dimensions (eventName, sourceIpAddress, resource) per (key, service). Their
         // rows name the winning event; its Detail is stored once in `event_details`, however many
-        // rows it wins, and deleted when the last one moves on (`refs`). The paging-token key. The
+        // rows it wins, and deleted when the last one moves on (`refs`). `dims_history` keeps, for
+        // a day, the time a row had before each commit (`gen`) that moved it, so that pages of a
+        // listing keep the order of its first page. The paging-token key. The
         // manifest is forgotten so that the next ingest reads every file again and fills the new
         // tables (products are max-registers: reading a file twice changes nothing).
         """
@@ -57,7 +59,20 @@ package enum IndexSchema {
             detail TEXT NOT NULL,
             UNIQUE(ts, event_id)
         );
+        CREATE TABLE dims_history(
+            key TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            service TEXT NOT NULL,
+            name TEXT NOT NULL,
+            sub TEXT NOT NULL,
+            gen INTEGER NOT NULL,
+            old_ts INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY(key, kind, service, name, sub, gen)
+        ) WITHOUT ROWID;
+        CREATE INDEX dims_history_by_time ON dims_history(at);
         INSERT OR REPLACE INTO meta(name, value) VALUES('token_key', randomblob(32));
+        INSERT OR REPLACE INTO meta(name, value) VALUES('gen', 0);
         DELETE FROM files;
         """,
     ]

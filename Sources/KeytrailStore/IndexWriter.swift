@@ -39,6 +39,11 @@ public final class IndexWriter {
     let deleteDetail: Statement
     /// Rows that stopped naming an event in this transaction, per event.
     var released: [EventRef: Int] = [:]
+    let recordHistory: Statement
+    let pruneHistory: Statement
+    /// The transaction's generation and wall-clock time (ms).
+    var generation: Int64 = 0
+    var now: Int64 = 0
 
     /// Opens the index at `path`, creating it (and its schema) when missing.
     public init(path: String) throws {
@@ -71,6 +76,12 @@ public final class IndexWriter {
             INSERT OR REPLACE INTO files(path, until, size, mtime_ns, checksum, events, ingested_at)
             VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """)
+        recordHistory = try db.prepare(
+            """
+            INSERT OR IGNORE INTO dims_history(key, kind, service, name, sub, gen, old_ts, at)
+            VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+            """)
+        pruneHistory = try db.prepare("DELETE FROM dims_history WHERE at < ?1")
         let d = try Self.dimensionStatements(db)
         (findDim, insertDim, updateDim, addDetailRef, raiseDetail, dropDetailRef, deleteDetail) =
             (d[0], d[1], d[2], d[3], d[4], d[5], d[6])
@@ -131,10 +142,25 @@ public final class IndexWriter {
     }
 
     /// Starts a write transaction (taking the write lock now, not at the first write).
-    public func begin() throws { try db.execute("BEGIN IMMEDIATE") }
+    public func begin() throws {
+        try db.execute("BEGIN IMMEDIATE")
+        // Each commit is a generation; sibling rows it moves remember their time before it.
+        generation = (try db.scalarInt("SELECT value FROM meta WHERE name = 'gen'") ?? 0) + 1
+        try db.execute("INSERT OR REPLACE INTO meta(name, value) VALUES('gen', \(generation))")
+        var t = timespec()
+        clock_gettime(CLOCK_REALTIME, &t)
+        now = Int64(t.tv_sec) * 1000 + Int64(t.tv_nsec) / 1_000_000
+    }
+
+    /// How long a moved row's former time is kept for paging (and a NextToken stays valid).
+    public static let historyMillis: Int64 = 86_400_000
 
     /// Commits the current transaction.
-    public func commit() throws { try db.execute("COMMIT") }
+    public func commit() throws {
+        pruneHistory.bind(1, now - Self.historyMillis)
+        try pruneHistory.run()
+        try db.execute("COMMIT")
+    }
 
     /// Rolls back the current transaction, if any.
     public func rollback() {
@@ -201,6 +227,11 @@ public final class IndexWriter {
             if c < 0 { return .lost }
             if c == 0 { return .same }
             released[old, default: 0] += 1
+            bindRow(recordHistory)
+            recordHistory.bind(6, generation)
+            recordHistory.bind(7, old.timestamp)
+            recordHistory.bind(8, now)
+            try recordHistory.run()
         }
         let st = old == nil ? insertDim : updateDim
         bindRow(st)
