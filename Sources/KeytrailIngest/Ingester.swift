@@ -63,7 +63,11 @@ public final class Ingester {
         self.options = options
         try IndexWriter.checkWritable(options.databasePath)
         lock = try IngestLock(databasePath: options.databasePath, wait: options.waitForLock)
-        writer = try IndexWriter(path: options.databasePath)
+        do {
+            writer = try IndexWriter(path: options.databasePath)
+        } catch let e as SQLiteError {
+            throw IngestError("cannot write the index \(options.databasePath): \(e); nothing was read")
+        }
         until = options.until ?? IndexWriter.noUntil
     }
 

@@ -197,10 +197,10 @@ struct RobustnessTests {
         let reference = dir.file("ref.sqlite")
         #expect(try keytrail(["ingest", "--quiet", "--db", reference, input]).status == 0)
         let db = dir.file("k.sqlite")
-        // ulimit -f (1 KiB blocks): writes past 300 KiB fail with EFBIG, as on a full disk.
+        // ulimit -f (1 KiB blocks): writes past 600 KiB fail with EFBIG, as on a full disk.
         let limited = try Binary.run(
             "/bin/sh",
-            ["-c", "ulimit -f 300; exec '\(Binary.path("keytrail"))' ingest --db '\(db)' --batch-files 4 '\(input)'"])
+            ["-c", "ulimit -f 600; exec '\(Binary.path("keytrail"))' ingest --db '\(db)' --batch-files 4 '\(input)'"])
         #expect(limited.status == 2, "\(limited.stderr)")
         #expect(limited.stderr.contains("keytrail: error: cannot write"))
         #expect(!limited.stdout.contains("0 rejected"))
