@@ -42,10 +42,12 @@ let package = Package(
         ),
         // Window, as-of, order, service catalog, response encoding.
         .target(name: "KeytrailQuery", dependencies: ["KeytrailStore", "KeytrailScan"], swiftSettings: strict),
+        // The local API endpoint: HTTP/1.1 on POSIX sockets, signature verification, hashing.
+        .target(name: "KeytrailServe", dependencies: ["KeytrailQuery", "KeytrailScan"], swiftSettings: strict),
         // Arguments, commands, output.
         .target(
             name: "KeytrailCLI",
-            dependencies: ["KeytrailIngest", "KeytrailQuery", "KeytrailStore", "KeytrailScan"],
+            dependencies: ["KeytrailIngest", "KeytrailQuery", "KeytrailServe", "KeytrailStore", "KeytrailScan"],
             swiftSettings: strict
         ),
         .executableTarget(name: "keytrail", dependencies: ["KeytrailCLI"], swiftSettings: strict),
@@ -80,9 +82,10 @@ let package = Package(
             dependencies: ["KeytrailQuery", "KeytrailStore", "KeytrailIngest", "TestSupport"],
             swiftSettings: strict
         ),
+        .testTarget(name: "KeytrailServeTests", dependencies: ["KeytrailServe", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KeytrailCLITests",
-            dependencies: ["KeytrailSynth", "KeytrailStore", "TestSupport"],
+            dependencies: ["KeytrailSynth", "KeytrailStore", "KeytrailServe", "TestSupport"],
             swiftSettings: strict
         ),
     ]
