@@ -40,10 +40,16 @@ let package = Package(
             dependencies: ["KeytrailScan", "KeytrailStore", "CZlib", "CDeflate"],
             swiftSettings: strict
         ),
-        // Window, as-of, order, service catalog, response encoding.
-        .target(name: "KeytrailQuery", dependencies: ["KeytrailStore", "KeytrailScan"], swiftSettings: strict),
-        // The local API endpoint: HTTP/1.1 on POSIX sockets, signature verification, hashing.
-        .target(name: "KeytrailServe", dependencies: ["KeytrailQuery", "KeytrailScan"], swiftSettings: strict),
+        // SHA-256 and HMAC (paging tokens, request signatures); standard library only.
+        .target(name: "KeytrailCrypto", swiftSettings: strict),
+        // Window, as-of, order, service catalog, paging, response encoding.
+        .target(
+            name: "KeytrailQuery", dependencies: ["KeytrailStore", "KeytrailScan", "KeytrailCrypto"],
+            swiftSettings: strict),
+        // The local API endpoint: HTTP/1.1 on POSIX sockets, signature verification, limits.
+        .target(
+            name: "KeytrailServe", dependencies: ["KeytrailQuery", "KeytrailScan", "KeytrailCrypto"],
+            swiftSettings: strict),
         // Arguments, commands, output.
         .target(
             name: "KeytrailCLI",
@@ -82,7 +88,7 @@ let package = Package(
             dependencies: ["KeytrailQuery", "KeytrailStore", "KeytrailIngest", "TestSupport"],
             swiftSettings: strict
         ),
-        .testTarget(name: "KeytrailServeTests", dependencies: ["KeytrailServe", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "KeytrailServeTests", dependencies: ["KeytrailServe", "KeytrailCrypto", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KeytrailCLITests",
             dependencies: ["KeytrailSynth", "KeytrailStore", "KeytrailServe", "TestSupport"],

@@ -1,4 +1,5 @@
 @preconcurrency import Glibc
+import KeytrailQuery
 
 /// The `keytrail` command line: dispatches to a subcommand and maps outcomes to exit statuses
 /// (0 success, 1 API error answered, 2 usage or fatal error, 3 ingest rejected some input).
@@ -19,6 +20,11 @@ public enum KeytrailCommand {
             switch command {
             case "ingest": return try IngestCommand.run(rest)
             case "products": return try ProductsCommand.run(rest)
+            case "info": return try SiblingCommand.run(.info, rest)
+            case "events": return try SiblingCommand.run(.events, rest)
+            case "ips": return try SiblingCommand.run(.ips, rest)
+            case "resources": return try SiblingCommand.run(.resources, rest)
+            case "serve": return try ServeCommand.run(rest)
             case "help", "--help", "-h":
                 Output.out(usage)
                 return 0
@@ -55,6 +61,11 @@ public enum KeytrailCommand {
           keytrail products --keys-from FILE|- [same options]
               Answer GetAccessKeyLastUsedProducts as the cloud does (one NDJSON line per key with
               --keys-from).
+          keytrail serve [--db PATH] [--listen HOST:PORT] [--credentials FILE | --no-auth] [--quiet]
+                         [--as-of TIME|latest|now] [--window-days N] [--catalog FILE] [--workers N]
+                         [--max-connections N] [--head-timeout S] [--idle-timeout S]
+              Answer the five GetAccessKeyLastUsed* operations over HTTP for the official SDKs
+              (default 127.0.0.1:7706; port 0 picks a free port). Prints `listening on http://HOST:PORT`.
 
         TIME is RFC 3339 (2024-05-01T00:00:00Z) or epoch milliseconds. --db defaults to $KEYTRAIL_DB,
         else keytrail.sqlite. Exit status: 0 ok, 1 API error answered, 2 usage error, 3 input rejected.

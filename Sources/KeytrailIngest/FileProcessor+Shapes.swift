@@ -1,4 +1,5 @@
 import KeytrailScan
+import KeytrailStore
 
 extension FileProcessor {
     /// Scans one top-level value: an array of rows, an object (event or container), or a scalar.
@@ -140,10 +141,33 @@ extension FileProcessor {
         // Only an absent, null or "" eventCategory is "absent"; a number or an object is "anything else".
         let odd = f.eventCategory.isPresent && f.eventCategory.kind != .null && !f.eventCategory.isString
         let source = odd ? .internal : EventSource.classify(category: category, type: type)
-        staged.append(
-            Candidate(
-                key: key, service: service, eventId: eventId, detail: s.bytes(start, end), timestamp: ts,
-                source: source))
+        var c = Candidate(
+            key: key, tag: DimensionTag.product(service, in: arena), eventId: eventId, detail: s.bytes(start, end),
+            timestamp: ts, source: source)
+        staged.append(c)
+        // The same event, offered to the sibling dimensions of its key and service.
+        if let name = decoded(s, f.eventName), name.count > 0 {
+            c.tag = DimensionTag.make(.event, service, name, nil, in: arena)
+            staged.append(c)
+        }
+        if let ip = decoded(s, f.sourceIpAddress), ip.count > 0 {
+            c.tag = DimensionTag.make(.ip, service, ip, nil, in: arena)
+            staged.append(c)
+        }
+        var referenced = false
+        s.forEachReferencedResource(f.referencedResources) { typeSlot, nameSlot in
+            guard let type = decoded(s, typeSlot), type.count > 0, let name = decoded(s, nameSlot), name.count > 0
+            else { return }
+            referenced = true
+            c.tag = DimensionTag.make(.resource, service, type, name, in: arena)
+            staged.append(c)
+        }
+        if !referenced, let types = decoded(s, f.resourceType), let names = decoded(s, f.resourceName) {
+            ResourceList.forEach(types: types, names: names) { type, name in
+                c.tag = DimensionTag.make(.resource, service, type, name, in: arena)
+                staged.append(c)
+            }
+        }
         unitCounts.indexed += 1
     }
 

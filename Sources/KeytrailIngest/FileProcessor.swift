@@ -47,7 +47,8 @@ final class FileProcessor {
 
     struct Candidate {
         var key: UnsafeRawBufferPointer
-        var service: UnsafeRawBufferPointer
+        /// The row's `DimensionTag`: product (service) or a sibling dimension.
+        var tag: UnsafeRawBufferPointer
         var eventId: UnsafeRawBufferPointer
         var detail: UnsafeRawBufferPointer
         var timestamp: Int64
@@ -265,7 +266,7 @@ final class FileProcessor {
         }
         for c in staged {
             table.offer(
-                key: c.key, service: c.service, timestamp: c.timestamp, eventId: c.eventId, source: c.source,
+                key: c.key, service: c.tag, timestamp: c.timestamp, eventId: c.eventId, source: c.source,
                 detail: c.detail)
         }
         result.counts.add(unitCounts)

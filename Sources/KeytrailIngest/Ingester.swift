@@ -183,9 +183,16 @@ public final class Ingester {
             var reader = SpillReader(spills: spills, buffer: detail)
             for e in table.entriesInSpillOrder() {
                 let d = try reader.bytes(spill: Int(e.spill), offset: e.detailOffset, count: e.detailCount)
-                try writer.offerProduct(
-                    key: table.key(e), service: table.service(e), timestamp: e.timestamp, eventId: table.eventId(e),
-                    source: e.source, detail: d)
+                let tag = DimensionTag.decode(table.service(e))
+                if tag.kind == .product {
+                    try writer.offerProduct(
+                        key: table.key(e), service: tag.service, timestamp: e.timestamp, eventId: table.eventId(e),
+                        source: e.source, detail: d)
+                } else {
+                    try writer.offerDimension(
+                        key: table.key(e), tag.kind, service: tag.service, name: tag.name, sub: tag.sub,
+                        timestamp: e.timestamp, eventId: table.eventId(e), source: e.source, detail: d)
+                }
             }
             if table.newest > Int64.min { try writer.noteTimestamp(table.newest) }
             let now = Int64(Self.now() * 1000)

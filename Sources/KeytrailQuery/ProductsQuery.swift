@@ -15,6 +15,8 @@ public struct Product: Equatable, Sendable {
     public var serviceNameCn: String
     /// `ServiceNameEn`.
     public var serviceNameEn: String
+    /// The event's `eventId` (not answered; breaks ties for Info).
+    public var eventId: String = ""
 }
 
 /// The query was asked at a time before events the index holds for the key: refuse, don't guess.
@@ -79,7 +81,7 @@ public final class ProductsQuery {
             products.append(
                 Product(
                     usedTimestamp: r.timestamp, detail: r.detail, source: r.source, serviceName: r.service,
-                    serviceNameCn: names.cn, serviceNameEn: names.en))
+                    serviceNameCn: names.cn, serviceNameEn: names.en, eventId: r.eventId))
         }
         products.sort { a, b in
             if a.usedTimestamp != b.usedTimestamp { return a.usedTimestamp > b.usedTimestamp }

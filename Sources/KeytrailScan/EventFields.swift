@@ -57,6 +57,16 @@ public struct EventFields: Sendable {
     public var products = FieldSlot()
     /// `Detail` (an element of a saved response's list when a string).
     public var detail = FieldSlot()
+    /// Top-level `eventName`.
+    public var eventName = FieldSlot()
+    /// Top-level `sourceIpAddress`.
+    public var sourceIpAddress = FieldSlot()
+    /// Top-level `referencedResources` (an object: resource type → names).
+    public var referencedResources = FieldSlot()
+    /// Top-level `resourceType` (types separated by `;`).
+    public var resourceType = FieldSlot()
+    /// Top-level `resourceName` (`,` separates names of one type, `;` types).
+    public var resourceName = FieldSlot()
 
     /// No members found yet.
     public init() {}

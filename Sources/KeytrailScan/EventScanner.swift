@@ -55,6 +55,16 @@ extension JSONScanner {
                 case .Events: fields.events = slot
                 case .Products: fields.products = slot
                 case .Detail: fields.detail = slot
+                case .eventName: fields.eventName = slot
+                case .EventName: pascal.eventName = slot
+                case .sourceIpAddress: fields.sourceIpAddress = slot
+                case .SourceIpAddress: pascal.sourceIpAddress = slot
+                case .referencedResources: fields.referencedResources = slot
+                case .ReferencedResources: pascal.referencedResources = slot
+                case .resourceType: fields.resourceType = slot
+                case .ResourceType: pascal.resourceType = slot
+                case .resourceName: fields.resourceName = slot
+                case .ResourceName: pascal.resourceName = slot
                 default: break
                 }
             }
@@ -141,6 +151,8 @@ enum Member: UInt8 {
     case serviceName, ServiceName, eventTime, EventTime, eventId, EventId
     case eventCategory, EventCategory, eventType, EventType
     case userIdentity, UserIdentity, event, Events, Products, Detail
+    case eventName, EventName, sourceIpAddress, SourceIpAddress, referencedResources, ReferencedResources
+    case resourceType, ResourceType, resourceName, ResourceName
 }
 
 /// The PascalCase spellings seen while scanning; camelCase members win when both are present.
@@ -150,6 +162,11 @@ struct PascalSlots {
     var eventId = FieldSlot()
     var eventCategory = FieldSlot()
     var eventType = FieldSlot()
+    var eventName = FieldSlot()
+    var sourceIpAddress = FieldSlot()
+    var referencedResources = FieldSlot()
+    var resourceType = FieldSlot()
+    var resourceName = FieldSlot()
     var identityCamel = FieldSlot()
     var identityPascal = FieldSlot()
     var upperIdentityCamel = FieldSlot()
@@ -163,6 +180,11 @@ struct PascalSlots {
         if !f.eventId.isPresent { f.eventId = eventId }
         if !f.eventCategory.isPresent { f.eventCategory = eventCategory }
         if !f.eventType.isPresent { f.eventType = eventType }
+        if !f.eventName.isPresent { f.eventName = eventName }
+        if !f.sourceIpAddress.isPresent { f.sourceIpAddress = sourceIpAddress }
+        if !f.referencedResources.isPresent { f.referencedResources = referencedResources }
+        if !f.resourceType.isPresent { f.resourceType = resourceType }
+        if !f.resourceName.isPresent { f.resourceName = resourceName }
         if hasCamelIdentity {
             f.accessKeyId = identityCamel.isPresent ? identityCamel : identityPascal
         } else {
@@ -204,9 +226,11 @@ extension JSONScanner {
             switch base[start] {
             case 0x65:
                 if equals(start, end, "eventTime") { return .eventTime }
+                if equals(start, end, "eventName") { return .eventName }
                 return equals(start, end, "eventType") ? .eventType : .none
             case 0x45:
                 if equals(start, end, "EventTime") { return .EventTime }
+                if equals(start, end, "EventName") { return .EventName }
                 return equals(start, end, "EventType") ? .EventType : .none
             default: return .none
             }
@@ -214,8 +238,23 @@ extension JSONScanner {
             if equals(start, end, "serviceName") { return .serviceName }
             return equals(start, end, "ServiceName") ? .ServiceName : .none
         case 12:
-            if equals(start, end, "userIdentity") { return .userIdentity }
-            return equals(start, end, "UserIdentity") ? .UserIdentity : .none
+            switch base[start] {
+            case 0x75: return equals(start, end, "userIdentity") ? .userIdentity : .none
+            case 0x55: return equals(start, end, "UserIdentity") ? .UserIdentity : .none
+            case 0x72:
+                if equals(start, end, "resourceType") { return .resourceType }
+                return equals(start, end, "resourceName") ? .resourceName : .none
+            case 0x52:
+                if equals(start, end, "ResourceType") { return .ResourceType }
+                return equals(start, end, "ResourceName") ? .ResourceName : .none
+            default: return .none
+            }
+        case 15:
+            if equals(start, end, "sourceIpAddress") { return .sourceIpAddress }
+            return equals(start, end, "SourceIpAddress") ? .SourceIpAddress : .none
+        case 19:
+            if equals(start, end, "referencedResources") { return .referencedResources }
+            return equals(start, end, "ReferencedResources") ? .ReferencedResources : .none
         case 13:
             if equals(start, end, "eventCategory") { return .eventCategory }
             return equals(start, end, "EventCategory") ? .EventCategory : .none

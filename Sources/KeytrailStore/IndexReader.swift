@@ -24,12 +24,53 @@ public struct ProductRow: Equatable, Sendable {
     }
 }
 
+/// One row of a sibling dimension: the latest event of (key, service, name[, sub]).
+public struct DimensionRow: Equatable, Sendable {
+    /// EventName, Ip, or ResourceType.
+    public var name: String
+    /// ResourceName (empty for the other dimensions).
+    public var sub: String
+    /// `eventTime` in epoch milliseconds.
+    public var timestamp: Int64
+    /// The event's `eventId`.
+    public var eventId: String
+    /// How the event is classified.
+    public var source: EventSource
+    /// The event's JSON text as archived.
+    public var detail: [UInt8]
+
+    /// Creates a row.
+    public init(name: String, sub: String, timestamp: Int64, eventId: String, source: EventSource, detail: [UInt8]) {
+        self.name = name
+        self.sub = sub
+        self.timestamp = timestamp
+        self.eventId = eventId
+        self.source = source
+        self.detail = detail
+    }
+}
+
+/// What the index knows of one AccessKey as a whole.
+public struct KeySummary: Equatable, Sendable {
+    /// The AccessKey ID.
+    public var key: String
+    /// Its newest UsedTimestamp over every service.
+    public var lastUsed: Int64
+    /// How many services it was used for.
+    public var services: Int
+    /// The service of its newest event.
+    public var lastService: String
+    /// Its newest event's Detail (for the principal).
+    public var detail: [UInt8]
+}
+
 /// The read side of the index: a read-only connection with its statements prepared once.
 public final class IndexReader {
     let db: Database
     /// nil for a file without a schema yet (answers as an empty index).
     let byKey: Statement?
     let meta: Statement?
+    let byDimension: Statement?
 
     /// Opens an existing index for reading; a missing file is an `IndexError`.
     public init(path: String) throws {
@@ -51,9 +92,16 @@ public final class IndexReader {
         if try IndexSchema.checkReadable(db) {
             byKey = try db.prepare("SELECT service, ts, event_id, source, detail FROM products WHERE key = ?1")
             meta = try db.prepare("SELECT value FROM meta WHERE name = ?1")
+            byDimension = try db.prepare(
+                """
+                SELECT d.name, d.sub, d.ts, d.event_id, e.source, e.detail FROM dims d
+                JOIN event_details e ON e.ts = d.ts AND e.event_id = d.event_id
+                WHERE d.key = ?1 AND d.kind = ?2 AND d.service = ?3
+                """)
         } else {
             byKey = nil
             meta = nil
+            byDimension = nil
         }
     }
 
@@ -79,5 +127,48 @@ public final class IndexReader {
         meta.bindText(1, "max_ts")
         guard try meta.step(), !meta.isNull(0) else { return nil }
         return meta.int64(0)
+    }
+
+    /// Every row of one sibling dimension of (key, service), in no particular order.
+    public func dimension(key: String, _ kind: Dimension, service: String) throws -> [DimensionRow] {
+        guard let byDimension else { return [] }
+        defer { byDimension.reset() }
+        byDimension.bindText(1, key)
+        byDimension.bind(2, Int64(kind.rawValue))
+        byDimension.bindText(3, service)
+        var rows: [DimensionRow] = []
+        while try byDimension.step() {
+            rows.append(
+                DimensionRow(
+                    name: byDimension.text(0), sub: byDimension.text(1), timestamp: byDimension.int64(2),
+                    eventId: byDimension.text(3), source: EventSource(code: Int(byDimension.int64(4))),
+                    detail: byDimension.bytes(5)))
+        }
+        return rows
+    }
+
+    /// The secret that seals paging tokens (created with the schema; empty for an empty file).
+    public func tokenKey() throws -> [UInt8] {
+        guard let meta else { return [] }
+        defer { meta.reset() }
+        meta.bindText(1, "token_key")
+        guard try meta.step() else { return [] }
+        return meta.bytes(0)
+    }
+
+    /// Every key in the index with its newest use, its services count and its newest event.
+    public func keys() throws -> [KeySummary] {
+        guard byKey != nil else { return [] }
+        // SQLite takes the bare columns of an aggregate query from the row that holds the max().
+        let q = try db.prepare(
+            "SELECT key, max(ts), count(*), service, detail FROM products GROUP BY key ORDER BY key")
+        var out: [KeySummary] = []
+        while try q.step() {
+            out.append(
+                KeySummary(
+                    key: q.text(0), lastUsed: q.int64(1), services: Int(q.int64(2)), lastService: q.text(3),
+                    detail: q.bytes(4)))
+        }
+        return out
     }
 }

@@ -1,12 +1,12 @@
 /// The index's schema and its versioned migrations.
 ///
 /// A keytrail index is recognised by `PRAGMA application_id`; `PRAGMA user_version` is the schema
-/// version. Migrations run in one transaction each, so a killed migration leaves the old version.
+/// version. Pending migrations run in one transaction, so a killed migration leaves the old version.
 package enum IndexSchema {
     /// 'ktrl' — marks a SQLite file as a keytrail index.
     package static let applicationID: Int64 = 0x6B74_726C
     /// The schema version this build writes and reads.
-    package static let currentVersion: Int64 = 1
+    package static let currentVersion: Int64 = 2
 
     static let migrations: [String] = [
         // v1: the products max-register, the file manifest, and metadata.
@@ -32,7 +32,34 @@ package enum IndexSchema {
             PRIMARY KEY(path, until)
         ) WITHOUT ROWID;
         CREATE INDEX files_by_checksum ON files(checksum, until);
+        """,
+        // v2: the sibling dimensions (eventName, sourceIpAddress, resource) per (key, service). Their
+        // rows name the winning event; its Detail is stored once in `event_details`, however many
+        // rows it wins, and deleted when the last one moves on (`refs`). The paging-token key. The
+        // manifest is forgotten so that the next ingest reads every file again and fills the new
+        // tables (products are max-registers: reading a file twice changes nothing).
         """
+        CREATE TABLE dims(
+            key TEXT NOT NULL,
+            kind INTEGER NOT NULL,
+            service TEXT NOT NULL,
+            name TEXT NOT NULL,
+            sub TEXT NOT NULL,
+            ts INTEGER NOT NULL,
+            event_id TEXT NOT NULL,
+            PRIMARY KEY(key, kind, service, name, sub)
+        ) WITHOUT ROWID;
+        CREATE TABLE event_details(
+            ts INTEGER NOT NULL,
+            event_id TEXT NOT NULL,
+            refs INTEGER NOT NULL,
+            source INTEGER NOT NULL,
+            detail TEXT NOT NULL,
+            UNIQUE(ts, event_id)
+        );
+        INSERT OR REPLACE INTO meta(name, value) VALUES('token_key', randomblob(32));
+        DELETE FROM files;
+        """,
     ]
 
     /// Creates or upgrades the schema of a writable connection; refuses foreign or newer files.
@@ -41,22 +68,22 @@ package enum IndexSchema {
         var version = try db.scalarInt("PRAGMA user_version") ?? 0
         let tables = try db.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
         try check(path: db.path, app: app, version: version, tables: tables)
-        while version < currentVersion {
-            try db.execute("BEGIN IMMEDIATE")
-            do {
-                // Re-read under the write lock: another process may have migrated meanwhile.
-                let now = try db.scalarInt("PRAGMA user_version") ?? 0
-                if now == version {
-                    try db.execute(migrations[Int(version)])
-                    try db.execute("PRAGMA application_id = \(applicationID)")
-                    try db.execute("PRAGMA user_version = \(version + 1)")
-                }
-                try db.execute("COMMIT")
-            } catch {
-                try? db.execute("ROLLBACK")
-                throw error
-            }
+        guard version < currentVersion else { return }
+        // Every pending step in one transaction: a reader never sees a half-upgraded file.
+        try db.execute("BEGIN IMMEDIATE")
+        do {
+            // Re-read under the write lock: another process may have migrated meanwhile.
             version = try db.scalarInt("PRAGMA user_version") ?? 0
+            while version < currentVersion {
+                try db.execute(migrations[Int(version)])
+                version += 1
+            }
+            try db.execute("PRAGMA application_id = \(applicationID)")
+            try db.execute("PRAGMA user_version = \(version)")
+            try db.execute("COMMIT")
+        } catch {
+            try? db.execute("ROLLBACK")
+            throw error
         }
     }
 

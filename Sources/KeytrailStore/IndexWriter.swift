@@ -30,6 +30,13 @@ public final class IndexWriter {
     let findFile: Statement
     let findChecksum: Statement
     let insertFile: Statement
+    let findDim: Statement
+    let insertDim: Statement
+    let updateDim: Statement
+    let addDetailRef: Statement
+    let raiseDetail: Statement
+    let dropDetailRef: Statement
+    let deleteDetail: Statement
 
     /// Opens the index at `path`, creating it (and its schema) when missing.
     public init(path: String) throws {
@@ -62,6 +69,37 @@ public final class IndexWriter {
             INSERT OR REPLACE INTO files(path, until, size, mtime_ns, checksum, events, ingested_at)
             VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """)
+        let d = try Self.dimensionStatements(db)
+        (findDim, insertDim, updateDim, addDetailRef, raiseDetail, dropDetailRef, deleteDetail) =
+            (d[0], d[1], d[2], d[3], d[4], d[5], d[6])
+    }
+
+    /// Statements of the sibling dimensions (schema v2).
+    static func dimensionStatements(_ db: Database) throws -> [Statement] {
+        [
+            try db.prepare(
+                "SELECT ts, event_id FROM dims WHERE key = ?1 AND kind = ?2 AND service = ?3 AND name = ?4 AND sub = ?5"
+            ),
+            try db.prepare(
+                "INSERT INTO dims(key, kind, service, name, sub, ts, event_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+            try db.prepare(
+                """
+                UPDATE dims SET ts = ?6, event_id = ?7
+                WHERE key = ?1 AND kind = ?2 AND service = ?3 AND name = ?4 AND sub = ?5
+                """),
+            // One more row names the event; of two texts of one event, the greater is kept.
+            try db.prepare(
+                """
+                INSERT INTO event_details(ts, event_id, refs, source, detail) VALUES(?1, ?2, 1, ?3, ?4)
+                ON CONFLICT(ts, event_id) DO UPDATE SET refs = refs + 1,
+                    source = iif(excluded.detail > detail, excluded.source, source),
+                    detail = iif(excluded.detail > detail, excluded.detail, detail)
+                """),
+            try db.prepare(
+                "UPDATE event_details SET source = ?3, detail = ?4 WHERE ts = ?1 AND event_id = ?2 AND detail < ?4"),
+            try db.prepare("UPDATE event_details SET refs = refs - 1 WHERE ts = ?1 AND event_id = ?2"),
+            try db.prepare("DELETE FROM event_details WHERE ts = ?1 AND event_id = ?2 AND refs <= 0"),
+        ]
     }
 
     /// Clear errors for the usual reasons an index cannot be written, before SQLite's own.
@@ -115,6 +153,80 @@ public final class IndexWriter {
         upsert.bind(5, Int64(source.code))
         upsert.bindText(6, detail)
         try upsert.run()
+    }
+
+    /// Offers one candidate of a sibling dimension: the row (key, kind, service, name, sub) names
+    /// the greatest (timestamp, eventId) offered, and that event's Detail (the greater text of
+    /// two copies) is kept once however many rows name it.
+    public func offerDimension(
+        key: UnsafeRawBufferPointer,
+        _ kind: Dimension,
+        service: UnsafeRawBufferPointer,
+        name: UnsafeRawBufferPointer,
+        sub: UnsafeRawBufferPointer,
+        timestamp: Int64,
+        eventId: UnsafeRawBufferPointer,
+        source: EventSource,
+        detail: UnsafeRawBufferPointer
+    ) throws {
+        func bindRow(_ st: Statement) {
+            st.bindText(1, key)
+            st.bind(2, Int64(kind.rawValue))
+            st.bindText(3, service)
+            st.bindText(4, name)
+            st.bindText(5, sub)
+        }
+        func bindEvent(_ st: Statement, _ ts: Int64, _ id: UnsafeRawBufferPointer) {
+            st.bind(1, ts)
+            st.bindText(2, id)
+        }
+        bindRow(findDim)
+        var old: (ts: Int64, id: [UInt8])?
+        if try findDim.step() { old = (findDim.int64(0), findDim.bytes(1)) }
+        findDim.reset()
+        if let old {
+            let c =
+                old.ts != timestamp
+                ? (timestamp > old.ts ? 1 : -1) : old.id.withUnsafeBytes { Self.compare(eventId, $0) }
+            if c < 0 { return }
+            if c == 0 {
+                // The same event again: only a greater copy of its text changes anything.
+                bindEvent(raiseDetail, timestamp, eventId)
+                raiseDetail.bind(3, Int64(source.code))
+                raiseDetail.bindText(4, detail)
+                try raiseDetail.run()
+                return
+            }
+            bindRow(updateDim)
+        } else {
+            bindRow(insertDim)
+        }
+        let st = old == nil ? insertDim : updateDim
+        st.bind(6, timestamp)
+        st.bindText(7, eventId)
+        try st.run()
+        bindEvent(addDetailRef, timestamp, eventId)
+        addDetailRef.bind(3, Int64(source.code))
+        addDetailRef.bindText(4, detail)
+        try addDetailRef.run()
+        if let old {
+            try old.id.withUnsafeBytes { id in
+                bindEvent(dropDetailRef, old.ts, id)
+                try dropDetailRef.run()
+                bindEvent(deleteDetail, old.ts, id)
+                try deleteDetail.run()
+            }
+        }
+    }
+
+    /// Lexicographic byte comparison, as SQLite's BINARY collation.
+    static func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
+        let n = min(a.count, b.count)
+        if n > 0 {
+            let c = memcmp(a.baseAddress!, b.baseAddress!, n)
+            if c != 0 { return Int(c) }
+        }
+        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
 
     /// Raises the index's newest UsedTimestamp (what `--as-of latest` means) to at least `ts`.

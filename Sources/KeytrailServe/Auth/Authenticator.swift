@@ -1,3 +1,4 @@
+import KeytrailCrypto
 package import KeytrailQuery
 import KeytrailScan
 
@@ -62,7 +63,8 @@ package struct Authenticator: Sendable {
         guard let header = request.header("authorization"), request.headerValues("authorization").count == 1,
             let auth = SignatureV3.Authorization(header: header)
         else {
-            return .failure(.incompleteSignature("Authorization is not ACS3-HMAC-SHA256 Credential,SignedHeaders,Signature"))
+            return .failure(
+                .incompleteSignature("Authorization is not ACS3-HMAC-SHA256 Credential,SignedHeaders,Signature"))
         }
         guard let secret = credentials.secret(for: auth.credential) else { return .failure(.unknownCaller) }
         if let sts = request.header("x-acs-accesskey-id"), sts != auth.credential {
@@ -83,11 +85,13 @@ package struct Authenticator: Sendable {
                 method: request.method, path: request.path, query: query, headers: request.headers,
                 signedHeaders: auth.signedHeaders, payloadHash: payload)
         else { return .failure(.incompleteSignature("a signed header is missing")) }
-        guard ConstantTime.equals(payload.lowercased(), Hex.encode(SHA256.hash(request.body))) else {
+        guard
+            HMAC.constantTimeEqual(Array(payload.lowercased().utf8), Array(Hex.encode(SHA256.hash(request.body)).utf8))
+        else {
             return .failure(.signatureDoesNotMatch("x-acs-content-sha256 is not the body's SHA-256"))
         }
         let expected = SignatureV3.signature(secret: secret, canonicalRequest: canonical)
-        guard ConstantTime.equals(expected, auth.signature) else {
+        guard HMAC.constantTimeEqual(Array(expected.utf8), Array(auth.signature.utf8)) else {
             return .failure(.signatureDoesNotMatch("ACS3-HMAC-SHA256 signature differs"))
         }
         return checkDateAndNonce(
@@ -110,7 +114,7 @@ package struct Authenticator: Sendable {
         }
         let expected = SignatureV2.signature(
             secret: secret, stringToSign: SignatureV2.stringToSign(method: request.method, parameters: p))
-        guard ConstantTime.equals(expected, signature) else {
+        guard HMAC.constantTimeEqual(Array(expected.utf8), Array(signature.utf8)) else {
             return .failure(.signatureDoesNotMatch("HMAC-SHA1 signature differs"))
         }
         return checkDateAndNonce(caller: caller, date: p["Timestamp"], nonce: nonce, now: now)

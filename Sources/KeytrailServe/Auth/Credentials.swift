@@ -35,7 +35,9 @@ package struct Credentials: Sendable {
     /// Loads `path`, refusing a file that group or others may read or write (as ssh does).
     package static func load(path: String) throws(ServeError) -> Credentials {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ServeError("cannot open credentials file \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw ServeError("cannot open credentials file \(path): \(String(cString: strerror(errno)))")
+        }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {

@@ -1,3 +1,5 @@
+import KeytrailCrypto
+
 /// The V2 RPC signature (HMAC-SHA1), which the SDK uses with `signature_algorithm='v2'`.
 ///
 /// `Signature = base64(hmac-sha1(secret + "&", METHOD + "&%2F&" + encode(canonical query)))`, the
@@ -12,7 +14,7 @@ package enum SignatureV2 {
 
     /// The Base64 signature of `stringToSign` under `secret`.
     package static func signature(secret: [UInt8], stringToSign: String) -> String {
-        Base64.encode(HMAC<SHA1>.authenticate(key: secret + [0x26], message: Array(stringToSign.utf8)))
+        Base64.encode(HMAC.sha1(key: secret + [0x26], message: Array(stringToSign.utf8)))
     }
 
     /// `parameters` with `Signature` added, as the SDK sends them (for tests and scripts).

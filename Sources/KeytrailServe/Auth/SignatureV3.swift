@@ -1,3 +1,5 @@
+import KeytrailCrypto
+
 /// ACS3-HMAC-SHA256, the SDK's default ("V3") signature (api.md §1.2).
 ///
 /// Canonical request: `METHOD\nPATH\nCANONICAL_QUERY\nHEADERS\nSIGNED_HEADERS\nPAYLOAD_HASH`, where
@@ -74,8 +76,8 @@ package enum SignatureV3 {
 
     /// The hex signature of `canonicalRequest` under `secret`.
     package static func signature(secret: [UInt8], canonicalRequest: String) -> String {
-        let stringToSign = "\(algorithm)\n\(Hex.encode(SHA256.hash(canonicalRequest)))"
-        return Hex.encode(HMAC<SHA256>.authenticate(key: secret, message: Array(stringToSign.utf8)))
+        let stringToSign = "\(algorithm)\n\(Hex.encode(SHA256.hash(canonicalRequest.utf8)))"
+        return Hex.encode(HMAC.sha256(key: secret, message: Array(stringToSign.utf8)))
     }
 
     /// Signs a request as the SDK does: adds `x-acs-content-sha256` and `Authorization` over every

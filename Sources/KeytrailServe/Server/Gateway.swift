@@ -37,7 +37,7 @@ package struct Gateway: Sendable {
         func fail(_ e: APIError, caller: String? = nil, action: String? = nil) -> Outcome {
             Outcome(
                 response: HTTPResponse(
-                    status: e.httpStatus, body: e.body(requestId: requestId, pretty: false), requestId: requestId,
+                    status: e.httpStatus, body: e.body(requestId: requestId, pretty: true), requestId: requestId,
                     code: e.code, close: !request.keepAlive),
                 caller: caller, action: action)
         }

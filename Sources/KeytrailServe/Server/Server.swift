@@ -248,7 +248,7 @@ package final class Server: @unchecked Sendable {
     private func errorResponse(_ e: APIError) -> ([UInt8], Int, String) {
         let id = RequestID.make()
         let r = HTTPResponse(
-            status: e.httpStatus, body: e.body(requestId: id, pretty: false), requestId: id, code: e.code, close: true)
+            status: e.httpStatus, body: e.body(requestId: id, pretty: true), requestId: id, code: e.code, close: true)
         return (r.serialized(), e.httpStatus, e.code)
     }
 

@@ -1,0 +1,69 @@
+import KeytrailQuery
+import KeytrailStore
+
+/// The options every query command shares: `--db`, `--as-of`, `--window-days`, `--catalog`.
+struct QueryOptions {
+    /// Option names that take a value.
+    static let names: Set<String> = ["db", "as-of", "window-days", "catalog"]
+
+    var asOf: AsOf
+    var days: Int
+    var arguments: Arguments
+
+    init(_ a: Arguments) throws {
+        arguments = a
+        if let t = a.value("as-of") {
+            guard let parsed = AsOf(parsing: t) else {
+                throw UsageError(message: "--as-of must be RFC 3339, epoch milliseconds, 'latest' or 'now', got '\(t)'")
+            }
+            asOf = parsed
+        } else {
+            asOf = .now
+        }
+        days = try a.integer("window-days", range: 0...1_000_000) ?? Window.defaultDays
+    }
+
+    /// The service catalog, with `--catalog` (or `$KEYTRAIL_CATALOG`) overrides.
+    func catalog() throws -> ServiceCatalog {
+        guard let path = arguments.value("catalog") ?? Output.environment("KEYTRAIL_CATALOG") else {
+            return ServiceCatalog()
+        }
+        let text = String(decoding: try Output.readFile(path), as: UTF8.self)
+        do throws(CatalogError) {
+            return try ServiceCatalog(overrides: text)
+        } catch {
+            throw UsageError(message: "\(path):\(error.line): \(error.message)")
+        }
+    }
+
+    /// The answering service over the index.
+    func service() throws -> APIService {
+        try APIService(
+            reader: IndexReader(path: KeytrailCommand.databasePath(arguments)), catalog: catalog(), asOf: asOf,
+            days: days)
+    }
+
+    /// For an invalid key: its error answered (exit 1), before the index is opened, as the cloud
+    /// checks parameters first. nil for a well-formed key.
+    static func rejectKey(_ key: String) -> Int32? {
+        guard let e = AccessKeyRule.check(key) else { return nil }
+        return print(APIResult(e, requestId: RequestID.make()))
+    }
+
+    /// Prints an answer as the command line does: the body on stdout (exit 0), or an API error's
+    /// body (exit 1); a refused as-of prints nothing on stdout (exit 2).
+    static func print(_ r: APIResult) -> Int32 {
+        guard let code = r.code else {
+            for n in r.notes { Output.err("keytrail: note: \(n)") }
+            Output.out(r.body)
+            return 0
+        }
+        if r.status == 409 || r.status >= 500 {
+            for n in r.notes { Output.error(n) }
+            return 2
+        }
+        Output.out(r.body)
+        Output.error("\(code): \(r.notes.first ?? "")")
+        return 1
+    }
+}

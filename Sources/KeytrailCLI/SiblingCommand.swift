@@ -1,0 +1,25 @@
+import KeytrailQuery
+
+/// `keytrail info|events|ips|resources`: the siblings of GetAccessKeyLastUsedProducts.
+enum SiblingCommand {
+    static func run(_ action: APIAction, _ args: [String]) throws -> Int32 {
+        let listing = action != .info
+        let extra: Set<String> = listing ? ["service", "page-size", "next-token"] : []
+        let a = try Arguments(args, options: QueryOptions.names.union(extra), flags: [])
+        let options = try QueryOptions(a)
+        let command = String(describing: action).lowercased()
+        guard a.positionals.count == 1 else {
+            throw UsageError(
+                message: a.positionals.isEmpty ? "\(command) needs ACCESS_KEY" : "\(command) takes one ACCESS_KEY")
+        }
+        var parameters = ["AccessKey": a.positionals[0]]
+        if listing {
+            guard let service = a.value("service") else { throw UsageError(message: "\(command) needs --service S") }
+            parameters["ServiceName"] = service
+            parameters["PageSize"] = a.value("page-size")
+            parameters["NextToken"] = a.value("next-token")
+        }
+        if let status = QueryOptions.rejectKey(parameters["AccessKey"]!) { return status }
+        return QueryOptions.print(try options.service().answer(action, parameters, requestId: RequestID.make()))
+    }
+}
