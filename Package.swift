@@ -88,7 +88,7 @@ let package = Package(
             dependencies: ["KeytrailQuery", "KeytrailStore", "KeytrailIngest", "TestSupport"],
             swiftSettings: strict
         ),
-        .testTarget(name: "KeytrailServeTests", dependencies: ["KeytrailServe", "KeytrailCrypto", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "KeytrailServeTests", dependencies: ["KeytrailServe", "KeytrailCrypto", "KeytrailQuery", "KeytrailScan", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KeytrailCLITests",
             dependencies: ["KeytrailSynth", "KeytrailStore", "KeytrailServe", "TestSupport"],
