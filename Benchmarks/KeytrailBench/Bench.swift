@@ -77,7 +77,9 @@ final class Bench {
                 name: "re-ingest unchanged (gzip)", median: again.median * 1000, min: again.min * 1000, unit: "ms",
                 extra: [("% of first ingest", 100 * again.median / first)]))
 
+        try indexSize(db: lastDB)
         try lookups(db: lastDB)
+        try siblings(db: lastDB)
         try cliAnswers(db: lastDB)
         report()
     }
@@ -118,6 +120,48 @@ final class Bench {
                         ("lookups/s", Double(samples.count) / total),
                     ]))
             if found < 0 { print(found) }
+        }
+    }
+
+    /// The index's size, and how much of it each table and index takes (SQLite's dbstat).
+    func indexSize(db: String) throws {
+        var st = stat()
+        stat(db, &st)
+        var extra: [(String, Double)] = []
+        let d = try Database(path: db, readOnly: true)
+        if let q = try? d.prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC") {
+            while extra.count < 6, try q.step() { extra.append(("\(q.text(0)) MB", Double(q.int64(1)) / 1e6)) }
+        }
+        figures.append(
+            Figure(
+                name: "index size", median: Double(st.st_size) / 1e6, min: Double(st.st_size) / 1e6, unit: "MB",
+                extra: extra))
+    }
+
+    /// In-process sibling answers (through APIService, as the CLI and the server): Info, and a
+    /// first page of 20 of Events, Ips and Resources for a used (key, service).
+    func siblings(db: String) throws {
+        let service = try APIService(dbPath: db, catalog: ServiceCatalog(), asOf: .latest, days: 400)
+        let factory = EventFactory.benchmark(seed: 1)
+        for action in [APIAction.info, .events, .ips, .resources] {
+            var rng = SplitMix(seed: 7)
+            var samples: [Double] = []
+            for _ in 0..<max(100, config.lookups / 10) {
+                let p = [
+                    "AccessKey": factory.keys[rng.below(factory.keys.count)],
+                    "ServiceName": factory.services[rng.below(factory.services.count)],
+                ]
+                let t0 = Clock.now()
+                let r = service.answer(action, p, requestId: "R")
+                samples.append(Clock.now() - t0)
+                guard r.status == 200 else { throw BenchError("\(action) failed: \(r.body)") }
+            }
+            samples.sort()
+            figures.append(
+                Figure(
+                    name: "\(action.rawValue.dropFirst(20)) answer + JSON", median: samples[samples.count / 2] * 1e6,
+                    min: samples[0] * 1e6, unit: "µs p50", extra: [("p99 µs", samples[samples.count * 99 / 100] * 1e6)])
+            )
         }
     }
 

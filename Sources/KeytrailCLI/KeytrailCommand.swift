@@ -24,6 +24,7 @@ public enum KeytrailCommand {
             case "events": return try SiblingCommand.run(.events, rest)
             case "ips": return try SiblingCommand.run(.ips, rest)
             case "resources": return try SiblingCommand.run(.resources, rest)
+            case "keys": return try KeysCommand.run(rest)
             case "serve": return try ServeCommand.run(rest)
             case "help", "--help", "-h":
                 Output.out(usage)
@@ -61,6 +62,17 @@ public enum KeytrailCommand {
           keytrail products --keys-from FILE|- [same options]
               Answer GetAccessKeyLastUsedProducts as the cloud does (one NDJSON line per key with
               --keys-from).
+          keytrail info ACCESS_KEY [--db PATH] [--as-of TIME|latest|now] [--window-days N]
+              GetAccessKeyLastUsedInfo: the key's latest call, with its account and user.
+          keytrail events|ips|resources ACCESS_KEY --service S [--page-size N] [--next-token T]
+                                       [--db PATH] [--as-of TIME|latest|now] [--window-days N]
+              GetAccessKeyLastUsedEvents/Ips/Resources: the latest call per API name, source IP or
+              resource of one service, newest first, 20 per page (1-100), NextToken to go on.
+          keytrail keys [--format table|json|csv] [--unused-for DAYS] [--inventory FILE]
+                        [--db PATH] [--as-of TIME|latest|now] [--window-days N]
+              Every key in the index with its last use; --unused-for lists keys idle that long;
+              --inventory (key IDs, one per line, or RAM's CSV export) adds never-seen keys and
+              flags keys missing from it.
           keytrail serve [--db PATH] [--listen HOST:PORT] [--credentials FILE | --no-auth] [--quiet]
                          [--as-of TIME|latest|now] [--window-days N] [--catalog FILE] [--workers N]
                          [--max-connections N] [--head-timeout S] [--idle-timeout S]

@@ -54,12 +54,20 @@ struct BatchTable {
         staging.count = 0
         let base = spills[spill].size
         defer { staging.count = 0 }
+        // Rows won by one event share its Detail in the file's table; stage it once.
+        var staged: [Int: Int] = [:]
+        func stageOnce(_ e: ProductEntry) -> Int {
+            if let at = staged[e.idStart] { return at }
+            let at = base + staging.count
+            stage(file.detail(e), into: staging)
+            staged[e.idStart] = at
+            return at
+        }
         for e in file.entries {
             newest = max(newest, e.timestamp)
             let key = file.key(e)
             let service = file.service(e)
             let id = file.eventId(e)
-            let detailOffset = base + staging.count
             let (slot, hit) = slots.find(e.hash) { i in
                 let x = entries[i]
                 return x.hash == e.hash && MaxRegisterTable.compare(self.key(x), key) == 0
@@ -86,19 +94,18 @@ struct BatchTable {
                 entries[found].timestamp = e.timestamp
                 entries[found].source = e.source
                 entries[found].spill = Int32(spill)
-                entries[found].detailOffset = detailOffset
+                entries[found].detailOffset = stageOnce(e)
                 entries[found].detailCount = e.detailCount
-                stage(file.detail(e), into: staging)
             } else {
                 let start = append(key)
                 _ = append(service)
                 let idStart = append(id)
+                let detailOffset = stageOnce(e)
                 entries.append(
                     Entry(
                         start: start, keyCount: e.keyCount, serviceCount: e.serviceCount, idStart: idStart,
                         idCount: e.idCount, timestamp: e.timestamp, source: e.source, hash: e.hash,
                         spill: Int32(spill), detailOffset: detailOffset, detailCount: e.detailCount))
-                stage(file.detail(e), into: staging)
                 slots.insert(entries.count - 1, at: slot, count: entries.count) { entries[$0].hash }
             }
         }

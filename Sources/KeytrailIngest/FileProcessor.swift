@@ -269,6 +269,8 @@ final class FileProcessor {
                 key: c.key, service: c.tag, timestamp: c.timestamp, eventId: c.eventId, source: c.source,
                 detail: c.detail)
         }
+        // The unit's buffers are reused for the next one: a pointer no longer names its event.
+        table.forgetLastEvent()
         result.counts.add(unitCounts)
         for n in unitNotes where result.notes.count + fileNotes.count < Self.maxNotes { fileNotes.append(n) }
     }

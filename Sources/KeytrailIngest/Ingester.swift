@@ -181,19 +181,41 @@ public final class Ingester {
         do {
             // In spill order, the Details come back in large sequential reads.
             var reader = SpillReader(spills: spills, buffer: detail)
-            for e in table.entriesInSpillOrder() {
+            // The sibling rows one event won sit together in spill order (they share its Detail):
+            // the Detail is stored once for the group.
+            var group: (entry: BatchTable.Entry, rows: Int, same: Bool)?
+            func flush() throws {
+                guard let g = group, g.rows > 0 || g.same else { return }
+                let e = g.entry
                 let d = try reader.bytes(spill: Int(e.spill), offset: e.detailOffset, count: e.detailCount)
+                try writer.referenceEvent(
+                    timestamp: e.timestamp, eventId: table.eventId(e), source: e.source, detail: d, rows: g.rows)
+            }
+            for e in table.entriesInSpillOrder() {
                 let tag = DimensionTag.decode(table.service(e))
                 if tag.kind == .product {
+                    let d = try reader.bytes(spill: Int(e.spill), offset: e.detailOffset, count: e.detailCount)
                     try writer.offerProduct(
                         key: table.key(e), service: tag.service, timestamp: e.timestamp, eventId: table.eventId(e),
                         source: e.source, detail: d)
-                } else {
-                    try writer.offerDimension(
-                        key: table.key(e), tag.kind, service: tag.service, name: tag.name, sub: tag.sub,
-                        timestamp: e.timestamp, eventId: table.eventId(e), source: e.source, detail: d)
+                    continue
+                }
+                if let g = group, g.entry.spill != e.spill || g.entry.detailOffset != e.detailOffset {
+                    try flush()
+                    group = nil
+                }
+                if group == nil { group = (e, 0, false) }
+                switch try writer.offerDimension(
+                    key: table.key(e), tag.kind, service: tag.service, name: tag.name, sub: tag.sub,
+                    timestamp: e.timestamp, eventId: table.eventId(e))
+                {
+                case .won: group!.rows += 1
+                case .same: group!.same = true
+                case .lost: break
                 }
             }
+            try flush()
+            try writer.releaseEvents()
             if table.newest > Int64.min { try writer.noteTimestamp(table.newest) }
             let now = Int64(Self.now() * 1000)
             for (path, entry, events) in batch.manifest {

@@ -27,6 +27,9 @@ struct MaxRegisterTable {
     private let storage = ByteBuffer(capacity: 1 << 20)
     /// Bytes of replaced event IDs and Details still in the storage.
     private var garbage = 0
+    /// The event (ID and Detail buffers) whose bytes were appended last, and where: the rows one
+    /// event wins (its product and sibling rows, offered one after another) share one copy.
+    private var last: (id: UnsafeRawPointer?, idCount: Int, detail: UnsafeRawPointer?, detailCount: Int, at: Int)?
 
     var count: Int { entries.count }
     var isEmpty: Bool { entries.isEmpty }
@@ -36,7 +39,11 @@ struct MaxRegisterTable {
         slots.reset()
         storage.count = 0
         garbage = 0
+        last = nil
     }
+
+    /// Forgets which event was appended last: call when the buffers offers point into are reused.
+    mutating func forgetLastEvent() { last = nil }
 
     @inline(__always) func key(_ e: ProductEntry) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: storage.base + e.start, count: Int(e.keyCount))
@@ -85,7 +92,7 @@ struct MaxRegisterTable {
             let e = entries[i]
             if Self.greater(timestamp, eventId, detail, than: self.eventId(e), self.detail(e), e.timestamp) {
                 garbage += Int(e.idCount) + e.detailCount
-                let idStart = append(eventId, detail)
+                let idStart = appendEvent(eventId, detail)
                 entries[i].idStart = idStart
                 entries[i].idCount = Int32(eventId.count)
                 entries[i].detailCount = detail.count
@@ -95,13 +102,26 @@ struct MaxRegisterTable {
             return
         }
         let start = append(key, service)
-        let idStart = append(eventId, detail)
+        let idStart = appendEvent(eventId, detail)
         entries.append(
             ProductEntry(
                 start: start, keyCount: Int32(key.count), serviceCount: Int32(service.count), idStart: idStart,
                 idCount: Int32(eventId.count), detailCount: detail.count, timestamp: timestamp, source: source, hash: h)
         )
         slots.insert(entries.count - 1, at: slot, count: entries.count) { entries[$0].hash }
+    }
+
+    /// Appends an event's ID and Detail, or returns where they already are when the same event
+    /// was appended last.
+    private mutating func appendEvent(_ id: UnsafeRawBufferPointer, _ detail: UnsafeRawBufferPointer) -> Int {
+        if let l = last, l.id == id.baseAddress, l.idCount == id.count, l.detail == detail.baseAddress,
+            l.detailCount == detail.count
+        {
+            return l.at
+        }
+        let at = append(id, detail)
+        last = (id.baseAddress, id.count, detail.baseAddress, detail.count, at)
+        return at
     }
 
     /// Appends two byte runs back to back; returns the offset of the first.
@@ -117,7 +137,7 @@ struct MaxRegisterTable {
         return start
     }
 
-    /// Rewrites the storage without the bytes of replaced events.
+    /// Rewrites the storage without the bytes of replaced events (keeping shared copies shared).
     private mutating func compact() {
         let old = ByteBuffer(capacity: storage.count)
         old.reserve(storage.count)
@@ -125,16 +145,24 @@ struct MaxRegisterTable {
         old.count = storage.count
         storage.count = 0
         garbage = 0
+        last = nil
+        var moved: [Int: Int] = [:]
         for i in entries.indices {
             let e = entries[i]
             let kv = UnsafeRawBufferPointer(start: old.base + e.start, count: Int(e.keyCount) + Int(e.serviceCount))
-            let iv = UnsafeRawBufferPointer(start: old.base + e.idStart, count: Int(e.idCount) + e.detailCount)
-            storage.reserve(kv.count + iv.count)
+            storage.reserve(kv.count)
             entries[i].start = storage.count
             (storage.base + storage.count).copyMemory(from: kv.baseAddress!, byteCount: kv.count)
             storage.count += kv.count
+            if let at = moved[e.idStart] {
+                entries[i].idStart = at
+                continue
+            }
+            let iv = UnsafeRawBufferPointer(start: old.base + e.idStart, count: Int(e.idCount) + e.detailCount)
+            storage.reserve(iv.count)
             entries[i].idStart = storage.count
-            (storage.base + storage.count).copyMemory(from: iv.baseAddress!, byteCount: iv.count)
+            moved[e.idStart] = storage.count
+            if iv.count > 0 { (storage.base + storage.count).copyMemory(from: iv.baseAddress!, byteCount: iv.count) }
             storage.count += iv.count
         }
     }

@@ -52,7 +52,8 @@ public struct APIResult: Sendable {
 public final class APIService {
     /// The Products query under this service (for the table and `--keys-from` forms).
     public let products: ProductsQuery
-    let reader: IndexReader
+    /// The index connection.
+    public let reader: IndexReader
     let catalog: ServiceCatalog
     let asOf: AsOf
     let days: Int

@@ -37,6 +37,8 @@ public final class IndexWriter {
     let raiseDetail: Statement
     let dropDetailRef: Statement
     let deleteDetail: Statement
+    /// Rows that stopped naming an event in this transaction, per event.
+    var released: [EventRef: Int] = [:]
 
     /// Opens the index at `path`, creating it (and its schema) when missing.
     public init(path: String) throws {
@@ -90,14 +92,14 @@ public final class IndexWriter {
             // One more row names the event; of two texts of one event, the greater is kept.
             try db.prepare(
                 """
-                INSERT INTO event_details(ts, event_id, refs, source, detail) VALUES(?1, ?2, 1, ?3, ?4)
-                ON CONFLICT(ts, event_id) DO UPDATE SET refs = refs + 1,
+                INSERT INTO event_details(ts, event_id, refs, source, detail) VALUES(?1, ?2, ?5, ?3, ?4)
+                ON CONFLICT(ts, event_id) DO UPDATE SET refs = refs + excluded.refs,
                     source = iif(excluded.detail > detail, excluded.source, source),
                     detail = iif(excluded.detail > detail, excluded.detail, detail)
                 """),
             try db.prepare(
                 "UPDATE event_details SET source = ?3, detail = ?4 WHERE ts = ?1 AND event_id = ?2 AND detail < ?4"),
-            try db.prepare("UPDATE event_details SET refs = refs - 1 WHERE ts = ?1 AND event_id = ?2"),
+            try db.prepare("UPDATE event_details SET refs = refs - ?3 WHERE ts = ?1 AND event_id = ?2"),
             try db.prepare("DELETE FROM event_details WHERE ts = ?1 AND event_id = ?2 AND refs <= 0"),
         ]
     }
@@ -135,7 +137,10 @@ public final class IndexWriter {
     public func commit() throws { try db.execute("COMMIT") }
 
     /// Rolls back the current transaction, if any.
-    public func rollback() { try? db.execute("ROLLBACK") }
+    public func rollback() {
+        released.removeAll()
+        try? db.execute("ROLLBACK")
+    }
 
     /// Offers one (key, service) candidate to the max-register.
     public func offerProduct(
@@ -155,9 +160,20 @@ public final class IndexWriter {
         try upsert.run()
     }
 
+    /// What offering a sibling row did.
+    public enum DimensionOffer: Sendable {
+        /// The row keeps its event.
+        case lost
+        /// The row already names this event (only a greater copy of its text can change it).
+        case same
+        /// The row now names this event: it needs one more reference.
+        case won
+    }
+
     /// Offers one candidate of a sibling dimension: the row (key, kind, service, name, sub) names
-    /// the greatest (timestamp, eventId) offered, and that event's Detail (the greater text of
-    /// two copies) is kept once however many rows name it.
+    /// the greatest (timestamp, eventId) offered. The event's Detail is stored by
+    /// `referenceEvent`, once for all the rows it won; the event a row stops naming is released
+    /// by `releaseEvents` (before the commit).
     public func offerDimension(
         key: UnsafeRawBufferPointer,
         _ kind: Dimension,
@@ -165,10 +181,8 @@ public final class IndexWriter {
         name: UnsafeRawBufferPointer,
         sub: UnsafeRawBufferPointer,
         timestamp: Int64,
-        eventId: UnsafeRawBufferPointer,
-        source: EventSource,
-        detail: UnsafeRawBufferPointer
-    ) throws {
+        eventId: UnsafeRawBufferPointer
+    ) throws -> DimensionOffer {
         func bindRow(_ st: Statement) {
             st.bindText(1, key)
             st.bind(2, Int64(kind.rawValue))
@@ -176,47 +190,61 @@ public final class IndexWriter {
             st.bindText(4, name)
             st.bindText(5, sub)
         }
-        func bindEvent(_ st: Statement, _ ts: Int64, _ id: UnsafeRawBufferPointer) {
-            st.bind(1, ts)
-            st.bindText(2, id)
-        }
         bindRow(findDim)
-        var old: (ts: Int64, id: [UInt8])?
-        if try findDim.step() { old = (findDim.int64(0), findDim.bytes(1)) }
+        var old: EventRef?
+        if try findDim.step() { old = EventRef(timestamp: findDim.int64(0), id: findDim.bytes(1)) }
         findDim.reset()
         if let old {
             let c =
-                old.ts != timestamp
-                ? (timestamp > old.ts ? 1 : -1) : old.id.withUnsafeBytes { Self.compare(eventId, $0) }
-            if c < 0 { return }
-            if c == 0 {
-                // The same event again: only a greater copy of its text changes anything.
-                bindEvent(raiseDetail, timestamp, eventId)
-                raiseDetail.bind(3, Int64(source.code))
-                raiseDetail.bindText(4, detail)
-                try raiseDetail.run()
-                return
-            }
-            bindRow(updateDim)
-        } else {
-            bindRow(insertDim)
+                old.timestamp != timestamp
+                ? (timestamp > old.timestamp ? 1 : -1) : old.id.withUnsafeBytes { Self.compare(eventId, $0) }
+            if c < 0 { return .lost }
+            if c == 0 { return .same }
+            released[old, default: 0] += 1
         }
         let st = old == nil ? insertDim : updateDim
+        bindRow(st)
         st.bind(6, timestamp)
         st.bindText(7, eventId)
         try st.run()
-        bindEvent(addDetailRef, timestamp, eventId)
-        addDetailRef.bind(3, Int64(source.code))
-        addDetailRef.bindText(4, detail)
-        try addDetailRef.run()
-        if let old {
-            try old.id.withUnsafeBytes { id in
-                bindEvent(dropDetailRef, old.ts, id)
+        return .won
+    }
+
+    /// Stores an event's Detail for `rows` more rows that now name it (once however many), or,
+    /// with `rows` 0, keeps the greater of its stored text and `detail`.
+    public func referenceEvent(
+        timestamp: Int64, eventId: UnsafeRawBufferPointer, source: EventSource, detail: UnsafeRawBufferPointer,
+        rows: Int
+    ) throws {
+        let st = rows > 0 ? addDetailRef : raiseDetail
+        st.bind(1, timestamp)
+        st.bindText(2, eventId)
+        st.bind(3, Int64(source.code))
+        st.bindText(4, detail)
+        if rows > 0 { st.bind(5, Int64(rows)) }
+        try st.run()
+    }
+
+    /// Releases the events rows stopped naming in this transaction; an event no row names is deleted.
+    public func releaseEvents() throws {
+        defer { released.removeAll() }
+        for (event, n) in released {
+            try event.id.withUnsafeBytes { id in
+                dropDetailRef.bind(1, event.timestamp)
+                dropDetailRef.bindText(2, id)
+                dropDetailRef.bind(3, Int64(n))
                 try dropDetailRef.run()
-                bindEvent(deleteDetail, old.ts, id)
+                deleteDetail.bind(1, event.timestamp)
+                deleteDetail.bindText(2, id)
                 try deleteDetail.run()
             }
         }
+    }
+
+    /// An event as rows name it.
+    struct EventRef: Hashable {
+        var timestamp: Int64
+        var id: [UInt8]
     }
 
     /// Lexicographic byte comparison, as SQLite's BINARY collation.

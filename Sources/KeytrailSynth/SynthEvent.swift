@@ -70,7 +70,15 @@ public struct EventFactory: Sendable {
         w.field("eventId", eventId)
         w.raw("eventVersion", "1")
         w.field("eventSource", "\(service.lowercased()).\(region).aliyuncs.com")
-        w.field("sourceIpAddress", "\(rng.below(223) + 1).\(rng.below(256)).\(rng.below(256)).\(rng.below(256))")
+        // Realistic cardinalities: a key calls from a few addresses (now and then from elsewhere)
+        // and works on a few resources, so most events win no sibling row.
+        let home = Self.fnv(key ?? service)
+        if rng.below(20) == 0 {
+            w.field("sourceIpAddress", "\(rng.below(223) + 1).\(rng.below(256)).\(rng.below(256)).\(rng.below(256))")
+        } else {
+            let h = home >> (UInt64(rng.below(3)) * 16)
+            w.field("sourceIpAddress", "10.\(h & 0xFF).\((h >> 8) & 0xFF).\(1 + rng.below(3))")
+        }
         w.field("userAgent", "AlibabaCloud (Linux; x86_64) Python/3.11.7 Core/0.4.3 TeaDSL/2")
         w.field("eventRW", rng.below(2) == 0 ? "Read" : "Write")
         w.field("eventType", key == nil ? "ConsoleOperation" : "ApiCall")
@@ -97,8 +105,21 @@ public struct EventFactory: Sendable {
         w.raw("isGlobal", "false")
         w.field("acsRegion", region)
         w.field("eventName", name)
-        w.field("resourceType", "ACS::ECS::Instance")
-        w.field("resourceName", "i-\(Self.hex(&rng, 20))")
+        let instance = "i-\(String(home &+ UInt64(rng.below(8)) &* 0x9E37_79B9_7F4A_7C15, radix: 16))"
+        switch rng.below(4) {
+        case 0:
+            // Newer events name their resources by type in referencedResources.
+            w.raw(
+                "referencedResources",
+                "{\"ACS::ECS::Instance\":[\"\(instance)\"],\"ACS::VPC::VSwitch\":[\"vsw-\(home % 5)\",\"vsw-\(rng.below(5))\"]}"
+            )
+        case 1:
+            w.field("resourceType", "ACS::ECS::Instance;ACS::ECS::Disk")
+            w.field("resourceName", "\(instance);d-\(home % 7),d-\(rng.below(7))")
+        default:
+            w.field("resourceType", "ACS::ECS::Instance")
+            w.field("resourceName", instance)
+        }
         w.key("responseElements")
         w.open()
         w.field("RequestId", Self.uuid(&rng))
@@ -115,6 +136,13 @@ public struct EventFactory: Sendable {
         w.close()
         w.close()
         return SynthEvent(accessKeyId: key, serviceName: service, timestamp: timestamp, eventId: eventId, json: w.bytes)
+    }
+
+    /// FNV-1a of a string: stable per key, so a key's addresses and resources are its own.
+    static func fnv(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        return h
     }
 
     static func hex(_ rng: inout SplitMix, _ n: Int) -> String {

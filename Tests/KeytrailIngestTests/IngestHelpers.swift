@@ -2,6 +2,7 @@ import Foundation
 import KeytrailIngest
 import KeytrailSynth
 import TestSupport
+import Testing
 
 @testable import KeytrailStore
 
@@ -73,4 +74,61 @@ func ingest(
 /// gzip of `text` (via the generator's writer).
 func gzip(_ text: String) -> [UInt8] {
     GzipWriter.compress(Array(text.utf8))
+}
+
+/// A row of a sibling dimension with its event's Detail.
+struct DimensionRowDump: Equatable, CustomStringConvertible {
+    var key: String
+    var dimension: ReferenceDimension
+    var timestamp: Int64
+    var eventId: String
+    var detail: String
+    var description: String {
+        "\(key)/\(dimension.kind)/\(dimension.service)/\(dimension.name)/\(dimension.sub)@\(timestamp) \(eventId)"
+    }
+}
+
+/// Every sibling-dimension row of the index, sorted; fails when the Detail store's reference
+/// counts disagree with the rows (an orphan, a missing Detail, or a wrong count).
+func dimensionRows(_ path: String) throws -> [DimensionRowDump] {
+    let db = try Database(path: path, readOnly: true)
+    let s = try db.prepare(
+        """
+        SELECT d.key, d.kind, d.service, d.name, d.sub, d.ts, d.event_id, e.detail FROM dims d
+        LEFT JOIN event_details e ON e.ts = d.ts AND e.event_id = d.event_id
+        """)
+    var out: [DimensionRowDump] = []
+    while try s.step() {
+        out.append(
+            DimensionRowDump(
+                key: s.text(0),
+                dimension: ReferenceDimension(
+                    kind: Int(s.int64(1)), service: s.text(2), name: s.text(3), sub: s.text(4)),
+                timestamp: s.int64(5), eventId: s.text(6), detail: s.text(7)))
+    }
+    let bad = try db.prepare(
+        """
+        SELECT count(*) FROM event_details e
+        WHERE e.refs != (SELECT count(*) FROM dims d WHERE d.ts = e.ts AND d.event_id = e.event_id)
+        """)
+    _ = try bad.step()
+    #expect(bad.int64(0) == 0, "event_details reference counts disagree with dims rows")
+    let missing = try db.prepare(
+        "SELECT count(*) FROM dims d WHERE NOT EXISTS (SELECT 1 FROM event_details e WHERE e.ts = d.ts AND e.event_id = d.event_id)"
+    )
+    _ = try missing.step()
+    #expect(missing.int64(0) == 0, "dims rows without their Detail")
+    return out.sorted { ($0.key, $0.dimension) < ($1.key, $1.dimension) }
+}
+
+/// The model's sibling rows, sorted as `dimensionRows`.
+func expectedDimensions(_ records: [SynthRecord]) -> [DimensionRowDump] {
+    ReferenceDimensions(records).latest.flatMap { key, rows in
+        rows.map { d, p in
+            DimensionRowDump(
+                key: key, dimension: d, timestamp: p.timestamp, eventId: String(decoding: p.eventId, as: UTF8.self),
+                detail: String(decoding: p.detail, as: UTF8.self))
+        }
+    }
+    .sorted { ($0.key, $0.dimension) < ($1.key, $1.dimension) }
 }

@@ -40,6 +40,13 @@ struct ReferenceModelTests {
             Issue.record("seed \(seed): got \(g), want \(w)")
             break
         }
+        let dims = try dimensionRows(dir.file("index.sqlite"))
+        let wantDims = expectedDimensions(records)
+        #expect(dims.count == wantDims.count && dims.count > 300, "seed \(seed)")
+        for (g, w) in zip(dims, wantDims) where g != w {
+            Issue.record("seed \(seed): got \(g), want \(w)")
+            break
+        }
     }
 
     /// Ties on eventTime, duplicate deliveries, any file order, any batch size, any thread count:
@@ -75,5 +82,8 @@ struct ReferenceModelTests {
         let b = try rows(dir.file("b.sqlite"))
         #expect(a == b, "seed \(seed)")
         #expect(withoutSource(a) == reference, "seed \(seed)")
+        let dimsA = try dimensionRows(dir.file("a.sqlite"))
+        #expect(dimsA == (try dimensionRows(dir.file("b.sqlite"))), "seed \(seed)")
+        #expect(dimsA == expectedDimensions(records), "seed \(seed)")
     }
 }

@@ -1,0 +1,166 @@
+public import KeytrailScan
+public import KeytrailStore
+
+/// One key of an audit: what the index knows of it, and where it stands.
+public struct AuditedKey: Equatable, Sendable {
+    /// Where a key stands in a rotation review.
+    public enum Status: String, Sendable, CaseIterable {
+        /// Used within the threshold.
+        case active
+        /// Last used before the threshold.
+        case idle
+        /// In the inventory, never seen in the archive.
+        case neverSeen = "never-seen"
+        /// Seen in the archive, missing from the inventory.
+        case notInInventory = "not-in-inventory"
+    }
+
+    /// The AccessKey ID.
+    public var key: String
+    /// Its status.
+    public var status: Status
+    /// What the index knows (nil for a key never seen).
+    public var lastUsed: Int64?
+    /// Services used.
+    public var services: Int
+    /// The service of the newest event.
+    public var lastService: String
+    /// The principal of the newest event.
+    public var identity: EventIdentity
+    /// Whole days from the last use to the as-of time.
+    public var idleDays: Int?
+}
+
+/// `keytrail keys`: every key in the index with its last use, optionally checked against an
+/// inventory of the keys that exist (RAM's list), for key-rotation reviews.
+public struct KeyAudit: Sendable {
+    /// The as-of time the idle days count to.
+    public var asOf: Int64
+    /// Keys last used more than this many days before `asOf` are idle.
+    public var idleAfterDays: Int
+    /// The audited keys: by status (with an inventory) then key; else by key.
+    public var keys: [AuditedKey]
+    /// Whether an inventory was given.
+    public var withInventory: Bool
+
+    /// Audits the index; `inventory` (key IDs) adds never-seen and not-in-inventory keys.
+    public init(reader: IndexReader, asOf: Int64, idleAfterDays: Int, inventory: [String]?) throws {
+        self.asOf = asOf
+        self.idleAfterDays = idleAfterDays
+        let withInventory = inventory != nil
+        self.withInventory = withInventory
+        let threshold = asOf - Int64(idleAfterDays) * 86_400_000
+        let listed = Set(inventory ?? [])
+        var seen = Set<String>()
+        var out: [AuditedKey] = []
+        for s in try reader.keys() {
+            seen.insert(s.key)
+            var status: AuditedKey.Status = s.lastUsed < threshold ? .idle : .active
+            if inventory != nil && !listed.contains(s.key) { status = .notInInventory }
+            out.append(
+                AuditedKey(
+                    key: s.key, status: status, lastUsed: s.lastUsed, services: s.services, lastService: s.lastService,
+                    identity: EventIdentity(detail: s.detail),
+                    idleDays: Int((asOf - s.lastUsed) / 86_400_000)))
+        }
+        for key in Set(inventory ?? []) where !seen.contains(key) {
+            out.append(
+                AuditedKey(
+                    key: key, status: .neverSeen, lastUsed: nil, services: 0, lastService: "",
+                    identity: EventIdentity(), idleDays: nil))
+        }
+        let order = Dictionary(uniqueKeysWithValues: AuditedKey.Status.allCases.enumerated().map { ($1, $0) })
+        out.sort { a, b in
+            if withInventory && a.status != b.status { return order[a.status]! > order[b.status]! }
+            return a.key.utf8.lexicographicallyPrecedes(b.key.utf8)
+        }
+        keys = out
+    }
+
+    /// The key IDs of an inventory file: one per line (blank lines and `#` comments ignored), or a
+    /// CSV whose header has an AccessKey ID column (as RAM's console exports).
+    public static func inventory(_ bytes: [UInt8]) throws(InventoryError) -> [String] {
+        var text = String(decoding: bytes, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        // "\r\n" is one Character: split on both line ends.
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }.map {
+            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+        }
+        guard let first = lines.firstIndex(where: { !$0.trimmed.isEmpty && !$0.trimmed.hasPrefix("#") }) else {
+            return []
+        }
+        if !lines[first].contains(",") {
+            return lines.map(\.trimmed).filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        }
+        let header = csvFields(lines[first]).map { $0.lowercased().filter { $0.isLetter } }
+        guard let column = header.firstIndex(where: { $0 == "accesskeyid" || $0 == "accesskey" }) else {
+            throw InventoryError(
+                line: first + 1, message: "a CSV inventory needs an 'AccessKey ID' column in its header line")
+        }
+        var keys: [String] = []
+        for (i, line) in lines.enumerated().dropFirst(first + 1) where !line.trimmed.isEmpty {
+            let fields = csvFields(line)
+            guard column < fields.count else {
+                throw InventoryError(line: i + 1, message: "the line has \(fields.count) field(s), no AccessKey ID")
+            }
+            let key = fields[column].trimmed
+            if !key.isEmpty { keys.append(key) }
+        }
+        return keys
+    }
+
+    /// The fields of one CSV line (RFC 4180 quoting; no line breaks inside fields).
+    static func csvFields(_ line: String) -> [String] {
+        var fields: [String] = []
+        var field = ""
+        var quoted = false
+        var chars = line.makeIterator()
+        while let c = chars.next() {
+            if quoted {
+                if c == "\"" {
+                    if let n = chars.next() {
+                        if n == "\"" {
+                            field.append("\"")
+                        } else {
+                            quoted = false
+                            if n == "," {
+                                fields.append(field)
+                                field = ""
+                            } else {
+                                field.append(n)
+                            }
+                        }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(c)
+                }
+            } else if c == "\"" && field.trimmed.isEmpty {
+                field = ""
+                quoted = true
+            } else if c == "," {
+                fields.append(field)
+                field = ""
+            } else {
+                field.append(c)
+            }
+        }
+        fields.append(field)
+        return fields
+    }
+}
+
+/// An inventory file that cannot be read as a list of keys.
+public struct InventoryError: Error, Sendable {
+    /// 1-based line.
+    public var line: Int
+    /// What was wrong.
+    public var message: String
+}
+
+extension StringProtocol {
+    var trimmed: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}
