@@ -86,7 +86,8 @@ struct SignatureTests {
         for i in bytes.indices where bytes[i] == 0x0A {
             let line = String(decoding: bytes[lineStart..<i], as: UTF8.self)
             if first {
-                ranges.append((lineStart + 5)..<(lineStart + line.utf8.count - 10))  // after "POST ", before " HTTP/1.1\r"
+                // After "POST ", before " HTTP/1.1\r".
+                ranges.append((lineStart + 5)..<(lineStart + line.utf8.count - 10))
                 first = false
             } else if let colon = line.firstIndex(of: ":") {
                 let name = line[..<colon].lowercased()
