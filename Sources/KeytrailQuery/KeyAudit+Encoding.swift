@@ -63,7 +63,7 @@ extension KeyAudit {
             r.enumerated().map { i, c in
                 i == r.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count + 2)
             }
-            .joined()
+            .joined().trimmedTrailingSpaces
         }
         let counts = AuditedKey.Status.allCases.compactMap { s -> String? in
             let n = keys.filter { $0.status == s }.count
@@ -77,6 +77,12 @@ extension KeyAudit {
 }
 
 extension String {
+    var trimmedTrailingSpaces: String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+
     func replacingAll(_ target: Character, _ replacement: String) -> String {
         var s = ""
         for c in self { if c == target { s += replacement } else { s.append(c) } }
