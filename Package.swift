@@ -46,10 +46,14 @@ let package = Package(
         .target(
             name: "KeytrailQuery", dependencies: ["KeytrailStore", "KeytrailScan", "KeytrailCrypto"],
             swiftSettings: strict),
+        // The local API endpoint: HTTP/1.1 on POSIX sockets, signature verification, limits.
+        .target(
+            name: "KeytrailServe", dependencies: ["KeytrailQuery", "KeytrailScan", "KeytrailCrypto"],
+            swiftSettings: strict),
         // Arguments, commands, output.
         .target(
             name: "KeytrailCLI",
-            dependencies: ["KeytrailIngest", "KeytrailQuery", "KeytrailStore", "KeytrailScan"],
+            dependencies: ["KeytrailIngest", "KeytrailQuery", "KeytrailServe", "KeytrailStore", "KeytrailScan"],
             swiftSettings: strict
         ),
         .executableTarget(name: "keytrail", dependencies: ["KeytrailCLI"], swiftSettings: strict),
@@ -84,9 +88,10 @@ let package = Package(
             dependencies: ["KeytrailQuery", "KeytrailStore", "KeytrailIngest", "TestSupport"],
             swiftSettings: strict
         ),
+        .testTarget(name: "KeytrailServeTests", dependencies: ["KeytrailServe", "KeytrailCrypto", "KeytrailQuery", "KeytrailScan", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KeytrailCLITests",
-            dependencies: ["KeytrailSynth", "KeytrailStore", "TestSupport"],
+            dependencies: ["KeytrailSynth", "KeytrailStore", "KeytrailServe", "TestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -5,6 +5,8 @@ need=()
 for pkg in libsqlite3-dev zlib1g-dev libdeflate-dev pkg-config; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
+# Tests/sdk/run.sh makes a virtualenv for the official Python SDK.
+python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update

@@ -25,6 +25,7 @@ public enum KeytrailCommand {
             case "ips": return try SiblingCommand.run(.ips, rest)
             case "resources": return try SiblingCommand.run(.resources, rest)
             case "keys": return try KeysCommand.run(rest)
+            case "serve": return try ServeCommand.run(rest)
             case "help", "--help", "-h":
                 Output.out(usage)
                 return 0
@@ -72,6 +73,11 @@ public enum KeytrailCommand {
               Every key in the index with its last use; --unused-for lists keys idle that long;
               --inventory (key IDs, one per line, or RAM's CSV export) adds never-seen keys and
               flags keys missing from it.
+          keytrail serve [--db PATH] [--listen HOST:PORT] [--credentials FILE | --no-auth] [--quiet]
+                         [--as-of TIME|latest|now] [--window-days N] [--catalog FILE] [--workers N]
+                         [--max-connections N] [--head-timeout S] [--idle-timeout S]
+              Answer the five GetAccessKeyLastUsed* operations over HTTP for the official SDKs
+              (default 127.0.0.1:7706; port 0 picks a free port). Prints `listening on http://HOST:PORT`.
 
         TIME is RFC 3339 (2024-05-01T00:00:00Z) or epoch milliseconds. --db defaults to $KEYTRAIL_DB,
         else keytrail.sqlite. Exit status: 0 ok, 1 API error answered, 2 usage error, 3 input rejected.

@@ -1,0 +1,67 @@
+@preconcurrency import Glibc
+import KeytrailQuery
+import KeytrailServe
+
+/// `keytrail serve`: the five operations over HTTP for the official SDKs (DESIGN "Local API endpoint").
+enum ServeCommand {
+    static func run(_ args: [String]) throws -> Int32 {
+        let a = try Arguments(
+            args,
+            options: QueryOptions.names.union([
+                "listen", "credentials", "workers", "max-connections", "head-timeout", "idle-timeout",
+            ]),
+            flags: ["no-auth", "quiet"])
+        guard a.positionals.isEmpty else { throw UsageError(message: "serve takes no positional arguments") }
+        let query = try QueryOptions(a)
+        var options = ServerOptions()
+        do throws(ServeError) {
+            if let listen = a.value("listen") { options.address = try ListenAddress(parsing: listen) }
+        } catch {
+            throw UsageError(message: error.description)
+        }
+        let authenticator: Authenticator?
+        if a.flag("no-auth") {
+            guard a.value("credentials") == nil else {
+                throw UsageError(message: "give --credentials FILE or --no-auth, not both")
+            }
+            guard options.address.isLoopback else {
+                throw UsageError(message: "--no-auth is accepted only with a loopback --listen address")
+            }
+            authenticator = nil
+        } else {
+            guard let path = a.value("credentials") else {
+                throw UsageError(
+                    message: "serve needs --credentials FILE (ACCESS_KEY_ID SECRET lines, mode 600), "
+                        + "or --no-auth on a loopback address")
+            }
+            authenticator = Authenticator(credentials: try Credentials.load(path: path))
+        }
+        options.quiet = a.flag("quiet")
+        options.workers =
+            try a.integer("workers", range: 1...256) ?? max(2, min(16, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        if let n = try a.integer("max-connections", range: 1...100_000) { options.maxConnections = n }
+        if let t = try seconds(a, "head-timeout") { options.headTimeout = t }
+        if let t = try seconds(a, "idle-timeout") { options.idleTimeout = t }
+        // One read-only connection per worker, opened now so that a missing index stops us here.
+        let catalog = try query.catalog()
+        let dbPath = KeytrailCommand.databasePath(a)
+        var services: [any ActionAnswering] = []
+        for _ in 0..<options.workers {
+            services.append(try APIService(dbPath: dbPath, catalog: catalog, asOf: query.asOf, days: query.days))
+        }
+        let server = try Server(options: options, gateway: Gateway(authenticator: authenticator), answerers: services)
+        services = []
+        server.stopOnSignals()
+        server.run { Output.err("listening on http://\(server.boundAddress.text)") }
+        return 0
+    }
+
+    /// A duration option in seconds (decimals allowed), as milliseconds.
+    static func seconds(_ a: Arguments, _ name: String) throws(UsageError) -> Int64? {
+        guard let v = a.value(name) else { return nil }
+        guard let s = Double(v), s > 0, s <= 86_400 else {
+            throw UsageError(message: "--\(name) must be a number of seconds in (0, 86400], got '\(v)'")
+        }
+        return Int64(s * 1000)
+    }
+}

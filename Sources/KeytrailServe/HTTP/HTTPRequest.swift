@@ -1,0 +1,65 @@
+/// One header line: the name in lower case, the value with surrounding whitespace removed.
+package struct HTTPHeader: Equatable, Sendable {
+    /// The field name, lower-cased (names are case-insensitive).
+    package var name: String
+    /// The field value, trimmed of spaces and tabs.
+    package var value: String
+
+    /// A header.
+    package init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A complete HTTP/1.x request.
+package struct HTTPRequest: Equatable, Sendable {
+    /// `GET`, `POST`, … as sent (methods are case-sensitive).
+    package var method: String
+    /// The path of the request target, still percent-encoded.
+    package var path: String
+    /// The query of the request target (after `?`), still percent-encoded; "" when absent.
+    package var query: String
+    /// `1` for HTTP/1.1, `0` for HTTP/1.0.
+    package var minorVersion: Int
+    /// The header lines in order.
+    package var headers: [HTTPHeader]
+    /// The body (at most the parser's body limit).
+    package var body: [UInt8]
+
+    /// A request.
+    package init(
+        method: String, path: String, query: String, minorVersion: Int = 1, headers: [HTTPHeader],
+        body: [UInt8] = []
+    ) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.minorVersion = minorVersion
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of header `name` (lower case).
+    package func header(_ name: String) -> String? { headers.first { $0.name == name }?.value }
+
+    /// Every value of header `name` (lower case), in order.
+    package func headerValues(_ name: String) -> [String] { headers.filter { $0.name == name }.map(\.value) }
+
+    /// Whether the connection may carry another request after this one's response.
+    package var keepAlive: Bool {
+        let tokens = headerValues("connection").flatMap { $0.lowercased().split(separator: ",") }
+            .map { $0.trimmingASCIISpaces() }
+        if tokens.contains("close") { return false }
+        return minorVersion >= 1 || tokens.contains("keep-alive")
+    }
+}
+
+extension Substring {
+    func trimmingASCIISpaces() -> Substring {
+        var s = self
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return s
+    }
+}

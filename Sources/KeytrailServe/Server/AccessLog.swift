@@ -1,0 +1,49 @@
+@preconcurrency import Glibc
+import KeytrailScan
+
+/// One line per request on stderr: `TIME PEER CALLER ACTION STATUS CODE MS`.
+///
+/// `2026-11-24T19:32:55.123Z 127.0.0.1:50412 LTAI_CALLER_ID GetAccessKeyLastUsedProducts 200 - 0.8ms`;
+/// `-` stands for an unknown caller or action and for the code of a success. Never a secret, a
+/// signature or a parameter value other than the caller's AccessKeyId.
+struct AccessLog: Sendable {
+    /// False with `--quiet`.
+    var enabled: Bool
+
+    func record(peer: String, caller: String?, action: String?, status: Int, code: String?, micros: Int64) {
+        guard enabled else { return }
+        let ms = JSONOutput.formatDecimal(Double(micros) / 1000, digits: 1)
+        let line =
+            "\(Timestamp.format(wallMillis(), millis: true)) \(peer) \(Self.clean(caller)) \(Self.clean(action)) "
+            + "\(status) \(Self.clean(code)) \(ms)ms\n"
+        Self.write(line)
+    }
+
+    func note(_ text: String) {
+        guard enabled else { return }
+        Self.write("keytrail: note: \(text)\n")
+    }
+
+    /// One write(2) per line, so lines from workers never interleave.
+    static func write(_ line: String) {
+        var l = line
+        l.withUTF8 { buf in
+            var off = 0
+            while off < buf.count {
+                let n = Glibc.write(2, buf.baseAddress! + off, buf.count - off)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                off += n
+            }
+        }
+    }
+
+    /// Printable ASCII only, at most 128 bytes: a claimed caller is attacker-chosen text.
+    static func clean(_ s: String?) -> String {
+        guard let s, !s.isEmpty else { return "-" }
+        let bytes = s.utf8.prefix(128).map { $0 > 0x20 && $0 < 0x7F ? $0 : UInt8(ascii: "?") }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

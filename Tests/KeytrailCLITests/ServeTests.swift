@@ -1,0 +1,250 @@
+import Foundation
+import KeytrailServe
+import TestSupport
+import Testing
+
+/// A running `keytrail serve` (the real binary), stopped with SIGTERM on `stop`.
+final class ServeProcess: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    let errPipe = Pipe()
+    nonisolated(unsafe) var stderrText = ""
+
+    init(_ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: Binary.path("keytrail"))
+        process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
+        process.standardError = errPipe
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Read stderr until the listening line, then keep draining it so the server never blocks.
+        let handle = errPipe.fileHandleForReading
+        var text = ""
+        while !text.contains("\n") {
+            let d = handle.availableData
+            if d.isEmpty { break }
+            text += String(decoding: d, as: UTF8.self)
+        }
+        let line = text.split(separator: "\n").first.map(String.init) ?? ""
+        guard line.hasPrefix("listening on http://127.0.0.1:"), let p = Int(line.split(separator: ":").last ?? "")
+        else {
+            process.terminate()
+            throw ServeTestError("no listening line: \(text)")
+        }
+        port = p
+        stderrText = text
+        DispatchQueue.global().async { [self] in
+            while true {
+                let d = handle.availableData
+                if d.isEmpty { break }
+                stderrText += String(decoding: d, as: UTF8.self)
+            }
+        }
+    }
+
+    /// SIGTERM, then the exit status.
+    func stop() -> Int32 {
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+struct ServeTestError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// A raw HTTP/1.1 client over a POSIX socket (tests must send what no HTTP library would).
+final class RawClient {
+    let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var a = sockaddr_in()
+        a.sin_family = sa_family_t(AF_INET)
+        a.sin_port = in_port_t(UInt16(port).bigEndian)
+        a.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let rc = withUnsafePointer(to: &a) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard rc == 0 else { throw ServeTestError("connect failed") }
+        var tv = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    func send(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    func send(_ text: String) { send(Array(text.utf8)) }
+
+    /// One response: status, headers (lower-case names), body; nil when the connection closed first.
+    func response() -> (status: Int, headers: [String: String], body: String)? {
+        var buf: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        func fill() -> Bool {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { return false }
+            buf += chunk[0..<n]
+            return true
+        }
+        var headEnd: Int?
+        while headEnd == nil {
+            if let r = buf.firstRange(of: Array("\r\n\r\n".utf8)) { headEnd = r.upperBound; break }
+            guard fill() else { return nil }
+        }
+        let head = String(decoding: buf[..<headEnd!], as: UTF8.self)
+        var lines = head.components(separatedBy: "\r\n")
+        let status = Int(lines.removeFirst().split(separator: " ")[1]) ?? 0
+        var headers: [String: String] = [:]
+        for l in lines where l.contains(":") {
+            let i = l.firstIndex(of: ":")!
+            headers[l[..<i].lowercased()] = l[l.index(after: i)...].trimmingCharacters(in: .whitespaces)
+        }
+        let length = Int(headers["content-length"] ?? "0") ?? 0
+        while buf.count < headEnd! + length { guard fill() else { return nil } }
+        return (status, headers, String(decoding: buf[headEnd!..<(headEnd! + length)], as: UTF8.self))
+    }
+
+    /// Whether the server closed the connection (EOF) within the receive timeout.
+    func closedByServer() -> Bool {
+        var b: UInt8 = 0
+        return recv(fd, &b, 1, 0) == 0
+    }
+}
+
+/// `keytrail serve` end to end: the real binary, a signed request, abuse, shutdown.
+@Suite("keytrail serve")
+struct ServeTests {
+    static let key = "LTAI5tv6QCVFimUPfpBMBSH6"
+
+    static func setUp() throws -> (TemporaryDirectory, db: String, creds: String) {
+        let dir = TemporaryDirectory()
+        let db = dir.file("k.sqlite")
+        let ingest = try Binary.run("keytrail", ["ingest", "--db", db, Binary.packageRoot + "/sample-logs"])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        let creds = try dir.write("creds", "# test callers\nLTAI_CALLER_ID caller-secret\n")
+        chmod(creds, 0o600)
+        return (dir, db, creds)
+    }
+
+    static func isoNow() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime]
+        return f.string(from: Date())
+    }
+
+    static func signedRequest(accessKey: String, nonce: String = UUID().uuidString, port: Int) -> String {
+        let query = ["AccessKey": accessKey]
+        let headers = SignatureV3.sign(
+            method: "POST", query: query,
+            headers: [
+                HTTPHeader(name: "host", value: "127.0.0.1:\(port)"),
+                HTTPHeader(name: "x-acs-action", value: "GetAccessKeyLastUsedProducts"),
+                HTTPHeader(name: "x-acs-version", value: "2020-07-06"),
+                HTTPHeader(name: "x-acs-date", value: isoNow()),
+                HTTPHeader(name: "x-acs-signature-nonce", value: nonce),
+            ], body: [], accessKeyId: "LTAI_CALLER_ID", secret: "caller-secret")
+        var text = "POST /?AccessKey=\(PercentEncoding.encode(accessKey)) HTTP/1.1\r\n"
+        for h in headers { text += "\(h.name): \(h.value)\r\n" }
+        return text + "Content-Length: 0\r\n\r\n"
+    }
+
+    static func withoutRequestId(_ s: String) -> String {
+        s.split(separator: "\n").filter { !$0.contains("\"RequestId\"") }.joined(separator: "\n")
+    }
+
+    @Test func signedAnswersEqualTheCommandLineAndAbuseIsSurvived() throws {
+        let (dir, db, creds) = try Self.setUp()
+        _ = dir
+        let server = try ServeProcess(["--db", db, "--credentials", creds, "--as-of", "latest", "--head-timeout", "1"])
+        let cli = try Binary.run("keytrail", ["products", Self.key, "--db", db, "--as-of", "latest"])
+        #expect(cli.status == 0)
+
+        let c = try RawClient(port: server.port)
+        c.send(Self.signedRequest(accessKey: Self.key, port: server.port))
+        let r = try #require(c.response())
+        #expect(r.status == 200)
+        #expect(Self.withoutRequestId(r.body) == Self.withoutRequestId(cli.stdout))
+        #expect(r.body.contains("\"RequestId\": \"\(r.headers["x-acs-request-id"] ?? "?")\""))
+        #expect(r.headers["content-type"] == "application/json;charset=utf-8")
+        // Keep-alive: a second request on the same connection; the same nonce again is a replay.
+        let nonce = UUID().uuidString
+        c.send(Self.signedRequest(accessKey: Self.key, nonce: nonce, port: server.port))
+        #expect(c.response()?.status == 200)
+        c.send(Self.signedRequest(accessKey: Self.key, nonce: nonce, port: server.port))
+        let replay = try #require(c.response())
+        #expect(replay.status == 400 && replay.body.contains("SignatureNonceUsed"))
+        // Unsigned: IncompleteSignature; a bad key: InvalidQueryParameter.
+        c.send("GET /?Action=GetAccessKeyLastUsedProducts&Version=2020-07-06&AccessKey=K HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(c.response()?.body.contains("IncompleteSignature") == true)
+        c.send(Self.signedRequest(accessKey: "bad key", port: server.port))
+        #expect(c.response()?.body.contains("InvalidQueryParameter") == true)
+
+        // Oversized head, oversized body, malformed HTTP, chunked: the error, then the close.
+        let big = try RawClient(port: server.port)
+        big.send("GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 40 * 1024) + "\r\n\r\n")
+        #expect(big.response()?.status == 431)
+        let body = try RawClient(port: server.port)
+        body.send("POST / HTTP/1.1\r\nContent-Length: 70000\r\n\r\n" + String(repeating: "b", count: 70000))
+        #expect(body.response()?.status == 413)
+        let junk = try RawClient(port: server.port)
+        junk.send("\u{01}\u{02} nonsense\r\n\r\n")
+        let bad = try #require(junk.response())
+        #expect(bad.status == 400 && bad.body.contains("\"Code\""))
+        #expect(junk.closedByServer())
+        let chunked = try RawClient(port: server.port)
+        chunked.send("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+        #expect(chunked.response()?.status == 411)
+
+        // Slowloris: a byte every 200 ms is cut off at the 1 s head deadline with 408.
+        let slow = try RawClient(port: server.port)
+        let started = Date()
+        for b in "GET / HTTP/1.1\r\nX-Slow: 1234567890".utf8 {
+            slow.send([b])
+            usleep(200_000)
+            if Date().timeIntervalSince(started) > 1.6 { break }
+        }
+        let timeout = slow.response()
+        #expect(timeout?.status == 408)
+
+        // Still answering.
+        let after = try RawClient(port: server.port)
+        after.send(Self.signedRequest(accessKey: Self.key, port: server.port))
+        #expect(after.response()?.status == 200)
+        #expect(server.stop() == 0)
+    }
+
+    @Test func refusesToStartWithoutSafeAuthentication() throws {
+        let (dir, db, creds) = try Self.setUp()
+        let none = try Binary.run("keytrail", ["serve", "--db", db, "--listen", "127.0.0.1:0"])
+        #expect(none.status == 2 && none.stderr.contains("--credentials"))
+        let open = try Binary.run("keytrail", ["serve", "--db", db, "--no-auth", "--listen", "0.0.0.0:0"])
+        #expect(open.status == 2 && open.stderr.contains("loopback"))
+        chmod(creds, 0o640)
+        let readable = try Binary.run(
+            "keytrail", ["serve", "--db", db, "--credentials", creds, "--listen", "127.0.0.1:0"])
+        #expect(readable.status == 2 && readable.stderr.contains("chmod 600"))
+        let noIndex = try Binary.run(
+            "keytrail", ["serve", "--db", dir.file("none.sqlite"), "--no-auth", "--listen", "127.0.0.1:0"])
+        #expect(noIndex.status == 2 && noIndex.stderr.contains("keytrail ingest"))
+    }
+
+    @Test func accessLogNamesCallerActionStatusAndNoSecret() throws {
+        let (dir, db, creds) = try Self.setUp()
+        _ = dir
+        let server = try ServeProcess(["--db", db, "--credentials", creds, "--as-of", "latest"])
+        let c = try RawClient(port: server.port)
+        c.send(Self.signedRequest(accessKey: Self.key, port: server.port))
+        #expect(c.response()?.status == 200)
+        #expect(server.stop() == 0)
+        usleep(100_000)
+        let log = server.stderrText
+        #expect(log.contains(" LTAI_CALLER_ID GetAccessKeyLastUsedProducts 200 - "), "\(log)")
+        #expect(!log.contains("caller-secret") && !log.contains("Signature="))
+    }
+}
