@@ -115,10 +115,6 @@ public final class APIService {
             guard let t = PageToken.open(text, with: secret), t.kind == kind, t.listing == listing else {
                 throw APIError.invalidQueryParameter("NextToken is not a token of this listing (or was changed)")
             }
-            if AsOf.currentMillis() - t.minted > PageToken.lifetime {
-                throw APIError.invalidQueryParameter(
-                    "NextToken has expired (tokens last 23 hours); start again without NextToken")
-            }
             // Later pages keep the first page's window; its as-of check was made then.
             window = Window(asOf: t.asOf, days: t.days)
             after = t
@@ -131,7 +127,12 @@ public final class APIService {
         }
         // Rows are placed, filtered and cut at their position as of the first page's generation,
         // so a commit between pages neither repeats nor skips one; they show their latest event.
-        let (all, generation) = try reader.dimension(key: key, kind, service: service, generation: after?.generation)
+        let (all, generation, pruned) = try reader.dimension(
+            key: key, kind, service: service, generation: after?.generation)
+        if let after, after.generation < pruned {
+            throw APIError.invalidQueryParameter(
+                "NextToken has expired (the index keeps a day of moved rows for paging); start again without NextToken")
+        }
         var rows = all.filter { window.contains($0.position) }.sorted(by: Self.precedes)
         if let after {
             var cursor = DimensionRow(
@@ -153,7 +154,7 @@ public final class APIService {
             let last = rows[rows.count - 1]
             next = PageToken(
                 kind: kind, listing: listing, asOf: window.asOf, days: window.days,
-                generation: after?.generation ?? generation, minted: after?.minted ?? AsOf.currentMillis(),
+                generation: after?.generation ?? generation,
                 timestamp: last.position, name: last.name, sub: last.sub
             ).seal(with: secret)
         }

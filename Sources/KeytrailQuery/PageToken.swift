@@ -14,8 +14,6 @@ struct PageToken: Equatable {
     var days: Int
     /// The index generation of the first page: rows keep their place as of it.
     var generation: Int64
-    /// When the first page was answered (epoch ms): tokens last `lifetime`.
-    var minted: Int64
     /// The last row shown (its position).
     var timestamp: Int64
     var name: String
@@ -23,8 +21,6 @@ struct PageToken: Equatable {
 
     static let version: UInt8 = 1
     static let macBytes = 16
-    /// How long a token is accepted: less than the index keeps moved rows' former times.
-    static let lifetime: Int64 = 23 * 3_600_000
 
     static func listing(key: String, service: String) -> [UInt8] {
         Array(SHA256.hash(Array(key.utf8) + [0] + Array(service.utf8)).prefix(8))
@@ -37,7 +33,6 @@ struct PageToken: Equatable {
         Self.put(&p, UInt64(bitPattern: asOf))
         Self.put(&p, UInt64(days))
         Self.put(&p, UInt64(bitPattern: generation))
-        Self.put(&p, UInt64(bitPattern: minted))
         Self.put(&p, UInt64(bitPattern: timestamp))
         Self.put(&p, Array(name.utf8))
         Self.put(&p, Array(sub.utf8))
@@ -70,12 +65,12 @@ struct PageToken: Equatable {
             return take(Int(n))
         }
         guard let listing = take(8), let asOf = int(), let days = int(), days <= 1_000_000, let gen = int(),
-            let minted = int(), let ts = int(),
+            let ts = int(),
             let name = bytes(), let sub = bytes(), at == body.count
         else { return nil }
         return PageToken(
             kind: kind, listing: listing, asOf: Int64(bitPattern: asOf), days: Int(days),
-            generation: Int64(bitPattern: gen), minted: Int64(bitPattern: minted), timestamp: Int64(bitPattern: ts),
+            generation: Int64(bitPattern: gen), timestamp: Int64(bitPattern: ts),
             name: String(decoding: name, as: UTF8.self),
             sub: String(decoding: sub, as: UTF8.self))
     }

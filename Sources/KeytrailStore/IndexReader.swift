@@ -137,17 +137,22 @@ public final class IndexReader {
     }
 
     /// Every row of one sibling dimension of (key, service), in no particular order, with each
-    /// row's position as of `generation` (nil: now), and the index's generation now — read in one
-    /// snapshot, so that a commit in between cannot split them.
+    /// row's position as of `generation` (nil: now); the index's generation now; and the newest
+    /// generation whose moved rows were forgotten (positions as of an older one are unknown) —
+    /// read in one snapshot, so that a commit in between cannot split them.
     public func dimension(key: String, _ kind: Dimension, service: String, generation: Int64? = nil) throws -> (
-        rows: [DimensionRow], generation: Int64
+        rows: [DimensionRow], generation: Int64, pruned: Int64
     ) {
-        guard let byDimension, let meta else { return ([], 0) }
+        guard let byDimension, let meta else { return ([], 0, 0) }
         try db.execute("BEGIN")
         defer { try? db.execute("COMMIT") }
-        meta.bindText(1, "gen")
-        let now = try meta.step() ? meta.int64(0) : 0
-        meta.reset()
+        func value(_ name: String) throws -> Int64 {
+            defer { meta.reset() }
+            meta.bindText(1, name)
+            return try meta.step() ? meta.int64(0) : 0
+        }
+        let now = try value("gen")
+        let pruned = try value("pruned_gen")
         defer { byDimension.reset() }
         byDimension.bindText(1, key)
         byDimension.bind(2, Int64(kind.rawValue))
@@ -162,7 +167,7 @@ public final class IndexReader {
             r.position = byDimension.int64(6)
             rows.append(r)
         }
-        return (rows, now)
+        return (rows, now, pruned)
     }
 
     /// The secret that seals paging tokens (created with the schema; empty for an empty file).

@@ -152,11 +152,20 @@ public final class IndexWriter {
         now = Int64(t.tv_sec) * 1000 + Int64(t.tv_nsec) / 1_000_000
     }
 
-    /// How long a moved row's former time is kept for paging (and a NextToken stays valid).
+    /// How long a moved row's former time is kept for paging (a NextToken older than that may be
+    /// refused as expired).
     public static let historyMillis: Int64 = 86_400_000
 
     /// Commits the current transaction.
     public func commit() throws {
+        // Paging tokens of generations before the newest forgotten one can no longer be answered.
+        try db.execute(
+            """
+            INSERT INTO meta(name, value)
+            SELECT 'pruned_gen', g FROM (SELECT max(gen) AS g FROM dims_history WHERE at < \(now - Self.historyMillis))
+            WHERE g IS NOT NULL
+            ON CONFLICT(name) DO UPDATE SET value = max(value, excluded.value)
+            """)
         pruneHistory.bind(1, now - Self.historyMillis)
         try pruneHistory.run()
         try db.execute("COMMIT")

@@ -1,6 +1,7 @@
 import Foundation
 import KeytrailIngest
 import KeytrailQuery
+import KeytrailStore
 import KeytrailSynth
 import TestSupport
 import Testing
@@ -210,5 +211,39 @@ struct SiblingQueryTests {
         #expect(zip(got, before).allSatisfy { $0.2 >= $1.2 })
         #expect(zip(got, before).contains { $0.2 > $1.2 })
         #expect(after.map(\.2) != before.map(\.2), "the ingest changed the listing")
+    }
+
+    /// A token whose generation's moved rows were forgotten (older than a day) is refused as
+    /// expired, not answered with a possibly skipping page; the same question gives the same token.
+    @Test func tokensOlderThanTheKeptHistoryExpire() throws {
+        let f = try Fixture(seed: 26, events: 600, keys: 1)
+        let key = f.records.compactMap(\.accessKeyId).first!
+        let service = f.records.first { $0.accessKeyId == key }!.serviceName
+        let s = try f.service()
+        let p = ["AccessKey": key, "ServiceName": service, "PageSize": "2"]
+        let token = try #require(try Self.json(s.answer(.ips, p, requestId: "A").body)["NextToken"] as? String)
+        let again = try #require(try Self.json(s.answer(.ips, p, requestId: "B").body)["NextToken"] as? String)
+        #expect(token == again && !token.isEmpty)
+        // Ingests move rows (history is written), then the history ages past a day and the next
+        // commit forgets it.
+        let factory = EventFactory(keyCount: 1, serviceCount: 3, detailBytes: 300, seed: 26)
+        try SynthArchive.writeOSS(
+            to: f.dir.file("more"), events: 300, factory: factory, perFile: 100, gzip: false, end: Self.end,
+            spanDays: 5, seed: 77)
+        try f.ingest([f.dir.file("more")])
+        var next = p
+        next["NextToken"] = token
+        #expect(s.answer(.ips, next, requestId: "C").status == 200)
+        let db = try Database(path: f.db)
+        try db.execute("UPDATE dims_history SET at = at - 2 * 86400000")
+        try SynthArchive.writeOSS(
+            to: f.dir.file("more2"), events: 10, factory: factory, perFile: 10, gzip: false,
+            end: Self.end - 900 * 86_400_000,
+            spanDays: 1, seed: 78)
+        try f.ingest([f.dir.file("more2")])
+        let expired = s.answer(.ips, next, requestId: "D")
+        #expect(expired.code == "InvalidQueryParameter" && expired.notes.first?.contains("expired") == true)
+        // A fresh first page works.
+        #expect(s.answer(.ips, p, requestId: "E").status == 200)
     }
 }
