@@ -120,9 +120,39 @@ struct BatchTable {
         staging.count += detail.count
     }
 
-    /// Entries ordered by where their Details are, so the commit reads spill files sequentially.
-    func entriesInSpillOrder() -> [Entry] {
-        entries.sorted { a, b in a.spill != b.spill ? a.spill < b.spill : a.detailOffset < b.detailOffset }
+    /// Entry indices ordered by where their Details are, so the commit reads spill files sequentially.
+    func spillOrder() -> [Int] {
+        entries.indices.sorted { i, j in
+            let a = entries[i]
+            let b = entries[j]
+            return a.spill != b.spill ? a.spill < b.spill : a.detailOffset < b.detailOffset
+        }
+    }
+
+    /// Indices of the sibling-dimension entries (tags not starting with 0), ordered by key then
+    /// tag bytes: the index's rows of one key are written together, not all over its B-tree.
+    func dimensionOrder() -> [Int] {
+        // Sort on a big-endian 16-byte prefix of the key first (two integer compares), bytes after.
+        func prefix(_ b: UnsafeRawBufferPointer, _ from: Int) -> UInt64 {
+            var v: UInt64 = 0
+            for k in from..<(from + 8) { v = v << 8 | UInt64(k < b.count ? b[k] : 0) }
+            return v
+        }
+        var order: [(UInt64, UInt64, Int)] = []
+        order.reserveCapacity(entries.count)
+        for i in entries.indices where service(entries[i]).first != 0 {
+            let k = key(entries[i])
+            order.append((prefix(k, 0), prefix(k, 8), i))
+        }
+        order.sort { a, b in
+            if a.0 != b.0 { return a.0 < b.0 }
+            if a.1 != b.1 { return a.1 < b.1 }
+            let x = entries[a.2]
+            let y = entries[b.2]
+            let c = MaxRegisterTable.compare(key(x), key(y))
+            return c != 0 ? c < 0 : MaxRegisterTable.compare(service(x), service(y)) < 0
+        }
+        return order.map(\.2)
     }
 
     private func append(_ b: UnsafeRawBufferPointer) -> Int {

@@ -185,8 +185,22 @@ public final class Ingester {
         do {
             // In spill order, the Details come back in large sequential reads.
             var reader = SpillReader(spills: spills, buffer: detail)
-            // The sibling rows one event won sit together in spill order (they share its Detail):
-            // the Detail is stored once for the group.
+            // Sibling rows first, in key order (B-tree locality): which of them their event won.
+            var won = [UInt8](repeating: 0, count: table.count)
+            for i in table.dimensionOrder() {
+                let e = table.entries[i]
+                let tag = DimensionTag.decode(table.service(e))
+                switch try writer.offerDimension(
+                    key: table.key(e), tag.kind, service: tag.service, name: tag.name, sub: tag.sub,
+                    timestamp: e.timestamp, eventId: table.eventId(e))
+                {
+                case .won: won[i] = 1
+                case .same: won[i] = 2
+                case .lost: break
+                }
+            }
+            // Then, in spill order (sequential reads): products, and each event's Detail once for
+            // the rows it won (the rows of one event share its Detail, so they sit together).
             var group: (entry: BatchTable.Entry, rows: Int, same: Bool)?
             func flush() throws {
                 guard let g = group, g.rows > 0 || g.same else { return }
@@ -195,7 +209,8 @@ public final class Ingester {
                 try writer.referenceEvent(
                     timestamp: e.timestamp, eventId: table.eventId(e), source: e.source, detail: d, rows: g.rows)
             }
-            for e in table.entriesInSpillOrder() {
+            for i in table.spillOrder() {
+                let e = table.entries[i]
                 let tag = DimensionTag.decode(table.service(e))
                 if tag.kind == .product {
                     let d = try reader.bytes(spill: Int(e.spill), offset: e.detailOffset, count: e.detailCount)
@@ -209,14 +224,8 @@ public final class Ingester {
                     group = nil
                 }
                 if group == nil { group = (e, 0, false) }
-                switch try writer.offerDimension(
-                    key: table.key(e), tag.kind, service: tag.service, name: tag.name, sub: tag.sub,
-                    timestamp: e.timestamp, eventId: table.eventId(e))
-                {
-                case .won: group!.rows += 1
-                case .same: group!.same = true
-                case .lost: break
-                }
+                if won[i] == 1 { group!.rows += 1 }
+                if won[i] == 2 { group!.same = true }
             }
             try flush()
             try writer.releaseEvents()

@@ -41,6 +41,8 @@ public final class IndexWriter {
     var released: [EventRef: Int] = [:]
     let recordHistory: Statement
     let pruneHistory: Statement
+    /// Whether `dims` was empty when the transaction began.
+    var dimensionsEmpty = false
     /// The transaction's generation and wall-clock time (ms).
     var generation: Int64 = 0
     var now: Int64 = 0
@@ -146,6 +148,9 @@ public final class IndexWriter {
         try db.execute("BEGIN IMMEDIATE")
         // Each commit is a generation; sibling rows it moves remember their time before it.
         generation = (try db.scalarInt("SELECT value FROM meta WHERE name = 'gen'") ?? 0) + 1
+        // While the sibling table is empty (a first build), a row offered once per transaction
+        // cannot exist yet: skip looking for it.
+        dimensionsEmpty = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM dims LIMIT 1)") == 0
         try db.execute("INSERT OR REPLACE INTO meta(name, value) VALUES('gen', \(generation))")
         var t = timespec()
         clock_gettime(CLOCK_REALTIME, &t)
@@ -206,7 +211,7 @@ public final class IndexWriter {
     }
 
     /// Offers one candidate of a sibling dimension: the row (key, kind, service, name, sub) names
-    /// the greatest (timestamp, eventId) offered. The event's Detail is stored by
+    /// the greatest (timestamp, eventId) offered. Each row is offered at most once per transaction. The event's Detail is stored by
     /// `referenceEvent`, once for all the rows it won; the event a row stops naming is released
     /// by `releaseEvents` (before the commit).
     public func offerDimension(
@@ -225,10 +230,12 @@ public final class IndexWriter {
             st.bindText(4, name)
             st.bindText(5, sub)
         }
-        bindRow(findDim)
         var old: EventRef?
-        if try findDim.step() { old = EventRef(timestamp: findDim.int64(0), id: findDim.bytes(1)) }
-        findDim.reset()
+        if !dimensionsEmpty {
+            bindRow(findDim)
+            if try findDim.step() { old = EventRef(timestamp: findDim.int64(0), id: findDim.bytes(1)) }
+            findDim.reset()
+        }
         if let old {
             let c =
                 old.timestamp != timestamp
