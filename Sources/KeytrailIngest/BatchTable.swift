@@ -129,9 +129,9 @@ struct BatchTable {
         }
     }
 
-    /// Indices of the sibling-dimension entries (tags not starting with 0), ordered by key then
-    /// tag bytes: the index's rows of one key are written together, not all over its B-tree.
-    func dimensionOrder() -> [Int] {
+    /// Entry indices ordered by key, then tag bytes: the index's rows of one key are written
+    /// together, not all over its B-tree.
+    func rowOrder() -> [Int] {
         // Sort on a big-endian 16-byte prefix of the key first (two integer compares), bytes after.
         func prefix(_ b: UnsafeRawBufferPointer, _ from: Int) -> UInt64 {
             var v: UInt64 = 0
@@ -140,7 +140,7 @@ struct BatchTable {
         }
         var order: [(UInt64, UInt64, Int)] = []
         order.reserveCapacity(entries.count)
-        for i in entries.indices where service(entries[i]).first != 0 {
+        for i in entries.indices {
             let k = key(entries[i])
             order.append((prefix(k, 0), prefix(k, 8), i))
         }

@@ -183,42 +183,37 @@ public final class Ingester {
         defer { phase.commit += Self.now() - tCommit; phase.commits += 1 }
         try writer.begin()
         do {
-            // In spill order, the Details come back in large sequential reads.
-            var reader = SpillReader(spills: spills, buffer: detail)
-            // Sibling rows first, in key order (B-tree locality): which of them their event won.
+            // Rows first, in key order (B-tree locality): which of them their event won.
             var won = [UInt8](repeating: 0, count: table.count)
-            for i in table.dimensionOrder() {
+            // The table holds each row once: into an empty index, every row is new.
+            let new = writer.startedEmpty
+            for i in table.rowOrder() {
                 let e = table.entries[i]
                 let tag = DimensionTag.decode(table.service(e))
                 switch try writer.offerDimension(
                     key: table.key(e), tag.kind, service: tag.service, name: tag.name, sub: tag.sub,
-                    timestamp: e.timestamp, eventId: table.eventId(e))
+                    timestamp: e.timestamp, eventId: table.eventId(e), new: new)
                 {
                 case .won: won[i] = 1
                 case .same: won[i] = 2
                 case .lost: break
                 }
             }
-            // Then, in spill order (sequential reads): products, and each event's Detail once for
-            // the rows it won (the rows of one event share its Detail, so they sit together).
+            // Then each event's Detail, once for all the rows it won: the rows of one event share
+            // its Detail in the spill files, so in spill order they sit together, and the Details
+            // come back in large sequential reads.
+            var reader = SpillReader(spills: spills, buffer: detail)
             var group: (entry: BatchTable.Entry, rows: Int, same: Bool)?
             func flush() throws {
                 guard let g = group, g.rows > 0 || g.same else { return }
                 let e = g.entry
                 let d = try reader.bytes(spill: Int(e.spill), offset: e.detailOffset, count: e.detailCount)
                 try writer.referenceEvent(
-                    timestamp: e.timestamp, eventId: table.eventId(e), source: e.source, detail: d, rows: g.rows)
+                    key: table.key(e), service: DimensionTag.decode(table.service(e)).service, timestamp: e.timestamp,
+                    eventId: table.eventId(e), source: e.source, detail: d, rows: g.rows)
             }
-            for i in table.spillOrder() {
+            for i in table.spillOrder() where won[i] != 0 {
                 let e = table.entries[i]
-                let tag = DimensionTag.decode(table.service(e))
-                if tag.kind == .product {
-                    let d = try reader.bytes(spill: Int(e.spill), offset: e.detailOffset, count: e.detailCount)
-                    try writer.offerProduct(
-                        key: table.key(e), service: tag.service, timestamp: e.timestamp, eventId: table.eventId(e),
-                        source: e.source, detail: d)
-                    continue
-                }
                 if let g = group, g.entry.spill != e.spill || g.entry.detailOffset != e.detailOffset {
                     try flush()
                     group = nil
@@ -228,7 +223,6 @@ public final class Ingester {
                 if won[i] == 2 { group!.same = true }
             }
             try flush()
-            try writer.releaseEvents()
             if table.newest > Int64.min { try writer.noteTimestamp(table.newest) }
             let now = Int64(Self.now() * 1000)
             for (path, entry, events) in batch.manifest {

@@ -93,7 +93,12 @@ public final class IndexReader {
         // Reads through a memory map skip a copy per page.
         try db.execute("PRAGMA mmap_size=1073741824")
         if try IndexSchema.checkReadable(db) {
-            byKey = try db.prepare("SELECT service, ts, event_id, source, detail FROM products WHERE key = ?1")
+            byKey = try db.prepare(
+                """
+                SELECT d.service, d.ts, d.event_id, e.source, e.detail FROM dims d
+                JOIN event_details e ON e.key = d.key AND e.service = d.service AND e.ts = d.ts AND e.event_id = d.event_id
+                WHERE d.key = ?1 AND d.kind = 0
+                """)
             meta = try db.prepare("SELECT value FROM meta WHERE name = ?1")
             byDimension = try db.prepare(
                 """
@@ -102,7 +107,7 @@ public final class IndexReader {
                         WHERE h.key = d.key AND h.kind = d.kind AND h.service = d.service AND h.name = d.name
                             AND h.sub = d.sub AND h.gen > ?4
                         ORDER BY h.gen LIMIT 1), d.ts)
-                FROM dims d JOIN event_details e ON e.ts = d.ts AND e.event_id = d.event_id
+                FROM dims d JOIN event_details e ON e.key = d.key AND e.service = d.service AND e.ts = d.ts AND e.event_id = d.event_id
                 WHERE d.key = ?1 AND d.kind = ?2 AND d.service = ?3
                 """)
         } else {
@@ -184,13 +189,21 @@ public final class IndexReader {
         guard byKey != nil else { return [] }
         // SQLite takes the bare columns of an aggregate query from the row that holds the max().
         let q = try db.prepare(
-            "SELECT key, max(ts), count(*), service, detail FROM products GROUP BY key ORDER BY key")
+            "SELECT key, max(ts), count(*), service, event_id FROM dims WHERE kind = 0 GROUP BY key ORDER BY key")
+        let detail = try db.prepare(
+            "SELECT detail FROM event_details WHERE key = ?1 AND service = ?2 AND ts = ?3 AND event_id = ?4")
         var out: [KeySummary] = []
         while try q.step() {
+            detail.bindText(1, q.text(0))
+            detail.bindText(2, q.text(3))
+            detail.bind(3, q.int64(1))
+            detail.bindText(4, q.text(4))
+            let d = try detail.step() ? detail.bytes(0) : []
+            detail.reset()
             out.append(
                 KeySummary(
                     key: q.text(0), lastUsed: q.int64(1), services: Int(q.int64(2)), lastService: q.text(3),
-                    detail: q.bytes(4)))
+                    detail: d))
         }
         return out
     }

@@ -33,13 +33,16 @@ package enum IndexSchema {
         ) WITHOUT ROWID;
         CREATE INDEX files_by_checksum ON files(checksum, until);
         """,
-        // v2: the sibling dimensions (eventName, sourceIpAddress, resource) per (key, service). Their
-        // rows name the winning event; its Detail is stored once in `event_details`, however many
-        // rows it wins, and deleted when the last one moves on (`refs`). `dims_history` keeps, for
-        // a day, the time a row had before each commit (`gen`) that moved it, so that pages of a
-        // listing keep the order of its first page. The paging-token key. The
-        // manifest is forgotten so that the next ingest reads every file again and fills the new
-        // tables (products are max-registers: reading a file twice changes nothing).
+        // v2: every "latest" row — per service (products) and per eventName, sourceIpAddress and
+        // resource of a service (the siblings) — lives in `dims` and names its winning event; an
+        // event's Detail is stored once in `event_details`, however many rows it wins, and deleted
+        // when the last one moves on (`refs`). An event is its key, service, time and eventId: all
+        // the rows one event wins share them, and events that merely collide on time and eventId
+        // stay apart. `dims_history` keeps, for a day, the time a row had
+        // before each commit (`gen`) that moved it, so that pages of a listing keep the order of
+        // their first page. v1's products move over as they are; the manifest is forgotten so that
+        // the next ingest reads every file again and fills the siblings (rows are max-registers:
+        // reading a file twice changes nothing).
         """
         CREATE TABLE dims(
             key TEXT NOT NULL,
@@ -52,12 +55,14 @@ package enum IndexSchema {
             PRIMARY KEY(key, kind, service, name, sub)
         ) WITHOUT ROWID;
         CREATE TABLE event_details(
+            key TEXT NOT NULL,
+            service TEXT NOT NULL,
             ts INTEGER NOT NULL,
             event_id TEXT NOT NULL,
             refs INTEGER NOT NULL,
             source INTEGER NOT NULL,
             detail TEXT NOT NULL,
-            UNIQUE(ts, event_id)
+            UNIQUE(key, service, ts, event_id)
         );
         CREATE TABLE dims_history(
             key TEXT NOT NULL,
@@ -71,6 +76,15 @@ package enum IndexSchema {
             PRIMARY KEY(key, kind, service, name, sub, gen)
         ) WITHOUT ROWID;
         CREATE INDEX dims_history_by_time ON dims_history(at);
+        INSERT INTO event_details(key, service, ts, event_id, refs, source, detail)
+            SELECT key, service, ts, event_id, 1, source, detail FROM products;
+        INSERT INTO dims(key, kind, service, name, sub, ts, event_id)
+            SELECT key, 0, service, '', '', ts, event_id FROM products;
+        DROP TABLE products;
+        -- For people and scripts that query the index with SQL: v1's products, as a view.
+        CREATE VIEW products(key, service, ts, event_id, source, detail) AS
+            SELECT d.key, d.service, d.ts, d.event_id, e.source, e.detail FROM dims d
+            JOIN event_details e ON e.key = d.key AND e.service = d.service AND e.ts = d.ts AND e.event_id = d.event_id WHERE d.kind = 0;
         INSERT OR REPLACE INTO meta(name, value) VALUES('token_key', randomblob(32));
         INSERT OR REPLACE INTO meta(name, value) VALUES('gen', 0);
         DELETE FROM files;

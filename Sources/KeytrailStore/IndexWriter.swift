@@ -25,7 +25,6 @@ public final class IndexWriter {
     public static let noUntil = Int64.max
 
     let db: Database
-    let upsert: Statement
     let maxTs: Statement
     let findFile: Statement
     let findChecksum: Statement
@@ -41,8 +40,8 @@ public final class IndexWriter {
     var released: [EventRef: Int] = [:]
     let recordHistory: Statement
     let pruneHistory: Statement
-    /// Whether `dims` was empty when the transaction began.
-    var dimensionsEmpty = false
+    /// Whether the index held no rows when the transaction began.
+    public private(set) var startedEmpty = false
     /// The transaction's generation and wall-clock time (ms).
     var generation: Int64 = 0
     var now: Int64 = 0
@@ -58,14 +57,6 @@ public final class IndexWriter {
         try db.execute("PRAGMA cache_size=-65536")
         try db.execute("PRAGMA synchronous=NORMAL")
         try IndexSchema.migrate(db)
-        // Max-register: the row changes only when the incoming (ts, eventId, detail) is greater.
-        upsert = try db.prepare(
-            """
-            INSERT INTO products(key, service, ts, event_id, source, detail) VALUES(?1, ?2, ?3, ?4, ?5, ?6)
-            ON CONFLICT(key, service) DO UPDATE SET
-                ts = excluded.ts, event_id = excluded.event_id, source = excluded.source, detail = excluded.detail
-            WHERE (excluded.ts, excluded.event_id, excluded.detail) > (products.ts, products.event_id, products.detail)
-            """)
         maxTs = try db.prepare(
             """
             INSERT INTO meta(name, value) VALUES('max_ts', ?1)
@@ -105,15 +96,25 @@ public final class IndexWriter {
             // One more row names the event; of two texts of one event, the greater is kept.
             try db.prepare(
                 """
-                INSERT INTO event_details(ts, event_id, refs, source, detail) VALUES(?1, ?2, ?5, ?3, ?4)
-                ON CONFLICT(ts, event_id) DO UPDATE SET refs = refs + excluded.refs,
+                INSERT INTO event_details(key, service, ts, event_id, refs, source, detail)
+                VALUES(?6, ?7, ?1, ?2, ?5, ?3, ?4)
+                ON CONFLICT(key, service, ts, event_id) DO UPDATE SET refs = refs + excluded.refs,
                     source = iif(excluded.detail > detail, excluded.source, source),
                     detail = iif(excluded.detail > detail, excluded.detail, detail)
                 """),
             try db.prepare(
-                "UPDATE event_details SET source = ?3, detail = ?4 WHERE ts = ?1 AND event_id = ?2 AND detail < ?4"),
-            try db.prepare("UPDATE event_details SET refs = refs - ?3 WHERE ts = ?1 AND event_id = ?2"),
-            try db.prepare("DELETE FROM event_details WHERE ts = ?1 AND event_id = ?2 AND refs <= 0"),
+                """
+                UPDATE event_details SET source = ?3, detail = ?4
+                WHERE key = ?6 AND service = ?7 AND ts = ?1 AND event_id = ?2 AND detail < ?4
+                """),
+            try db.prepare(
+                "UPDATE event_details SET refs = refs - ?3 WHERE key = ?6 AND service = ?7 AND ts = ?1 AND event_id = ?2"
+            ),
+            try db.prepare(
+                """
+                DELETE FROM event_details WHERE key = ?6 AND service = ?7 AND ts = ?1 AND event_id = ?2 AND refs <= 0
+                AND ?3 IS NOT NULL
+                """),
         ]
     }
 
@@ -148,9 +149,9 @@ public final class IndexWriter {
         try db.execute("BEGIN IMMEDIATE")
         // Each commit is a generation; sibling rows it moves remember their time before it.
         generation = (try db.scalarInt("SELECT value FROM meta WHERE name = 'gen'") ?? 0) + 1
-        // While the sibling table is empty (a first build), a row offered once per transaction
-        // cannot exist yet: skip looking for it.
-        dimensionsEmpty = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM dims LIMIT 1)") == 0
+        // While the rows table is empty (a first build), a row offered once per transaction cannot
+        // exist yet: callers that offer each row once may say so and skip the lookup.
+        startedEmpty = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM dims LIMIT 1)") == 0
         try db.execute("INSERT OR REPLACE INTO meta(name, value) VALUES('gen', \(generation))")
         var t = timespec()
         clock_gettime(CLOCK_REALTIME, &t)
@@ -163,6 +164,7 @@ public final class IndexWriter {
 
     /// Commits the current transaction.
     public func commit() throws {
+        try releaseEvents()
         // Paging tokens of generations before the newest forgotten one can no longer be answered.
         try db.execute(
             """
@@ -182,7 +184,8 @@ public final class IndexWriter {
         try? db.execute("ROLLBACK")
     }
 
-    /// Offers one (key, service) candidate to the max-register.
+    /// Offers one (key, service) candidate: the product row and its event's Detail (a shorthand
+    /// for `offerDimension` and `referenceEvent`, for callers that offer one row at a time).
     public func offerProduct(
         key: UnsafeRawBufferPointer,
         service: UnsafeRawBufferPointer,
@@ -191,13 +194,20 @@ public final class IndexWriter {
         source: EventSource,
         detail: UnsafeRawBufferPointer
     ) throws {
-        upsert.bindText(1, key)
-        upsert.bindText(2, service)
-        upsert.bind(3, timestamp)
-        upsert.bindText(4, eventId)
-        upsert.bind(5, Int64(source.code))
-        upsert.bindText(6, detail)
-        try upsert.run()
+        let none = UnsafeRawBufferPointer(start: nil, count: 0)
+        switch try offerDimension(
+            key: key, .product, service: service, name: none, sub: none, timestamp: timestamp, eventId: eventId)
+        {
+        case .won:
+            try referenceEvent(
+                key: key, service: service, timestamp: timestamp, eventId: eventId, source: source, detail: detail,
+                rows: 1)
+        case .same:
+            try referenceEvent(
+                key: key, service: service, timestamp: timestamp, eventId: eventId, source: source, detail: detail,
+                rows: 0)
+        case .lost: break
+        }
     }
 
     /// What offering a sibling row did.
@@ -210,8 +220,9 @@ public final class IndexWriter {
         case won
     }
 
-    /// Offers one candidate of a sibling dimension: the row (key, kind, service, name, sub) names
-    /// the greatest (timestamp, eventId) offered. Each row is offered at most once per transaction. The event's Detail is stored by
+    /// Offers one candidate row (key, kind, service, name, sub): it names the greatest
+    /// (timestamp, eventId) offered. `new`: the caller knows the row does not exist (the index
+    /// `startedEmpty` and each row is offered once in the transaction). The event's Detail is stored by
     /// `referenceEvent`, once for all the rows it won; the event a row stops naming is released
     /// by `releaseEvents` (before the commit).
     public func offerDimension(
@@ -221,7 +232,8 @@ public final class IndexWriter {
         name: UnsafeRawBufferPointer,
         sub: UnsafeRawBufferPointer,
         timestamp: Int64,
-        eventId: UnsafeRawBufferPointer
+        eventId: UnsafeRawBufferPointer,
+        new: Bool = false
     ) throws -> DimensionOffer {
         func bindRow(_ st: Statement) {
             st.bindText(1, key)
@@ -231,9 +243,12 @@ public final class IndexWriter {
             st.bindText(5, sub)
         }
         var old: EventRef?
-        if !dimensionsEmpty {
+        if !new {
             bindRow(findDim)
-            if try findDim.step() { old = EventRef(timestamp: findDim.int64(0), id: findDim.bytes(1)) }
+            if try findDim.step() {
+                old = EventRef(
+                    key: Array(key), service: Array(service), timestamp: findDim.int64(0), id: findDim.bytes(1))
+            }
             findDim.reset()
         }
         if let old {
@@ -260,7 +275,8 @@ public final class IndexWriter {
     /// Stores an event's Detail for `rows` more rows that now name it (once however many), or,
     /// with `rows` 0, keeps the greater of its stored text and `detail`.
     public func referenceEvent(
-        timestamp: Int64, eventId: UnsafeRawBufferPointer, source: EventSource, detail: UnsafeRawBufferPointer,
+        key: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, timestamp: Int64, eventId: UnsafeRawBufferPointer,
+        source: EventSource, detail: UnsafeRawBufferPointer,
         rows: Int
     ) throws {
         let st = rows > 0 ? addDetailRef : raiseDetail
@@ -269,27 +285,31 @@ public final class IndexWriter {
         st.bind(3, Int64(source.code))
         st.bindText(4, detail)
         if rows > 0 { st.bind(5, Int64(rows)) }
+        st.bindText(6, key)
+        st.bindText(7, service)
         try st.run()
     }
 
-    /// Releases the events rows stopped naming in this transaction; an event no row names is deleted.
+    /// Releases the events rows stopped naming in this transaction; an event no row names is
+    /// deleted. `commit` does this too.
     public func releaseEvents() throws {
         defer { released.removeAll() }
         for (event, n) in released {
-            try event.id.withUnsafeBytes { id in
-                dropDetailRef.bind(1, event.timestamp)
-                dropDetailRef.bindText(2, id)
-                dropDetailRef.bind(3, Int64(n))
-                try dropDetailRef.run()
-                deleteDetail.bind(1, event.timestamp)
-                deleteDetail.bindText(2, id)
-                try deleteDetail.run()
+            for st in [dropDetailRef, deleteDetail] {
+                st.bind(1, event.timestamp)
+                event.id.withUnsafeBytes { st.bindText(2, $0) }
+                st.bind(3, Int64(n))
+                event.key.withUnsafeBytes { st.bindText(6, $0) }
+                event.service.withUnsafeBytes { st.bindText(7, $0) }
+                try st.run()
             }
         }
     }
 
     /// An event as rows name it.
     struct EventRef: Hashable {
+        var key: [UInt8]
+        var service: [UInt8]
         var timestamp: Int64
         var id: [UInt8]
     }

@@ -95,7 +95,7 @@ func dimensionRows(_ path: String) throws -> [DimensionRowDump] {
     let s = try db.prepare(
         """
         SELECT d.key, d.kind, d.service, d.name, d.sub, d.ts, d.event_id, e.detail FROM dims d
-        LEFT JOIN event_details e ON e.ts = d.ts AND e.event_id = d.event_id
+        LEFT JOIN event_details e ON e.key = d.key AND e.service = d.service AND e.ts = d.ts AND e.event_id = d.event_id WHERE d.kind > 0
         """)
     var out: [DimensionRowDump] = []
     while try s.step() {
@@ -109,12 +109,12 @@ func dimensionRows(_ path: String) throws -> [DimensionRowDump] {
     let bad = try db.prepare(
         """
         SELECT count(*) FROM event_details e
-        WHERE e.refs != (SELECT count(*) FROM dims d WHERE d.ts = e.ts AND d.event_id = e.event_id)
+        WHERE e.refs != (SELECT count(*) FROM dims d WHERE d.key = e.key AND d.service = e.service AND d.ts = e.ts AND d.event_id = e.event_id)
         """)
     _ = try bad.step()
     #expect(bad.int64(0) == 0, "event_details reference counts disagree with dims rows")
     let missing = try db.prepare(
-        "SELECT count(*) FROM dims d WHERE NOT EXISTS (SELECT 1 FROM event_details e WHERE e.ts = d.ts AND e.event_id = d.event_id)"
+        "SELECT count(*) FROM dims d WHERE NOT EXISTS (SELECT 1 FROM event_details e WHERE e.key = d.key AND e.service = d.service AND e.ts = d.ts AND e.event_id = d.event_id)"
     )
     _ = try missing.step()
     #expect(missing.int64(0) == 0, "dims rows without their Detail")
