@@ -33,7 +33,8 @@ let package = Package(
         // Byte-level JSON validation and event-field extraction; standard library only.
         .target(name: "KeytrailScan", swiftSettings: strict),
         // SQLite wrapper, schema, migrations, the index's read and write API.
-        .target(name: "KeytrailStore", dependencies: ["CSQLite", "KeytrailScan"], swiftSettings: strict),
+        .target(
+            name: "KeytrailStore", dependencies: ["CSQLite", "CDeflate", "KeytrailScan"], swiftSettings: strict),
         // Walking, gzip, framing, extraction, reduce, commit.
         .target(
             name: "KeytrailIngest",

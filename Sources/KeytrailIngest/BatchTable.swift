@@ -1,4 +1,5 @@
 import KeytrailScan
+import KeytrailStore
 
 /// The latest event per (key, service) across a batch of files. Small fields stay in memory;
 /// Detail text stays in the workers' spill files until the commit reads it back, so memory does
@@ -16,6 +17,8 @@ struct BatchTable {
         var spill: Int32
         var detailOffset: Int
         var detailCount: Int
+        /// Whether the spilled Detail is compressed (`DetailCodec`).
+        var compressed: Bool
     }
 
     private(set) var entries: [Entry] = []
@@ -50,7 +53,10 @@ struct BatchTable {
     /// Merges a file's table. The Details of its winners are gathered in `staging` and appended
     /// to `spills[spill]` (the merging worker's own file) before this returns; losers are never
     /// written.
-    mutating func merge(_ file: MaxRegisterTable, spill: Int, spills: [SpillFile], staging: ByteBuffer) throws {
+    mutating func merge(
+        _ file: MaxRegisterTable, packed: PackedDetails, spill: Int, spills: [SpillFile], staging: ByteBuffer,
+        codec: DetailCodec
+    ) throws {
         staging.count = 0
         let base = spills[spill].size
         defer { staging.count = 0 }
@@ -59,7 +65,7 @@ struct BatchTable {
         func stageOnce(_ e: ProductEntry) -> Int {
             if let at = staged[e.idStart] { return at }
             let at = base + staging.count
-            stage(file.detail(e), into: staging)
+            stage(packed.stored(e).bytes, into: staging)
             staged[e.idStart] = at
             return at
         }
@@ -83,7 +89,14 @@ struct BatchTable {
                     } else {
                         // Same time and eventId: the greater Detail text wins (rare: read it back).
                         try spills[Int(x.spill)].read(offset: x.detailOffset, count: x.detailCount, into: scratch)
-                        wins = MaxRegisterTable.compare(file.detail(e), scratch.bytes) > 0
+                        if x.compressed {
+                            guard let old = codec.decode(scratch.bytes) else {
+                                throw IngestError("a spilled Detail is corrupt")
+                            }
+                            wins = old.withUnsafeBytes { MaxRegisterTable.compare(file.detail(e), $0) } > 0
+                        } else {
+                            wins = MaxRegisterTable.compare(file.detail(e), scratch.bytes) > 0
+                        }
                     }
                 }
                 guard wins else { continue }
@@ -95,7 +108,9 @@ struct BatchTable {
                 entries[found].source = e.source
                 entries[found].spill = Int32(spill)
                 entries[found].detailOffset = stageOnce(e)
-                entries[found].detailCount = e.detailCount
+                (entries[found].detailCount, entries[found].compressed) = (
+                    packed.stored(e).bytes.count, packed.stored(e).compressed
+                )
             } else {
                 let start = append(key)
                 _ = append(service)
@@ -105,7 +120,8 @@ struct BatchTable {
                     Entry(
                         start: start, keyCount: e.keyCount, serviceCount: e.serviceCount, idStart: idStart,
                         idCount: e.idCount, timestamp: e.timestamp, source: e.source, hash: e.hash,
-                        spill: Int32(spill), detailOffset: detailOffset, detailCount: e.detailCount))
+                        spill: Int32(spill), detailOffset: detailOffset, detailCount: packed.stored(e).bytes.count,
+                        compressed: packed.stored(e).compressed))
                 slots.insert(entries.count - 1, at: slot, count: entries.count) { entries[$0].hash }
             }
         }

@@ -210,7 +210,7 @@ public final class Ingester {
                 let d = try reader.bytes(spill: Int(e.spill), offset: e.detailOffset, count: e.detailCount)
                 try writer.referenceEvent(
                     key: table.key(e), service: DimensionTag.decode(table.service(e)).service, timestamp: e.timestamp,
-                    eventId: table.eventId(e), source: e.source, detail: d, rows: g.rows)
+                    eventId: table.eventId(e), source: e.source, detail: d, compressed: e.compressed, rows: g.rows)
             }
             for i in table.spillOrder() where won[i] != 0 {
                 let e = table.entries[i]

@@ -25,6 +25,9 @@ public final class Database {
 
     deinit { sqlite3_close_v2(handle) }
 
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes64(handle)) }
+
     /// Runs one or more statements that return no rows.
     public func execute(_ sql: String) throws(SQLiteError) {
         var err: UnsafeMutablePointer<CChar>?
@@ -126,6 +129,16 @@ public final class Statement {
     public func run() throws(SQLiteError) {
         defer { reset() }
         while try step() {}
+    }
+
+    /// Whether column `i` holds a BLOB.
+    public func isBlob(_ i: Int32) -> Bool { sqlite3_column_type(stmt, i) == SQLITE_BLOB }
+
+    /// Column `i`'s bytes (text or blob) for the duration of `body`, without copying.
+    public func withBytes<R>(_ i: Int32, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let p = sqlite3_column_blob(stmt, i)
+        let n = Int(sqlite3_column_bytes(stmt, i))
+        return body(UnsafeRawBufferPointer(start: p, count: p == nil ? 0 : n))
     }
 
     /// Whether column `i` is NULL.

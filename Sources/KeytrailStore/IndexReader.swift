@@ -74,6 +74,7 @@ public final class IndexReader {
     let byKey: Statement?
     let meta: Statement?
     let byDimension: Statement?
+    let codec = DetailCodec()
 
     /// Opens an existing index for reading; a missing file is an `IndexError`.
     public init(path: String) throws {
@@ -127,7 +128,7 @@ public final class IndexReader {
             rows.append(
                 ProductRow(
                     service: byKey.text(0), timestamp: byKey.int64(1), eventId: byKey.text(2),
-                    source: EventSource(code: Int(byKey.int64(3))), detail: byKey.bytes(4)))
+                    source: EventSource(code: Int(byKey.int64(3))), detail: try detail(byKey, 4)))
         }
         return rows
     }
@@ -168,7 +169,7 @@ public final class IndexReader {
             var r = DimensionRow(
                 name: byDimension.text(0), sub: byDimension.text(1), timestamp: byDimension.int64(2),
                 eventId: byDimension.text(3), source: EventSource(code: Int(byDimension.int64(4))),
-                detail: byDimension.bytes(5))
+                detail: try detail(byDimension, 5))
             r.position = byDimension.int64(6)
             rows.append(r)
         }
@@ -198,7 +199,7 @@ public final class IndexReader {
             detail.bindText(2, q.text(3))
             detail.bind(3, q.int64(1))
             detail.bindText(4, q.text(4))
-            let d = try detail.step() ? detail.bytes(0) : []
+            let d = try detail.step() ? try self.detail(detail, 0) : []
             detail.reset()
             out.append(
                 KeySummary(
@@ -206,5 +207,14 @@ public final class IndexReader {
                     detail: d))
         }
         return out
+    }
+
+    /// A stored Detail as text (inflated when stored compressed).
+    func detail(_ st: Statement, _ column: Int32) throws -> [UInt8] {
+        guard st.isBlob(column) else { return st.bytes(column) }
+        guard let text = st.withBytes(column, { codec.decode($0) }) else {
+            throw IndexError("\(db.path): a stored Detail is corrupt; rebuild the index with `keytrail ingest`")
+        }
+        return text
     }
 }

@@ -36,6 +36,8 @@ public final class IndexWriter {
     let raiseDetail: Statement
     let dropDetailRef: Statement
     let deleteDetail: Statement
+    let findDetail: Statement
+    let codec = DetailCodec()
     /// Rows that stopped naming an event in this transaction, per event.
     var released: [EventRef: Int] = [:]
     let recordHistory: Statement
@@ -78,6 +80,8 @@ public final class IndexWriter {
         let d = try Self.dimensionStatements(db)
         (findDim, insertDim, updateDim, addDetailRef, raiseDetail, dropDetailRef, deleteDetail) =
             (d[0], d[1], d[2], d[3], d[4], d[5], d[6])
+        findDetail = try db.prepare(
+            "SELECT detail FROM event_details WHERE key = ?1 AND service = ?2 AND ts = ?3 AND event_id = ?4")
     }
 
     /// Statements of the sibling dimensions (schema v2).
@@ -93,19 +97,17 @@ public final class IndexWriter {
                 UPDATE dims SET ts = ?6, event_id = ?7
                 WHERE key = ?1 AND kind = ?2 AND service = ?3 AND name = ?4 AND sub = ?5
                 """),
-            // One more row names the event; of two texts of one event, the greater is kept.
+            // A new event; when it is there already, its count rises and, of two texts, the greater
+            // (compared as text, so in Swift: stored texts may be compressed) is kept.
             try db.prepare(
                 """
                 INSERT INTO event_details(key, service, ts, event_id, refs, source, detail)
-                VALUES(?6, ?7, ?1, ?2, ?5, ?3, ?4)
-                ON CONFLICT(key, service, ts, event_id) DO UPDATE SET refs = refs + excluded.refs,
-                    source = iif(excluded.detail > detail, excluded.source, source),
-                    detail = iif(excluded.detail > detail, excluded.detail, detail)
+                VALUES(?6, ?7, ?1, ?2, ?5, ?3, ?4) ON CONFLICT DO NOTHING
                 """),
             try db.prepare(
                 """
-                UPDATE event_details SET source = ?3, detail = ?4
-                WHERE key = ?6 AND service = ?7 AND ts = ?1 AND event_id = ?2 AND detail < ?4
+                UPDATE event_details SET refs = refs + ?5, source = iif(?4 IS NULL, source, ?3), detail = ifnull(?4, detail)
+                WHERE key = ?6 AND service = ?7 AND ts = ?1 AND event_id = ?2
                 """),
             try db.prepare(
                 "UPDATE event_details SET refs = refs - ?3 WHERE key = ?6 AND service = ?7 AND ts = ?1 AND event_id = ?2"
@@ -276,18 +278,52 @@ public final class IndexWriter {
     /// with `rows` 0, keeps the greater of its stored text and `detail`.
     public func referenceEvent(
         key: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, timestamp: Int64, eventId: UnsafeRawBufferPointer,
-        source: EventSource, detail: UnsafeRawBufferPointer,
-        rows: Int
+        source: EventSource, detail: UnsafeRawBufferPointer, compressed: Bool = false, rows: Int
     ) throws {
-        let st = rows > 0 ? addDetailRef : raiseDetail
-        st.bind(1, timestamp)
-        st.bindText(2, eventId)
-        st.bind(3, Int64(source.code))
-        st.bindText(4, detail)
-        if rows > 0 { st.bind(5, Int64(rows)) }
-        st.bindText(6, key)
-        st.bindText(7, service)
-        try st.run()
+        func bind(_ st: Statement) {
+            st.bind(1, timestamp)
+            st.bindText(2, eventId)
+            st.bind(3, Int64(source.code))
+            st.bind(5, Int64(rows))
+            st.bindText(6, key)
+            st.bindText(7, service)
+        }
+        if rows > 0 {
+            bind(addDetailRef)
+            if compressed { addDetailRef.bindBlob(4, detail) } else { addDetailRef.bindText(4, detail) }
+            try addDetailRef.run()
+            if db.changes == 1 { return }
+        }
+        // The event is stored already: keep the greater text of the two.
+        findDetail.bindText(1, key)
+        findDetail.bindText(2, service)
+        findDetail.bind(3, timestamp)
+        findDetail.bindText(4, eventId)
+        defer { findDetail.reset() }
+        guard try findDetail.step() else { return }
+        var greater = false
+        let same = findDetail.withBytes(0) { stored in
+            stored.count == detail.count
+                && (detail.count == 0 || memcmp(stored.baseAddress!, detail.baseAddress!, detail.count) == 0)
+        }
+        if !same {
+            let old: [UInt8]? =
+                findDetail.isBlob(0) ? findDetail.withBytes(0) { codec.decode($0) } : findDetail.bytes(0)
+            let new = compressed ? codec.decode(detail) : Array(detail)
+            guard let old, let new else { throw IndexError("\(db.path): a stored Detail is corrupt") }
+            greater = new.withUnsafeBytes { n in old.withUnsafeBytes { o in Self.compare(n, o) } } > 0
+        }
+        findDetail.reset()
+        if !greater && rows == 0 { return }
+        bind(raiseDetail)
+        if !greater {
+            raiseDetail.bindNull(4)
+        } else if compressed {
+            raiseDetail.bindBlob(4, detail)
+        } else {
+            raiseDetail.bindText(4, detail)
+        }
+        try raiseDetail.run()
     }
 
     /// Releases the events rows stopped naming in this transaction; an event no row names is

@@ -8,7 +8,11 @@ final class ServeProcess: @unchecked Sendable {
     let process = Process()
     let port: Int
     let errPipe = Pipe()
-    nonisolated(unsafe) var stderrText = ""
+    private let lock = NSLock()
+    private let drained = DispatchSemaphore(value: 0)
+    nonisolated(unsafe) private var text = ""
+    /// What the server wrote on stderr so far (all of it once `stop` returned).
+    var stderrText: String { lock.withLock { text } }
 
     init(_ arguments: [String]) throws {
         process.executableURL = URL(fileURLWithPath: Binary.path("keytrail"))
@@ -31,20 +35,22 @@ final class ServeProcess: @unchecked Sendable {
             throw ServeTestError("no listening line: \(text)")
         }
         port = p
-        stderrText = text
+        self.text = text
         DispatchQueue.global().async { [self] in
             while true {
                 let d = handle.availableData
                 if d.isEmpty { break }
-                stderrText += String(decoding: d, as: UTF8.self)
+                lock.withLock { self.text += String(decoding: d, as: UTF8.self) }
             }
+            drained.signal()
         }
     }
 
-    /// SIGTERM, then the exit status.
+    /// SIGTERM, then the exit status (after everything it wrote on stderr was read).
     func stop() -> Int32 {
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
+        _ = drained.wait(timeout: .now() + 10)
         return process.terminationStatus
     }
 }

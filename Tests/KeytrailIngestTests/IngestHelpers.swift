@@ -55,7 +55,7 @@ func rows(_ path: String) throws -> [Row] {
         out.append(
             Row(
                 key: s.text(0), service: s.text(1), timestamp: s.int64(2), eventId: s.text(3), source: s.int64(4),
-                detail: s.text(5)))
+                detail: storedText(s, 5)))
     }
     return out
 }
@@ -104,7 +104,7 @@ func dimensionRows(_ path: String) throws -> [DimensionRowDump] {
                 key: s.text(0),
                 dimension: ReferenceDimension(
                     kind: Int(s.int64(1)), service: s.text(2), name: s.text(3), sub: s.text(4)),
-                timestamp: s.int64(5), eventId: s.text(6), detail: s.text(7)))
+                timestamp: s.int64(5), eventId: s.text(6), detail: storedText(s, 7)))
     }
     let bad = try db.prepare(
         """
@@ -131,4 +131,11 @@ func expectedDimensions(_ records: [SynthRecord]) -> [DimensionRowDump] {
         }
     }
     .sorted { ($0.key, $0.dimension) < ($1.key, $1.dimension) }
+}
+
+/// A stored Detail as text (inflated when the index stored it compressed).
+func storedText(_ s: Statement, _ column: Int32) -> String {
+    guard s.isBlob(column) else { return s.text(column) }
+    let text = s.withBytes(column) { DetailCodec().decode($0) }
+    return text.map { String(decoding: $0, as: UTF8.self) } ?? "<corrupt Detail>"
 }
