@@ -59,6 +59,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -352,13 +353,20 @@ def summarise(runs: list[dict], nbytes: int, events: int) -> dict:
 # Agreement
 
 
+def stored_detail(value) -> bytes:
+    """A Detail as keytrail stores it: TEXT, or a BLOB of its length (4 bytes LE) + raw DEFLATE."""
+    if isinstance(value, str):
+        return value.encode()
+    return zlib.decompress(value[4:], -15)
+
+
 def keytrail_rows(db: Path) -> dict:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     rows = {}
     for key, service, ts, event_id, detail in con.execute(
-        "SELECT key, service, ts, event_id, CAST(detail AS BLOB) FROM products"
+        "SELECT key, service, ts, event_id, detail FROM products"
     ):
-        rows[(key, service)] = (ts, event_id, hashlib.md5(detail).hexdigest())
+        rows[(key, service)] = (ts, event_id, hashlib.md5(stored_detail(detail)).hexdigest())
     con.close()
     return rows
 
