@@ -21,7 +21,7 @@ public struct IngestOptions: Sendable {
     /// Commit after this many files (one transaction per batch).
     public var batchFiles = 1000
     /// Commit when the batch holds this many (key, service) pairs (about 100 bytes of memory each).
-    public var batchEntries = 1_000_000
+    public var batchEntries = 4_000_000
     /// Commit when the spill files hold this many bytes (disk beside the index).
     public var batchSpillBytes = 8 << 30
 
