@@ -304,6 +304,9 @@ class Runner:
     def keytrail(self, folder: Path, report: bool = False) -> dict:
         db = self.fresh(".sqlite")
         cmd = [str(self.args.keytrail), "ingest", "--db", str(db)]
+        # Like for like: DuckDB's query computes the products only.
+        if self.args.keytrail_index == "products-only":
+            cmd.append("--products-only")
         cmd += ["--json"] if report else ["--quiet"]
         cmd.append(str(folder))
         with tempfile.TemporaryFile() as out:
@@ -512,6 +515,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--runs", type=int, default=3, help="timed runs per tool and kind, after one warm-up")
     p.add_argument("--json", dest="json_out", help="also write the figures as JSON to this file")
     p.add_argument("--duckdb-query", choices=("fast", "strict"), default="fast", help="DuckDB query variant")
+    p.add_argument("--keytrail-index", choices=("products-only", "full"), default="products-only",
+                   help="keytrail's index: products only (what DuckDB computes; default) or with the siblings")
     p.add_argument("--keep-dbs", action="store_true", help="keep the last databases (their folder is printed)")
     p.add_argument("--label", help="what the keytrail binary was built from (default: this repository's git state)")
     # Hidden: the DuckDB worker.
@@ -579,6 +584,7 @@ def main() -> int:
             "keytrail_mtime": time.strftime("%Y-%m-%dT%H:%M:%S%z", time.localtime(args.keytrail.stat().st_mtime)),
             "duckdb_version": duckdb.__version__,
             "duckdb_query": args.duckdb_query,
+            "keytrail_index": args.keytrail_index,
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
             "machine": platform.platform(),
@@ -660,7 +666,8 @@ def main() -> int:
 def print_table(r: dict) -> None:
     c = r["config"]
     print()
-    print(f"keytrail ({c['keytrail_revision']}) vs DuckDB {c['duckdb_version']} (query '{c['duckdb_query']}'), "
+    print(f"keytrail ({c['keytrail_revision']}, index {c['keytrail_index']}) vs DuckDB {c['duckdb_version']} "
+          f"(query '{c['duckdb_query']}'), "
           f"{c['events']:,} events, {c['cpus']} CPUs; median of {c['runs']} runs after a warm-up (min in brackets)")
     header = (f"{'input':<7} {'tool':<9} {'seconds':>17} {'MB/s':>8} {'events/s':>11} {'peak RSS MiB':>13} "
               f"{'CPU s':>7}")

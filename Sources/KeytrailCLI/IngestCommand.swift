@@ -5,7 +5,7 @@ import KeytrailScan
 enum IngestCommand {
     static func run(_ args: [String]) throws -> Int32 {
         let a = try Arguments(
-            args, options: ["db", "until", "jobs", "batch-files"], flags: ["json", "quiet", "wait"])
+            args, options: ["db", "until", "jobs", "batch-files"], flags: ["json", "quiet", "wait", "products-only"])
         guard !a.positionals.isEmpty else {
             throw UsageError(message: "ingest needs at least one PATH (or - for stdin)")
         }
@@ -19,6 +19,7 @@ enum IngestCommand {
         let jobs = try a.integer("jobs", range: 1...256)
         var options = IngestOptions(databasePath: KeytrailCommand.databasePath(a), until: until, jobs: jobs)
         options.waitForLock = a.flag("wait")
+        if a.flag("products-only") { options.siblings = false }
         if let n = try a.integer("batch-files", range: 1...1_000_000) { options.batchFiles = n }
         let ingester = try Ingester(options: options)
         let showProgress = Output.isTerminal(2) && !a.flag("quiet")

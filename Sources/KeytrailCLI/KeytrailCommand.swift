@@ -54,9 +54,10 @@ public enum KeytrailCommand {
         keytrail — what has this AccessKey been used for, and when? (offline, from ActionTrail archives)
 
         Usage:
-          keytrail ingest [--db PATH] [--until TIME] [--json] [--jobs N] PATH...
+          keytrail ingest [--db PATH] [--until TIME] [--json] [--jobs N] [--products-only] PATH...
               Index ActionTrail files (gzip or plain; JSON arrays, JSON lines, SLS rows, saved API
-              responses), directories (recursively) and - (standard input).
+              responses), directories (recursively) and - (standard input). --products-only (for a
+              new index) keeps Products and Info only: smaller and faster to build.
           keytrail products ACCESS_KEY [--db PATH] [--as-of TIME|latest|now] [--window-days N]
                                        [--format json|table] [--catalog FILE]
           keytrail products --keys-from FILE|- [same options]

@@ -145,6 +145,10 @@ extension FileProcessor {
             key: key, tag: DimensionTag.product(service, in: arena), eventId: eventId, detail: s.bytes(start, end),
             timestamp: ts, source: source)
         staged.append(c)
+        guard siblings else {
+            unitCounts.indexed += 1
+            return
+        }
         // The same event, offered to the sibling dimensions of its key and service.
         if let name = decoded(s, f.eventName), name.count > 0 {
             c.tag = DimensionTag.make(.event, service, name, nil, in: arena)

@@ -47,7 +47,13 @@ final class FileProcessor {
     /// The content position that skip notes inside nested strings point at.
     var anchor: UnsafeRawPointer?
 
-    init(until: Int64) { self.until = until }
+    /// Whether events are also offered to the sibling rows.
+    let siblings: Bool
+
+    init(until: Int64, siblings: Bool = true) {
+        self.until = until
+        self.siblings = siblings
+    }
 
     struct Candidate {
         var key: UnsafeRawBufferPointer

@@ -24,6 +24,10 @@ public struct IngestOptions: Sendable {
     public var batchEntries = 4_000_000
     /// Commit when the spill files hold this many bytes (disk beside the index).
     public var batchSpillBytes = 8 << 30
+    /// Keep the sibling rows (events, IPs, resources)? nil: the index's setting (yes for a new
+    /// one). false (`--products-only`) builds an index for Products and Info only, smaller and
+    /// faster to build.
+    public var siblings: Bool?
 
     /// Options for the index at `databasePath`.
     public init(databasePath: String, until: Int64? = nil, jobs: Int? = nil) {
@@ -57,6 +61,8 @@ public final class Ingester {
     let detail = ByteBuffer(capacity: 1 << 16)
     /// Seconds spent reading and parsing (waves) and committing, for `KEYTRAIL_TRACE=1`.
     var phase = (parse: 0.0, commit: 0.0, commits: 0)
+    /// Whether this index keeps sibling rows.
+    let siblings: Bool
 
     /// Opens (creating when missing) the index; the index exists before any input is read.
     public init(options: IngestOptions) throws {
@@ -69,6 +75,7 @@ public final class Ingester {
             throw IngestError("cannot write the index \(options.databasePath): \(e); nothing was read")
         }
         until = options.until ?? IndexWriter.noUntil
+        siblings = try writer.siblings(requested: options.siblings)
     }
 
     /// Ingests `paths` (files, directories, `-`), committing per batch of files.
@@ -87,7 +94,7 @@ public final class Ingester {
         let directory = IndexWriter.directory(of: options.databasePath)
         let shared = SharedTable(spills: try (0..<options.jobs).map { _ in try SpillFile(directory: directory) })
         var batch = Batch()
-        let processors = (0..<options.jobs).map { _ in FileProcessor(until: until) }
+        let processors = (0..<options.jobs).map { _ in FileProcessor(until: until, siblings: siblings) }
         let waveSize = options.jobs * 4
         var done = 0
         var index = 0

@@ -176,6 +176,15 @@ public final class IndexReader {
         return (rows, now, pruned)
     }
 
+    /// Whether the index keeps the sibling rows (false when built with `ingest --products-only`).
+    public func keepsSiblings() throws -> Bool {
+        guard let meta else { return true }
+        defer { meta.reset() }
+        meta.bindText(1, "siblings")
+        guard try meta.step(), !meta.isNull(0) else { return true }
+        return meta.int64(0) != 0
+    }
+
     /// The secret that seals paging tokens (created with the schema; empty for an empty file).
     public func tokenKey() throws -> [UInt8] {
         guard let meta else { return [] }

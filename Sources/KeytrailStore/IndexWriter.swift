@@ -120,6 +120,27 @@ public final class IndexWriter {
         ]
     }
 
+    /// Whether the index keeps the sibling rows (events, IPs, resources): fixed when it is built.
+    /// `requested` nil takes the index's setting (siblings kept for a new index); a request that
+    /// differs from an existing index's setting is refused.
+    public func siblings(requested: Bool?) throws -> Bool {
+        let stored = try db.scalarInt("SELECT value FROM meta WHERE name = 'siblings'")
+        let empty = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM dims LIMIT 1)") == 0
+        if let stored, !empty || requested == nil {
+            if let requested, requested != (stored != 0) {
+                throw IndexError(
+                    stored != 0
+                        ? "\(db.path) keeps the sibling rows (events, IPs, resources); --products-only applies to a new index"
+                        : "\(db.path) was built with --products-only; pass it again, or build a new index for the siblings"
+                )
+            }
+            return stored != 0
+        }
+        let value = requested ?? true
+        try db.execute("INSERT OR REPLACE INTO meta(name, value) VALUES('siblings', \(value ? 1 : 0))")
+        return value
+    }
+
     /// Clear errors for the usual reasons an index cannot be written, before SQLite's own.
     package static func checkWritable(_ path: String) throws {
         let dir = directory(of: path)

@@ -98,4 +98,31 @@ struct AuditCommandTests {
         let r = try Binary.run("keytrail", ["keys", "--db", db, "--inventory", broken])
         #expect(r.status == 2 && r.stderr.contains("broken.csv:1:"))
     }
+
+    @Test func aProductsOnlyIndexAnswersProductsAndInfoAndSaysSoForTheRest() throws {
+        let dir = TemporaryDirectory()
+        let db = dir.file("p.sqlite")
+        let r = try Binary.run("keytrail", ["ingest", "--products-only", "--db", db, samples])
+        #expect(r.status == 0, "\(r.stderr)")
+        let full = try index(dir)
+        for command in [["products", Self.key], ["info", Self.key]] {
+            let a = try Binary.run("keytrail", command + ["--db", db, "--as-of", "latest"])
+            let b = try Binary.run("keytrail", command + ["--db", full, "--as-of", "latest"])
+            #expect(a.status == 0 && b.status == 0)
+            var ja = try json(a.stdout)
+            var jb = try json(b.stdout)
+            ja["RequestId"] = nil
+            jb["RequestId"] = nil
+            #expect(NSDictionary(dictionary: ja).isEqual(to: jb), "\(command)")
+        }
+        let e = try Binary.run("keytrail", ["events", Self.key, "--service", "Ecs", "--db", db])
+        #expect(e.status == 2 && e.stdout.isEmpty && e.stderr.contains("--products-only"))
+        // The setting belongs to the index: a later ingest keeps it, a contrary request is refused.
+        #expect(try Binary.run("keytrail", ["ingest", "--db", db, samples]).status == 0)
+        #expect(try Binary.run("keytrail", ["events", Self.key, "--service", "Ecs", "--db", db]).status == 2)
+        let contrary = try Binary.run("keytrail", ["ingest", "--products-only", "--db", full, samples])
+        #expect(contrary.status == 2 && contrary.stderr.contains("--products-only"))
+        let size = { (p: String) in (try? FileManager.default.attributesOfItem(atPath: p)[.size] as? Int) ?? 0 }
+        #expect(size(db) < size(full))
+    }
 }
