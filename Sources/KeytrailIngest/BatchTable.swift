@@ -17,8 +17,6 @@ struct BatchTable {
         var spill: Int32
         var detailOffset: Int
         var detailCount: Int
-        /// Whether the spilled Detail is compressed (`DetailCodec`).
-        var compressed: Bool
     }
 
     private(set) var entries: [Entry] = []
@@ -54,8 +52,7 @@ struct BatchTable {
     /// to `spills[spill]` (the merging worker's own file) before this returns; losers are never
     /// written.
     mutating func merge(
-        _ file: MaxRegisterTable, packed: PackedDetails, spill: Int, spills: [SpillFile], staging: ByteBuffer,
-        codec: DetailCodec
+        _ file: MaxRegisterTable, spill: Int, spills: [SpillFile], staging: ByteBuffer
     ) throws {
         staging.count = 0
         let base = spills[spill].size
@@ -65,7 +62,7 @@ struct BatchTable {
         func stageOnce(_ e: ProductEntry) -> Int {
             if let at = staged[e.idStart] { return at }
             let at = base + staging.count
-            stage(packed.stored(e).bytes, into: staging)
+            stage(file.detail(e), into: staging)
             staged[e.idStart] = at
             return at
         }
@@ -89,14 +86,7 @@ struct BatchTable {
                     } else {
                         // Same time and eventId: the greater Detail text wins (rare: read it back).
                         try spills[Int(x.spill)].read(offset: x.detailOffset, count: x.detailCount, into: scratch)
-                        if x.compressed {
-                            guard let old = codec.decode(scratch.bytes) else {
-                                throw IngestError("a spilled Detail is corrupt")
-                            }
-                            wins = old.withUnsafeBytes { MaxRegisterTable.compare(file.detail(e), $0) } > 0
-                        } else {
-                            wins = MaxRegisterTable.compare(file.detail(e), scratch.bytes) > 0
-                        }
+                        wins = MaxRegisterTable.compare(file.detail(e), scratch.bytes) > 0
                     }
                 }
                 guard wins else { continue }
@@ -108,9 +98,7 @@ struct BatchTable {
                 entries[found].source = e.source
                 entries[found].spill = Int32(spill)
                 entries[found].detailOffset = stageOnce(e)
-                (entries[found].detailCount, entries[found].compressed) = (
-                    packed.stored(e).bytes.count, packed.stored(e).compressed
-                )
+                entries[found].detailCount = e.detailCount
             } else {
                 let start = append(key)
                 _ = append(service)
@@ -120,8 +108,7 @@ struct BatchTable {
                     Entry(
                         start: start, keyCount: e.keyCount, serviceCount: e.serviceCount, idStart: idStart,
                         idCount: e.idCount, timestamp: e.timestamp, source: e.source, hash: e.hash,
-                        spill: Int32(spill), detailOffset: detailOffset, detailCount: packed.stored(e).bytes.count,
-                        compressed: packed.stored(e).compressed))
+                        spill: Int32(spill), detailOffset: detailOffset, detailCount: e.detailCount))
                 slots.insert(entries.count - 1, at: slot, count: entries.count) { entries[$0].hash }
             }
         }

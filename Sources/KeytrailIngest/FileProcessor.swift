@@ -41,9 +41,6 @@ final class FileProcessor {
     let inflated = ByteBuffer(capacity: 1 << 20)
     /// Reused for gathering the Details of a file's winners before they are spilled.
     let staging = ByteBuffer(capacity: 1 << 20)
-    /// The file's winning Details in stored (compressed) form, and this worker's codec.
-    var packed = PackedDetails()
-    let codec = DetailCodec()
     /// The content position that skip notes inside nested strings point at.
     var anchor: UnsafeRawPointer?
 

@@ -197,11 +197,8 @@ extension Ingester {
         do {
             // The batch keeps the small fields and where each Detail is; the Details of the file's
             // winners go to this worker's spill file.
-            processor.packed.pack(processor.table, codec: processor.codec)
             try shared.withLock { s in
-                try s.table.merge(
-                    processor.table, packed: processor.packed, spill: worker, spills: s.spills,
-                    staging: processor.staging, codec: processor.codec)
+                try s.table.merge(processor.table, spill: worker, spills: s.spills, staging: processor.staging)
             }
         } catch {
             o.failure = "\(error)"

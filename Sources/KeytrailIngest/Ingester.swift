@@ -63,6 +63,8 @@ public final class Ingester {
     var phase = (parse: 0.0, commit: 0.0, commits: 0)
     /// Whether this index keeps sibling rows.
     let siblings: Bool
+    /// Compresses the commit's Details on every core.
+    let packer: DetailPacker
 
     /// Opens (creating when missing) the index; the index exists before any input is read.
     public init(options: IngestOptions) throws {
@@ -76,6 +78,7 @@ public final class Ingester {
         }
         until = options.until ?? IndexWriter.noUntil
         siblings = try writer.siblings(requested: options.siblings)
+        packer = DetailPacker(threads: options.jobs)
     }
 
     /// Ingests `paths` (files, directories, `-`), committing per batch of files.
@@ -208,28 +211,27 @@ public final class Ingester {
             }
             // Then each event's Detail, once for all the rows it won: the rows of one event share
             // its Detail in the spill files, so in spill order they sit together, and the Details
-            // come back in large sequential reads.
-            var reader = SpillReader(spills: spills, buffer: detail)
-            var group: (entry: BatchTable.Entry, rows: Int, same: Bool)?
-            func flush() throws {
-                guard let g = group, g.rows > 0 || g.same else { return }
-                let e = g.entry
-                let d = try reader.bytes(spill: Int(e.spill), offset: e.detailOffset, count: e.detailCount)
-                try writer.referenceEvent(
-                    key: table.key(e), service: DimensionTag.decode(table.service(e)).service, timestamp: e.timestamp,
-                    eventId: table.eventId(e), source: e.source, detail: d, compressed: e.compressed, rows: g.rows)
-            }
+            // come back in large sequential reads. They are compressed here, in parallel chunks:
+            // only the batch's final winners, not every file's.
+            var groups: [DetailGroup] = []
             for i in table.spillOrder() where won[i] != 0 {
                 let e = table.entries[i]
-                if let g = group, g.entry.spill != e.spill || g.entry.detailOffset != e.detailOffset {
-                    try flush()
-                    group = nil
+                if let g = groups.last, table.entries[g.entry].spill == e.spill,
+                    table.entries[g.entry].detailOffset == e.detailOffset
+                {
+                    groups[groups.count - 1].rows += won[i] == 1 ? 1 : 0
+                    groups[groups.count - 1].same = groups[groups.count - 1].same || won[i] == 2
+                } else {
+                    groups.append(DetailGroup(entry: i, rows: won[i] == 1 ? 1 : 0, same: won[i] == 2))
                 }
-                if group == nil { group = (e, 0, false) }
-                if won[i] == 1 { group!.rows += 1 }
-                if won[i] == 2 { group!.same = true }
             }
-            try flush()
+            var reader = SpillReader(spills: spills, buffer: detail)
+            try packer.run(groups, table: table, reader: &reader) { g, stored, compressed in
+                let e = table.entries[g.entry]
+                try writer.referenceEvent(
+                    key: table.key(e), service: DimensionTag.decode(table.service(e)).service, timestamp: e.timestamp,
+                    eventId: table.eventId(e), source: e.source, detail: stored, compressed: compressed, rows: g.rows)
+            }
             if table.newest > Int64.min { try writer.noteTimestamp(table.newest) }
             let now = Int64(Self.now() * 1000)
             for (path, entry, events) in batch.manifest {
