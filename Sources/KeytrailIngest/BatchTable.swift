@@ -123,7 +123,7 @@ struct BatchTable {
         staging.count += detail.count
     }
 
-    /// Entry indices ordered by where their Details are, so the commit reads spill files sequentially.
+    /// Entry indices ordered by where their Details are: the rows of one event (sharing its Detail) sit together.
     func spillOrder() -> [Int] {
         entries.indices.sorted { i, j in
             let a = entries[i]
@@ -135,19 +135,22 @@ struct BatchTable {
     /// Entry indices ordered by the first 16 bytes of key then tag: the index's rows of one key
     /// are written together, not all over its B-tree. (An LSD radix sort: a comparison sort of
     /// millions of entries took seconds of the commit.)
-    func rowOrder() -> [Int] {
+    func rowOrder() -> [Int] { keyOrder(Array(entries.indices)) }
+
+    /// Positions in `items` (entry indices) ordered as `rowOrder` orders entries.
+    func keyOrder(_ items: [Int]) -> [Int] {
         func prefix(_ b: UnsafeRawBufferPointer, _ from: Int) -> UInt64 {
             var v: UInt64 = 0
             for k in from..<(from + 8) { v = v << 8 | UInt64(k < b.count ? b[k] : 0) }
             return v
         }
-        let n = entries.count
+        let n = items.count
         var hi = [UInt64](repeating: 0, count: n)
         var lo = [UInt64](repeating: 0, count: n)
         for i in 0..<n {
             // The key's first 12 bytes and the tag's first 4 (kind, then its length-prefixed service).
-            let k = key(entries[i])
-            let t = service(entries[i])
+            let k = key(entries[items[i]])
+            let t = service(entries[items[i]])
             hi[i] = prefix(k, 0)
             lo[i] = prefix(k, 8) & 0xFFFF_FFFF_0000_0000 | prefix(t, 0) >> 32
         }

@@ -13,12 +13,14 @@ struct DetailGroup {
 
 /// Compresses the Details a commit stores, a chunk at a time on every core, and hands them to
 /// SQLite in order. Compressing here rather than in the workers compresses only the batch's
-/// final winners (a file's winners are often superseded by later files).
+/// final winners (a file's winners are often superseded by later files). Details are read back
+/// from the spill files in the order they are stored (by key), which the page cache serves.
 final class DetailPacker: @unchecked Sendable {
     let codecs: [DetailCodec]
     /// Raw Details of the chunk, and their stored forms (each in its own slot).
     private let raw = ByteBuffer(capacity: 1 << 20)
     private let packed = ByteBuffer(capacity: 1 << 20)
+    private let scratch = ByteBuffer(capacity: 1 << 16)
     private var slots: [(rawAt: Int, rawCount: Int, outAt: Int, outRoom: Int, stored: Int?)] = []
     static let chunkBytes = 32 << 20
 
@@ -26,19 +28,20 @@ final class DetailPacker: @unchecked Sendable {
 
     /// Calls `store` for each group, in order, with its stored Detail and whether it is compressed.
     func run(
-        _ groups: [DetailGroup], table: BatchTable, reader: inout SpillReader,
+        _ groups: [DetailGroup], table: BatchTable, spills: [SpillFile],
         store: (DetailGroup, UnsafeRawBufferPointer, Bool) throws -> Void
     ) throws {
         var start = 0
         while start < groups.count {
-            // Gather a chunk's raw Details (sequential spill reads).
+            // Gather a chunk's raw Details (from the spill files, which the page cache holds).
             raw.count = 0
             slots.removeAll(keepingCapacity: true)
             var end = start
             var outBytes = 0
             while end < groups.count && (end == start || raw.count < Self.chunkBytes) {
                 let e = table.entries[groups[end].entry]
-                let d = try reader.bytes(spill: Int(e.spill), offset: e.detailOffset, count: e.detailCount)
+                try spills[Int(e.spill)].read(offset: e.detailOffset, count: e.detailCount, into: scratch)
+                let d = scratch.bytes
                 raw.reserve(d.count)
                 if d.count > 0 { (raw.base + raw.count).copyMemory(from: d.baseAddress!, byteCount: d.count) }
                 let room = codecs[0].bound(d.count)

@@ -58,7 +58,6 @@ public final class Ingester {
     let writer: IndexWriter
     let until: Int64
     /// Reused for reading Details back from spill files.
-    let detail = ByteBuffer(capacity: 1 << 16)
     /// Seconds spent reading and parsing (waves) and committing, for `KEYTRAIL_TRACE=1`.
     var phase = (parse: 0.0, commit: 0.0, commits: 0)
     /// Whether this index keeps sibling rows.
@@ -209,10 +208,9 @@ public final class Ingester {
                 case .lost: break
                 }
             }
-            // Then each event's Detail, once for all the rows it won: the rows of one event share
-            // its Detail in the spill files, so in spill order they sit together, and the Details
-            // come back in large sequential reads. They are compressed here, in parallel chunks:
-            // only the batch's final winners, not every file's.
+            // Then each event's Detail, once for all the rows it won (the rows of one event share
+            // its Detail in the spill files, so in spill order they sit together). They are
+            // compressed here, in parallel chunks: only the batch's final winners, not every file's.
             var groups: [DetailGroup] = []
             for i in table.spillOrder() where won[i] != 0 {
                 let e = table.entries[i]
@@ -225,8 +223,9 @@ public final class Ingester {
                     groups.append(DetailGroup(entry: i, rows: won[i] == 1 ? 1 : 0, same: won[i] == 2))
                 }
             }
-            var reader = SpillReader(spills: spills, buffer: detail)
-            try packer.run(groups, table: table, reader: &reader) { g, stored, compressed in
+            // Stored in key order: the Details table is clustered by key, so they are appended.
+            let byKey = table.keyOrder(groups.map(\.entry))
+            try packer.run(byKey.map { groups[$0] }, table: table, spills: spills) { g, stored, compressed in
                 let e = table.entries[g.entry]
                 try writer.referenceEvent(
                     key: table.key(e), service: DimensionTag.decode(table.service(e)).service, timestamp: e.timestamp,

@@ -71,30 +71,3 @@ public struct IngestError: Error, CustomStringConvertible, Sendable {
     public var description: String
     init(_ d: String) { description = d }
 }
-
-/// Reads Details back from spill files in increasing offsets, a large window at a time.
-struct SpillReader {
-    let spills: [SpillFile]
-    let buffer: ByteBuffer
-    static let window = 8 << 20
-    private var spill = -1
-    private var start = 0
-
-    init(spills: [SpillFile], buffer: ByteBuffer) {
-        self.spills = spills
-        self.buffer = buffer
-        buffer.count = 0
-    }
-
-    /// The `count` bytes at `offset` of spill file `spill` (valid until the next call).
-    mutating func bytes(spill s: Int, offset: Int, count: Int) throws -> UnsafeRawBufferPointer {
-        if s != spill || offset < start || offset + count > start + buffer.count {
-            let f = spills[s]
-            let length = min(max(Self.window, count), f.size - offset)
-            try f.read(offset: offset, count: length, into: buffer)
-            spill = s
-            start = offset
-        }
-        return UnsafeRawBufferPointer(start: buffer.base + (offset - start), count: count)
-    }
-}

@@ -38,7 +38,8 @@ package enum IndexSchema {
         // event's Detail is stored once in `event_details`, however many rows it wins, and deleted
         // when the last one moves on (`refs`). An event is its key, service, time and eventId: all
         // the rows one event wins share them, and events that merely collide on time and eventId
-        // stay apart. `dims_history` keeps, for a day, the time a row had
+        // stay apart. Details are clustered by their key (WITHOUT ROWID): a commit appends them in
+        // key order, and a key's Details sit together. `dims_history` keeps, for a day, the time a row had
         // before each commit (`gen`) that moved it, so that pages of a listing keep the order of
         // their first page. v1's products move over as they are; the manifest is forgotten so that
         // the next ingest reads every file again and fills the siblings (rows are max-registers:
@@ -62,8 +63,8 @@ package enum IndexSchema {
             refs INTEGER NOT NULL,
             source INTEGER NOT NULL,
             detail TEXT NOT NULL,
-            UNIQUE(key, service, ts, event_id)
-        );
+            PRIMARY KEY(key, service, ts, event_id)
+        ) WITHOUT ROWID;
         CREATE TABLE dims_history(
             key TEXT NOT NULL,
             kind INTEGER NOT NULL,
