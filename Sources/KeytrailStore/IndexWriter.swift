@@ -281,11 +281,14 @@ public final class IndexWriter {
             if c < 0 { return .lost }
             if c == 0 { return .same }
             released[old, default: 0] += 1
-            bindRow(recordHistory)
-            recordHistory.bind(6, generation)
-            recordHistory.bind(7, old.timestamp)
-            recordHistory.bind(8, now)
-            try recordHistory.run()
+            // Only listings page; products are answered whole.
+            if kind != .product {
+                bindRow(recordHistory)
+                recordHistory.bind(6, generation)
+                recordHistory.bind(7, old.timestamp)
+                recordHistory.bind(8, now)
+                try recordHistory.run()
+            }
         }
         let st = old == nil ? insertDim : updateDim
         bindRow(st)
