@@ -123,7 +123,10 @@ private func checkResult(_ r: FileResult, _ table: MaxRegisterTable, _ content: 
     expect(c.skipped.allSatisfy { $0 >= 0 }, "negative skip count")
     expect(c.skipped(.afterUntil) == 0, "an event after Int64.max")
     expect(r.notes.count <= min(c.skipped(.unparseableTime), FileProcessor.maxNotes), "more notes than skips")
-    expect(table.count <= c.indexed, "table holds \(table.count) entries for \(c.indexed) indexed")
+    // Each indexed event has one product row, and sibling rows only with one: products ≤ indexed.
+    let products = table.entries.filter { table.service($0).first == 0 }.count
+    expect(products <= c.indexed, "table holds \(products) product rows for \(c.indexed) indexed")
+    expect(products > 0 || table.count == 0, "sibling rows without a product row")
     expect((table.count == 0) == (c.indexed == 0), "indexed events but an empty table, or the reverse")
     var pairs = Set<[[UInt8]]>()
     for e in table.entries {

@@ -23,16 +23,20 @@ flags=(-swift-version 6 -O -parse-as-library -sanitize=fuzzer,address -g
     -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility
     -enable-upcoming-feature InternalImportsByDefault -warnings-as-errors)
 ingest=()
-for name in FileProcessor FileProcessor+Shapes MaxRegisterTable HashSlots Arena ByteBuffer IngestCounts; do
+for name in FileProcessor FileProcessor+Shapes MaxRegisterTable HashSlots Arena ByteBuffer IngestCounts DimensionTag; do
     ingest+=("Sources/KeytrailIngest/$name.swift")
 done
 echo "fuzz: building $out/fuzz-keytrail"
 swiftc "${flags[@]}" -module-name KeytrailScan -wmo -num-threads 0 \
     -emit-module -emit-module-path "$out/KeytrailScan.swiftmodule" \
     -c Sources/KeytrailScan/*.swift -o "$out/KeytrailScan.o"
+# The framing needs only the store's Dimension enum: a module of that one file stands in for it.
+swiftc "${flags[@]}" -module-name KeytrailStore -wmo -num-threads 0 \
+    -emit-module -emit-module-path "$out/KeytrailStore.swiftmodule" \
+    -c Sources/KeytrailStore/Dimension.swift -o "$out/KeytrailStore.o"
 swiftc "${flags[@]}" -module-name FuzzKeytrail -I "$out" \
     Fuzz/FuzzScanner.swift "${ingest[@]}" \
-    "$out/KeytrailScan.o" -use-ld=lld -o "$out/fuzz-keytrail"
+    "$out/KeytrailScan.o" "$out/KeytrailStore.o" -use-ld=lld -o "$out/fuzz-keytrail"
 
 # --- seed corpus -------------------------------------------------------------------------------
 cp Fuzz/seeds/* "$out/corpus/"

@@ -1,6 +1,5 @@
 import Glibc
 import KeytrailScan
-import KeytrailStore
 
 /// What one input file contributed besides its entries (which stay in the processor's `table`):
 /// counts, notes and rejections.
