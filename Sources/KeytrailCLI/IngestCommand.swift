@@ -22,6 +22,7 @@ enum IngestCommand {
         if a.flag("products-only") { options.siblings = false }
         if let n = try a.integer("batch-files", range: 1...1_000_000) { options.batchFiles = n }
         let ingester = try Ingester(options: options)
+        if let note = ingester.upgradeNote { Output.err("keytrail: note: \(note)") }
         let showProgress = Output.isTerminal(2) && !a.flag("quiet")
         var lastDraw = 0.0
         let report = try ingester.run(paths: a.positionals.map { Array($0.utf8) }) { p in

@@ -80,6 +80,14 @@ public final class Ingester {
         packer = DetailPacker(threads: options.jobs)
     }
 
+    /// Said once when this ingest upgraded a v1 index: its sibling rows cover only what is read from now on.
+    public var upgradeNote: String? {
+        guard writer.upgradedFrom == 1 else { return nil }
+        return "\(options.databasePath) was upgraded from index version 1: its products were kept, but the "
+            + "events/IPs/resources rows cover only the files read from now on; ingest the whole archive again "
+            + "to fill them (files already indexed are read again once)"
+    }
+
     /// Ingests `paths` (files, directories, `-`), committing per batch of files.
     public func run(paths: [[UInt8]], progress: ((IngestProgress) -> Void)? = nil) throws -> IngestReport {
         let start = Self.now()

@@ -171,7 +171,8 @@ public final class APIService {
     /// (and resource name) ascending by bytes.
     static func precedes(_ a: DimensionRow, _ b: DimensionRow) -> Bool {
         if a.position != b.position { return a.position > b.position }
-        if a.name != b.name { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
+        // Bytes, not String equality (which equates canonically equivalent Unicode).
+        if !a.name.utf8.elementsEqual(b.name.utf8) { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
         return a.sub.utf8.lexicographicallyPrecedes(b.sub.utf8)
     }
 
@@ -228,7 +229,7 @@ public final class APIService {
         // Products are ordered newest first; on a tie in time the greater (eventId, Detail) is the latest.
         let newest = answer.products.first?.usedTimestamp
         let latest = answer.products.filter { $0.usedTimestamp == newest }.max { a, b in
-            a.eventId != b.eventId
+            !a.eventId.utf8.elementsEqual(b.eventId.utf8)
                 ? a.eventId.utf8.lexicographicallyPrecedes(b.eventId.utf8)
                 : a.detail.lexicographicallyPrecedes(b.detail)
         }

@@ -10,20 +10,22 @@ public enum AsOf: Equatable, Sendable {
     /// A fixed time in epoch milliseconds.
     case at(Int64)
 
-    /// Parses `latest`, `now`, epoch milliseconds, or RFC 3339.
+    /// Parses `latest`, `now`, epoch milliseconds, or RFC 3339; times outside years 0000–9999
+    /// are refused (window arithmetic and formatting stay far from overflow).
     public init?(parsing text: String) {
         if text == "latest" {
             self = .latest
         } else if text == "now" {
             self = .now
-        } else if let ms = Int64(text) {
-            self = .at(ms)
-        } else if let ms = Timestamp.parseRFC3339(text) {
+        } else if let ms = Int64(text) ?? Timestamp.parseRFC3339(text), Self.range.contains(ms) {
             self = .at(ms)
         } else {
             return nil
         }
     }
+
+    /// 0000-01-01T00:00:00Z ... 9999-12-31T23:59:59.999Z in epoch milliseconds.
+    static let range: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
 
     /// The current time in epoch milliseconds.
     public static func currentMillis() -> Int64 {

@@ -54,6 +54,8 @@ public struct KeyAudit: Sendable {
         var seen = Set<String>()
         var out: [AuditedKey] = []
         for s in try reader.keys() {
+            // As for every query: the index cannot know what was latest at an earlier time.
+            if s.lastUsed > asOf { throw AsOfRefusal(accessKey: s.key, asOf: asOf, newest: s.lastUsed) }
             seen.insert(s.key)
             var status: AuditedKey.Status = s.lastUsed < threshold ? .idle : .active
             if inventory != nil && !listed.contains(s.key) { status = .notInInventory }

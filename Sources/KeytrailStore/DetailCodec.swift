@@ -43,12 +43,18 @@ public final class DetailCodec {
     public func decode(_ blob: UnsafeRawBufferPointer) -> [UInt8]? {
         guard blob.count >= 4 else { return nil }
         let n = Int(UInt32(littleEndian: blob.loadUnaligned(as: UInt32.self)))
-        var out = [UInt8](repeating: 0, count: n)
-        var got = 0
-        let rc = out.withUnsafeMutableBytes { o in
-            libdeflate_deflate_decompress(decompressor, blob.baseAddress! + 4, blob.count - 4, o.baseAddress, n, &got)
+        // DEFLATE expands at most 1032:1: a larger length is a corrupt blob, not an allocation.
+        guard n <= (blob.count - 4) * 1032 + 64 else { return nil }
+        var ok = false
+        let out = [UInt8](unsafeUninitializedCapacity: n) { o, initialized in
+            var got = 0
+            let rc = libdeflate_deflate_decompress(
+                decompressor, blob.baseAddress! + 4, blob.count - 4, o.baseAddress, n, &got)
+            ok = rc == LIBDEFLATE_SUCCESS && got == n
+            // Bytes are zeroed when inflating failed, so the array is always initialised.
+            if !ok, let base = o.baseAddress { base.initialize(repeating: 0, count: n) }
+            initialized = n
         }
-        guard rc == LIBDEFLATE_SUCCESS, got == n else { return nil }
-        return out
+        return ok ? out : nil
     }
 }

@@ -93,17 +93,20 @@ package enum IndexSchema {
     ]
 
     /// Creates or upgrades the schema of a writable connection; refuses foreign or newer files.
-    static func migrate(_ db: Database) throws -> Void {
+    /// Returns the version the file had (0 for a new one) when it was upgraded, else nil.
+    @discardableResult
+    static func migrate(_ db: Database) throws -> Int64? {
         let app = try db.scalarInt("PRAGMA application_id") ?? 0
         var version = try db.scalarInt("PRAGMA user_version") ?? 0
         let tables = try db.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
         try check(path: db.path, app: app, version: version, tables: tables)
-        guard version < currentVersion else { return }
+        guard version < currentVersion else { return nil }
         // Every pending step in one transaction: a reader never sees a half-upgraded file.
         try db.execute("BEGIN IMMEDIATE")
         do {
             // Re-read under the write lock: another process may have migrated meanwhile.
             version = try db.scalarInt("PRAGMA user_version") ?? 0
+            let from = version
             while version < currentVersion {
                 try db.execute(migrations[Int(version)])
                 version += 1
@@ -111,6 +114,7 @@ package enum IndexSchema {
             try db.execute("PRAGMA application_id = \(applicationID)")
             try db.execute("PRAGMA user_version = \(version)")
             try db.execute("COMMIT")
+            return from == currentVersion ? nil : from
         } catch {
             try? db.execute("ROLLBACK")
             throw error

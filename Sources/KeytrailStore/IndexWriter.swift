@@ -42,6 +42,9 @@ public final class IndexWriter {
     var released: [EventRef: Int] = [:]
     let recordHistory: Statement
     let pruneHistory: Statement
+    /// The schema version an existing index was upgraded from by this writer, if it was.
+    public let upgradedFrom: Int64?
+
     /// Whether the index held no rows when the transaction began.
     public private(set) var startedEmpty = false
     /// The transaction's generation and wall-clock time (ms).
@@ -58,7 +61,7 @@ public final class IndexWriter {
         try db.execute("PRAGMA journal_mode=WAL")
         try db.execute("PRAGMA cache_size=-65536")
         try db.execute("PRAGMA synchronous=NORMAL")
-        try IndexSchema.migrate(db)
+        upgradedFrom = try IndexSchema.migrate(db).flatMap { $0 > 0 ? $0 : nil }
         maxTs = try db.prepare(
             """
             INSERT INTO meta(name, value) VALUES('max_ts', ?1)

@@ -92,6 +92,9 @@ struct AuditCommandTests {
         #expect(lines.contains { $0.hasPrefix("LTAI5tNEVERSEEN000,never-seen,") })
         #expect(lines.contains { $0.hasPrefix("\(Self.key),active,") })
         #expect(lines.filter { $0.contains(",not-in-inventory,") }.count == keys.count - 1)
+        // An as-of before the index's events is refused, as for every query.
+        let early = try Binary.run("keytrail", ["keys", "--db", db, "--as-of", "2020-01-01T00:00:00Z"])
+        #expect(early.status == 2 && early.stdout.isEmpty && early.stderr.contains("ingest --until"))
         // A CSV without a key column is an error naming the file and line.
         let broken = dir.file("broken.csv")
         try Data("a,b\n1,2\n".utf8).write(to: URL(fileURLWithPath: broken))

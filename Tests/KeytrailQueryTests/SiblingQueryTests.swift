@@ -246,4 +246,29 @@ struct SiblingQueryTests {
         // A fresh first page works.
         #expect(s.answer(.ips, p, requestId: "E").status == 200)
     }
+
+    /// Names that Swift's String equality equates (NFC and NFD "Café") are ordered and paged by
+    /// bytes: each is listed once.
+    @Test func canonicallyEquivalentNamesAreDistinctRows() throws {
+        let dir = TemporaryDirectory()
+        let names = ["Caf\u{E9}", "Cafe\u{301}", "Cab"]
+        let lines = names.enumerated().map { i, n in
+            "{\"eventId\":\"E\(i)\",\"eventName\":\"\(n)\",\"userIdentity\":{\"accessKeyId\":\"K\"},"
+                + "\"serviceName\":\"Ecs\",\"eventTime\":\"2024-05-01T00:00:00Z\"}"
+        }
+        try dir.write("in/a.jsonl", lines.joined(separator: "\n"))
+        _ = try Ingester(options: IngestOptions(databasePath: dir.file("i.sqlite"))).run(paths: [
+            Array(dir.file("in").utf8)
+        ])
+        let s = try APIService(dbPath: dir.file("i.sqlite"), catalog: ServiceCatalog(), asOf: .latest, days: 400)
+        let got = try Self.page(s, .events, "Events", key: "K", service: "Ecs", size: 1).map(\.0)
+        #expect(got.map { Array($0.utf8) } == names.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
+    }
+
+    @Test func asOfTimesOutsideYears0000To9999AreRefused() {
+        #expect(AsOf(parsing: "-9223372036854775808") == nil)
+        #expect(AsOf(parsing: "253402300800000") == nil)
+        #expect(AsOf(parsing: "253402300799999") == .at(253_402_300_799_999))
+        #expect(AsOf(parsing: "0") == .at(0))
+    }
 }

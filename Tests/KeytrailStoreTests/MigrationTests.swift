@@ -25,6 +25,8 @@ struct MigrationTests {
         }
         #expect(throws: IndexError.self) { try IndexReader(path: path).products(key: "K") }
         let w = try IndexWriter(path: path)
+        #expect(w.upgradedFrom == 1)
+        #expect(try IndexWriter(path: path).upgradedFrom == nil)
         #expect(try w.checksums(until: IndexWriter.noUntil).isEmpty)
         let rows = try IndexReader(path: path).products(key: "K").sorted { $0.service < $1.service }
         #expect(rows.map(\.service) == ["Ecs", "Oss"])
@@ -34,5 +36,29 @@ struct MigrationTests {
         // The old table's name still answers SQL, as a view.
         let db = try Database(path: path, readOnly: true)
         #expect(try db.scalarInt("SELECT count(*) FROM products WHERE key = 'K'") == 2)
+    }
+}
+
+@Suite("Detail codec")
+struct DetailCodecTests {
+    @Test func roundTripsAndRefusesCorruptBlobs() throws {
+        let codec = DetailCodec()
+        let text = Array(String(repeating: "{\"eventId\":\"E1\",\"serviceName\":\"Ecs\"}", count: 20).utf8)
+        var out = [UInt8](repeating: 0, count: codec.bound(text.count))
+        let n = try #require(text.withUnsafeBytes { t in out.withUnsafeMutableBytes { codec.encode(t, into: $0) } })
+        #expect(n < text.count / 2)
+        let blob = Array(out.prefix(n))
+        #expect(blob.withUnsafeBytes { codec.decode($0) } == text)
+        // A hostile length prefix is refused without allocating it.
+        var huge = blob
+        huge.replaceSubrange(0..<4, with: [0xF0, 0xFF, 0xFF, 0xFF])
+        #expect(huge.withUnsafeBytes { codec.decode($0) } == nil)
+        var truncated = blob
+        truncated.removeLast(5)
+        #expect(truncated.withUnsafeBytes { codec.decode($0) } == nil)
+        #expect([UInt8]([1, 2]).withUnsafeBytes { codec.decode($0) } == nil)
+        // Too short or incompressible text is stored as text.
+        let short = Array("{}".utf8)
+        #expect(short.withUnsafeBytes { t in out.withUnsafeMutableBytes { codec.encode(t, into: $0) } } == nil)
     }
 }
