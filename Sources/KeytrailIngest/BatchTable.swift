@@ -5,18 +5,21 @@ import KeytrailStore
 /// Detail text stays in the workers' spill files until the commit reads it back, so memory does
 /// not grow with the number of distinct (key, service) pairs times the Detail size.
 struct BatchTable {
+    /// One row. The rows of one event share the bytes of its key and eventId (and its spilled
+    /// Detail); fields are ordered by size so the entry packs into 64 bytes.
     struct Entry {
         var start: Int
+        var serviceStart: Int
+        var idStart: Int
+        var timestamp: Int64
+        var hash: UInt64
+        var detailOffset: Int
         var keyCount: Int32
         var serviceCount: Int32
-        var idStart: Int
         var idCount: Int32
-        var timestamp: Int64
-        var source: EventSource
-        var hash: UInt64
         var spill: Int32
-        var detailOffset: Int
-        var detailCount: Int
+        var detailCount: Int32
+        var source: EventSource
     }
 
     private(set) var entries: [Entry] = []
@@ -34,7 +37,7 @@ struct BatchTable {
     }
 
     func service(_ e: Entry) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: storage.base + e.start + Int(e.keyCount), count: Int(e.serviceCount))
+        UnsafeRawBufferPointer(start: storage.base + e.serviceStart, count: Int(e.serviceCount))
     }
 
     func eventId(_ e: Entry) -> UnsafeRawBufferPointer {
@@ -57,7 +60,27 @@ struct BatchTable {
         staging.count = 0
         let base = spills[spill].size
         defer { staging.count = 0 }
-        // Rows won by one event share its Detail in the file's table; stage it once.
+        // Rows won by one event share its eventId and Detail in the file's table: keep one copy of
+        // the eventId and stage the Detail once. Its rows come one after another, with one key.
+        var ids: [Int: Int] = [:]
+        func idOnce(_ e: ProductEntry) -> Int {
+            if let at = ids[e.idStart] { return at }
+            let at = append(file.eventId(e))
+            ids[e.idStart] = at
+            return at
+        }
+        var lastKey: (start: Int, count: Int)?
+        func keyOnce(_ key: UnsafeRawBufferPointer) -> Int {
+            if let k = lastKey, k.count == key.count,
+                MaxRegisterTable.compare(UnsafeRawBufferPointer(start: storage.base + k.start, count: k.count), key)
+                    == 0
+            {
+                return k.start
+            }
+            let at = append(key)
+            lastKey = (at, key.count)
+            return at
+        }
         var staged: [Int: Int] = [:]
         func stageOnce(_ e: ProductEntry) -> Int {
             if let at = staged[e.idStart] { return at }
@@ -85,30 +108,31 @@ struct BatchTable {
                         wins = c > 0
                     } else {
                         // Same time and eventId: the greater Detail text wins (rare: read it back).
-                        try spills[Int(x.spill)].read(offset: x.detailOffset, count: x.detailCount, into: scratch)
+                        try spills[Int(x.spill)].read(
+                            offset: x.detailOffset, count: Int(x.detailCount), into: scratch)
                         wins = MaxRegisterTable.compare(file.detail(e), scratch.bytes) > 0
                     }
                 }
                 guard wins else { continue }
                 if id.count != Int(x.idCount) || MaxRegisterTable.compare(id, eventId(x)) != 0 {
-                    entries[found].idStart = append(id)
+                    entries[found].idStart = idOnce(e)
                     entries[found].idCount = Int32(id.count)
                 }
                 entries[found].timestamp = e.timestamp
                 entries[found].source = e.source
                 entries[found].spill = Int32(spill)
                 entries[found].detailOffset = stageOnce(e)
-                entries[found].detailCount = e.detailCount
+                entries[found].detailCount = Int32(e.detailCount)
             } else {
-                let start = append(key)
-                _ = append(service)
-                let idStart = append(id)
+                let start = keyOnce(key)
+                let serviceStart = append(service)
+                let idStart = idOnce(e)
                 let detailOffset = stageOnce(e)
                 entries.append(
                     Entry(
-                        start: start, keyCount: e.keyCount, serviceCount: e.serviceCount, idStart: idStart,
-                        idCount: e.idCount, timestamp: e.timestamp, source: e.source, hash: e.hash,
-                        spill: Int32(spill), detailOffset: detailOffset, detailCount: e.detailCount))
+                        start: start, serviceStart: serviceStart, idStart: idStart, timestamp: e.timestamp,
+                        hash: e.hash, detailOffset: detailOffset, keyCount: e.keyCount, serviceCount: e.serviceCount,
+                        idCount: e.idCount, spill: Int32(spill), detailCount: Int32(e.detailCount), source: e.source))
                 slots.insert(entries.count - 1, at: slot, count: entries.count) { entries[$0].hash }
             }
         }

@@ -40,7 +40,7 @@ final class DetailPacker: @unchecked Sendable {
             var outBytes = 0
             while end < groups.count && (end == start || raw.count < Self.chunkBytes) {
                 let e = table.entries[groups[end].entry]
-                try spills[Int(e.spill)].read(offset: e.detailOffset, count: e.detailCount, into: scratch)
+                try spills[Int(e.spill)].read(offset: e.detailOffset, count: Int(e.detailCount), into: scratch)
                 let d = scratch.bytes
                 raw.reserve(d.count)
                 if d.count > 0 { (raw.base + raw.count).copyMemory(from: d.baseAddress!, byteCount: d.count) }
