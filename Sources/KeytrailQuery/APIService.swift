@@ -96,13 +96,14 @@ public final class APIService {
         if let e = AccessKeyRule.check(key) { throw e }
         guard let kind = action.dimension else {
             let window = try products.window(asOf: asOf, days: days)
-            let answer = try products.answer(key: key, window: window)
+            // Info needs one Detail: the others are not inflated.
+            let answer = try products.answer(key: key, window: window, details: action == .products)
             let notes = answer.hiddenNote.map { [$0] } ?? []
             if action == .products {
                 return APIResult(
                     status: 200, body: answer.json(requestId: requestId, pretty: true), code: nil, notes: notes)
             }
-            return APIResult(status: 200, body: info(answer, requestId: requestId), code: nil, notes: notes)
+            return APIResult(status: 200, body: try info(answer, requestId: requestId), code: nil, notes: notes)
         }
         let service = p["ServiceName"] ?? ""
         if service.isEmpty { throw APIError.invalidQueryParameter("ServiceName is missing or empty") }
@@ -221,19 +222,35 @@ public final class APIService {
 
     /// GetAccessKeyLastUsedInfo: the key's latest event in the window, with who made it. A key
     /// with none answers with `RequestId` and `AccessKeyId` only.
-    func info(_ answer: ProductsAnswer, requestId: String) -> String {
+    func info(_ answer: ProductsAnswer, requestId: String) throws -> String {
         var o = JSONOutput(pretty: true)
         o.beginObject()
         o.string("RequestId", requestId)
         o.string("AccessKeyId", answer.accessKey)
         // Products are ordered newest first; on a tie in time the greater (eventId, Detail) is the latest.
         let newest = answer.products.first?.usedTimestamp
-        let latest = answer.products.filter { $0.usedTimestamp == newest }.max { a, b in
+        var tied = answer.products.filter { $0.usedTimestamp == newest }
+        // Rare: a tie on time and eventId across services is broken by the Details' text.
+        if tied.count > 1 {
+            for i in tied.indices {
+                tied[i].detail = try reader.detail(
+                    of: ProductRow(
+                        service: tied[i].serviceName, timestamp: tied[i].usedTimestamp, eventId: tied[i].eventId,
+                        source: tied[i].source, detail: []), key: answer.accessKey)
+            }
+        }
+        let latest = tied.max { a, b in
             !a.eventId.utf8.elementsEqual(b.eventId.utf8)
                 ? a.eventId.utf8.lexicographicallyPrecedes(b.eventId.utf8)
                 : a.detail.lexicographicallyPrecedes(b.detail)
         }
-        if let p = latest {
+        if var p = latest {
+            if p.detail.isEmpty {
+                p.detail = try reader.detail(
+                    of: ProductRow(
+                        service: p.serviceName, timestamp: p.usedTimestamp, eventId: p.eventId, source: p.source,
+                        detail: []), key: answer.accessKey)
+            }
             let who = EventIdentity(detail: p.detail)
             o.string("AccountId", who.accountId)
             o.string("OwnerId", who.principalId)

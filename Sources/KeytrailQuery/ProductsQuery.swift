@@ -68,10 +68,10 @@ public final class ProductsQuery {
         }
     }
 
-    /// The products of `key` in `window`. Throws `AsOfRefusal` when the index holds a newer event
-    /// for the key than the window's end.
-    public func answer(key: String, window: Window) throws -> ProductsAnswer {
-        let rows = try reader.products(key: key)
+    /// The products of `key` in `window` (without `details`, their Details are left empty).
+    /// Throws `AsOfRefusal` when the index holds a newer event for the key than the window's end.
+    public func answer(key: String, window: Window, details: Bool = true) throws -> ProductsAnswer {
+        let rows = try reader.products(key: key, details: details)
         if let newest = rows.map(\.timestamp).max(), newest > window.asOf {
             throw AsOfRefusal(accessKey: key, asOf: window.asOf, newest: newest)
         }

@@ -118,8 +118,9 @@ public final class IndexReader {
         }
     }
 
-    /// Every service row indexed for `key`, in no particular order.
-    public func products(key: String) throws -> [ProductRow] {
+    /// Every service row indexed for `key`, in no particular order; without `details`, their
+    /// Details are left empty (not inflated) — see `detail(of:key:)`.
+    public func products(key: String, details: Bool = true) throws -> [ProductRow] {
         guard let byKey else { return [] }
         defer { byKey.reset() }
         byKey.bindText(1, key)
@@ -128,7 +129,7 @@ public final class IndexReader {
             rows.append(
                 ProductRow(
                     service: byKey.text(0), timestamp: byKey.int64(1), eventId: byKey.text(2),
-                    source: EventSource(code: Int(byKey.int64(3))), detail: try detail(byKey, 4)))
+                    source: EventSource(code: Int(byKey.int64(3))), detail: details ? try detail(byKey, 4) : []))
         }
         return rows
     }
@@ -174,6 +175,18 @@ public final class IndexReader {
             rows.append(r)
         }
         return (rows, now, pruned)
+    }
+
+    /// The Detail of one product row of `key` (as `products(key:details: false)` listed it).
+    public func detail(of row: ProductRow, key: String) throws -> [UInt8] {
+        let q = try db.prepare(
+            "SELECT detail FROM event_details WHERE key = ?1 AND service = ?2 AND ts = ?3 AND event_id = ?4")
+        q.bindText(1, key)
+        q.bindText(2, row.service)
+        q.bind(3, row.timestamp)
+        q.bindText(4, row.eventId)
+        guard try q.step() else { return [] }
+        return try detail(q, 0)
     }
 
     /// Whether the index keeps the sibling rows (false when built with `ingest --products-only`).
