@@ -1,13 +1,24 @@
-/// HMAC-SHA256 (RFC 2104) and a comparison that takes the same time wherever the inputs differ.
+/// HMAC (RFC 2104) over SHA-256 or SHA-1, and a comparison that takes the same time wherever the
+/// inputs differ.
 public enum HMAC {
     /// HMAC-SHA256 of `message` under `key`.
     public static func sha256(key: [UInt8], message: [UInt8]) -> [UInt8] {
-        var k = key.count > SHA256.blockSize ? SHA256.hash(key) : key
-        k += [UInt8](repeating: 0, count: SHA256.blockSize - k.count)
-        var inner = SHA256()
+        mac(SHA256.self, key: key, message: message)
+    }
+
+    /// HMAC-SHA1 of `message` under `key` (the V2 RPC signature only).
+    public static func sha1(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        mac(SHA1.self, key: key, message: message)
+    }
+
+    /// HMAC with hash `H`.
+    public static func mac<H: BlockHash>(_: H.Type, key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var k = key.count > H.blockSize ? H.hash(key) : key
+        k += [UInt8](repeating: 0, count: H.blockSize - k.count)
+        var inner = H()
         inner.update(k.map { $0 ^ 0x36 })
         inner.update(message)
-        var outer = SHA256()
+        var outer = H()
         outer.update(k.map { $0 ^ 0x5c })
         outer.update(inner.finalize())
         return outer.finalize()

@@ -1,65 +1,19 @@
 /// SHA-1 (FIPS 180-4), incremental: only for the V2 RPC signature (HMAC-SHA1) that the SDKs
 /// still offer. Not for anything new.
-public struct SHA1: Sendable {
+public struct SHA1: BlockCompressing {
     private var h: (UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0
     )
-    private var block = [UInt8](repeating: 0, count: 64)
-    private var filled = 0
-    private var blocks: UInt64 = 0
-
-    /// The block size in bytes (for HMAC).
-    public static let blockSize = 64
+    var state = BlockState()
 
     /// A fresh hash.
     public init() {}
 
-    /// The digest of `bytes`.
-    public static func hash<B: Sequence<UInt8>>(_ bytes: B) -> [UInt8] {
-        var s = SHA1()
-        s.update(bytes)
-        return s.finalize()
-    }
+    var words: [UInt32] { [h.0, h.1, h.2, h.3, h.4] }
 
-    /// Adds bytes.
-    public mutating func update<B: Sequence<UInt8>>(_ bytes: B) {
-        for b in bytes {
-            block[filled] = b
-            filled += 1
-            if filled == 64 {
-                compress()
-                filled = 0
-            }
-        }
-    }
-
-    /// The 20-byte digest.
-    public mutating func finalize() -> [UInt8] {
-        let bits = (blocks &* 64 &+ UInt64(filled)) &* 8
-        var pad: [UInt8] = [0x80]
-        let rem = (filled + 1) % 64
-        pad += [UInt8](repeating: 0, count: rem <= 56 ? 56 - rem : 120 - rem)
-        for i in (0..<8).reversed() { pad.append(UInt8(truncatingIfNeeded: bits >> (UInt64(i) * 8))) }
-        update(pad)
-        var out: [UInt8] = []
-        out.reserveCapacity(20)
-        for w in [h.0, h.1, h.2, h.3, h.4] {
-            out += [
-                UInt8(w >> 24), UInt8(truncatingIfNeeded: w >> 16), UInt8(truncatingIfNeeded: w >> 8),
-                UInt8(truncatingIfNeeded: w),
-            ]
-        }
-        return out
-    }
-
-    private mutating func compress() {
-        blocks &+= 1
+    mutating func compress() {
         var w = [UInt32](repeating: 0, count: 80)
-        for i in 0..<16 {
-            w[i] =
-                UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8
-                | UInt32(block[4 * i + 3])
-        }
+        for i in 0..<16 { w[i] = word(i) }
         for i in 16..<80 { w[i] = (w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16]).rotl(1) }
         var (a, b, c, d, e) = h
         for i in 0..<80 {

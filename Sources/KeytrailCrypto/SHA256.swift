@@ -1,64 +1,14 @@
 /// SHA-256 (FIPS 180-4), incremental. Used for paging tokens and request signatures.
-public struct SHA256: Sendable {
+public struct SHA256: BlockCompressing {
     private var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
     )
-    private var block = [UInt8](repeating: 0, count: 64)
-    private var filled = 0
-
-    /// The block size in bytes (for HMAC).
-    public static let blockSize = 64
+    var state = BlockState()
 
     /// A fresh hash.
     public init() {}
 
-    /// The digest of `bytes`.
-    public static func hash<B: Sequence<UInt8>>(_ bytes: B) -> [UInt8] {
-        var s = SHA256()
-        s.update(bytes)
-        return s.finalize()
-    }
-
-    /// Adds bytes.
-    public mutating func update<B: Sequence<UInt8>>(_ bytes: B) {
-        for b in bytes {
-            block[filled] = b
-            filled += 1
-            if filled == 64 {
-                compress()
-                filled = 0
-            }
-        }
-    }
-
-    /// The 32-byte digest.
-    public mutating func finalize() -> [UInt8] {
-        let bits = total &* 8
-        var pad: [UInt8] = [0x80]
-        let rem = (filled + 1) % 64
-        pad += [UInt8](repeating: 0, count: rem <= 56 ? 56 - rem : 120 - rem)
-        for i in (0..<8).reversed() { pad.append(UInt8(truncatingIfNeeded: bits >> (UInt64(i) * 8))) }
-        for b in pad {
-            block[filled] = b
-            filled += 1
-            if filled == 64 {
-                compress()
-                filled = 0
-            }
-        }
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        for w in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
-            out += [
-                UInt8(w >> 24), UInt8(truncatingIfNeeded: w >> 16), UInt8(truncatingIfNeeded: w >> 8),
-                UInt8(truncatingIfNeeded: w),
-            ]
-        }
-        return out
-    }
-
-    private var total: UInt64 { blocks &* 64 &+ UInt64(filled) }
-    private var blocks: UInt64 = 0
+    var words: [UInt32] { [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] }
 
     private static let k: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
@@ -71,14 +21,9 @@ public struct SHA256: Sendable {
         0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
     ]
 
-    private mutating func compress() {
-        blocks &+= 1
+    mutating func compress() {
         var w = [UInt32](repeating: 0, count: 64)
-        for i in 0..<16 {
-            w[i] =
-                UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8
-                | UInt32(block[4 * i + 3])
-        }
+        for i in 0..<16 { w[i] = word(i) }
         for i in 16..<64 {
             let s0 = w[i - 15].rotr(7) ^ w[i - 15].rotr(18) ^ (w[i - 15] >> 3)
             let s1 = w[i - 2].rotr(17) ^ w[i - 2].rotr(19) ^ (w[i - 2] >> 10)

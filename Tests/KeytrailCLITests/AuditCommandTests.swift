@@ -6,18 +6,9 @@ import Testing
 @Suite("Audit commands")
 struct AuditCommandTests {
     static let key = CommandLineTests.sampleKey
-    var samples: String { Binary.packageRoot + "/sample-logs" }
+    var samples: String { SampleLogs.path }
 
-    func json(_ text: String) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-    }
-
-    func index(_ dir: TemporaryDirectory) throws -> String {
-        let db = dir.file("k.sqlite")
-        let r = try Binary.run("keytrail", ["ingest", "--db", db, samples])
-        #expect(r.status == 0, "\(r.stderr)")
-        return db
-    }
+    func index(_ dir: TemporaryDirectory) throws -> String { try SampleLogs.index(dir) }
 
     @Test func infoAndListingsPageWithTokensTheCommandLineHandsOut() throws {
         let dir = TemporaryDirectory()

@@ -7,18 +7,9 @@ import Testing
 @Suite("Command line")
 struct CommandLineTests {
     static let sampleKey = "LTAI5tv6QCVFimUPfpBMBSH6"
-    var samples: String { Binary.packageRoot + "/sample-logs" }
+    var samples: String { SampleLogs.path }
 
-    func json(_ text: String) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
-    }
-
-    func ingestSamples(_ dir: TemporaryDirectory) throws -> String {
-        let db = dir.file("k.sqlite")
-        let r = try Binary.run("keytrail", ["ingest", "--db", db, samples])
-        #expect(r.status == 0, "\(r.stderr)")
-        return db
-    }
+    func ingestSamples(_ dir: TemporaryDirectory) throws -> String { try SampleLogs.index(dir) }
 
     @Test func mainJobOnSampleLogs() throws {
         let dir = TemporaryDirectory()

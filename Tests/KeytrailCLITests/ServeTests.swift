@@ -131,7 +131,7 @@ struct ServeTests {
     static func setUp() throws -> (TemporaryDirectory, db: String, creds: String) {
         let dir = TemporaryDirectory()
         let db = dir.file("k.sqlite")
-        let ingest = try Binary.run("keytrail", ["ingest", "--db", db, Binary.packageRoot + "/sample-logs"])
+        let ingest = try Binary.run("keytrail", ["ingest", "--db", db, SampleLogs.path])
         #expect(ingest.status == 0, "\(ingest.stderr)")
         let creds = try dir.write("creds", "# test callers\nLTAI_CALLER_ID caller-secret\n")
         chmod(creds, 0o600)
