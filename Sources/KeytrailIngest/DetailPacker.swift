@@ -20,7 +20,6 @@ final class DetailPacker: @unchecked Sendable {
     /// Raw Details of the chunk, and their stored forms (each in its own slot).
     private let raw = ByteBuffer(capacity: 1 << 20)
     private let packed = ByteBuffer(capacity: 1 << 20)
-    private let scratch = ByteBuffer(capacity: 1 << 16)
     private var slots: [(rawAt: Int, rawCount: Int, outAt: Int, outRoom: Int, stored: Int?)] = []
     static let chunkBytes = 32 << 20
 
@@ -40,13 +39,12 @@ final class DetailPacker: @unchecked Sendable {
             var outBytes = 0
             while end < groups.count && (end == start || raw.count < Self.chunkBytes) {
                 let e = table.entries[groups[end].entry]
-                try spills[Int(e.spill)].read(offset: e.detailOffset, count: Int(e.detailCount), into: scratch)
-                let d = scratch.bytes
-                raw.reserve(d.count)
-                if d.count > 0 { (raw.base + raw.count).copyMemory(from: d.baseAddress!, byteCount: d.count) }
-                let room = codecs[0].bound(d.count)
-                slots.append((raw.count, d.count, outBytes, room, nil))
-                raw.count += d.count
+                let count = Int(e.detailCount)
+                raw.reserve(count)
+                try spills[Int(e.spill)].read(offset: e.detailOffset, count: count, to: raw.base + raw.count)
+                let room = codecs[0].bound(count)
+                slots.append((raw.count, count, outBytes, room, nil))
+                raw.count += count
                 outBytes += room
                 end += 1
             }

@@ -48,14 +48,19 @@ final class SpillFile: @unchecked Sendable {
     func read(offset: Int, count: Int, into buffer: ByteBuffer) throws {
         buffer.count = 0
         buffer.reserve(count)
+        try read(offset: offset, count: count, to: buffer.base)
+        buffer.count = count
+    }
+
+    /// Reads `count` bytes at `offset` to `destination`.
+    func read(offset: Int, count: Int, to destination: UnsafeMutableRawPointer) throws {
         var done = 0
         while done < count {
-            let n = pread(fd, buffer.base + done, count - done, off_t(offset + done))
+            let n = pread(fd, destination + done, count - done, off_t(offset + done))
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw IngestError("cannot read a temporary file: \(String(cString: strerror(errno)))") }
             done += n
         }
-        buffer.count = count
     }
 
     /// Forgets the content (after a commit).

@@ -126,7 +126,7 @@ public final class APIService {
             after = t
         } else {
             window = try products.window(asOf: asOf, days: days)
-            let newest = try reader.products(key: key).map(\.timestamp).max()
+            let newest = try reader.products(key: key, details: false).map(\.timestamp).max()
             if let newest, newest > window.asOf {
                 throw AsOfRefusal(accessKey: key, asOf: window.asOf, newest: newest)
             }

@@ -74,6 +74,8 @@ public final class IndexReader {
     let byKey: Statement?
     let meta: Statement?
     let byDimension: Statement?
+    /// One event's stored Detail.
+    let byEvent: Statement?
     let codec = DetailCodec()
 
     /// Opens an existing index for reading; a missing file is an `IndexError`.
@@ -111,10 +113,13 @@ public final class IndexReader {
                 FROM dims d JOIN event_details e ON e.key = d.key AND e.service = d.service AND e.ts = d.ts AND e.event_id = d.event_id
                 WHERE d.key = ?1 AND d.kind = ?2 AND d.service = ?3
                 """)
+            byEvent = try db.prepare(
+                "SELECT detail FROM event_details WHERE key = ?1 AND service = ?2 AND ts = ?3 AND event_id = ?4")
         } else {
             byKey = nil
             meta = nil
             byDimension = nil
+            byEvent = nil
         }
     }
 
@@ -179,14 +184,18 @@ public final class IndexReader {
 
     /// The Detail of one product row of `key` (as `products(key:details: false)` listed it).
     public func detail(of row: ProductRow, key: String) throws -> [UInt8] {
-        let q = try db.prepare(
-            "SELECT detail FROM event_details WHERE key = ?1 AND service = ?2 AND ts = ?3 AND event_id = ?4")
-        q.bindText(1, key)
-        q.bindText(2, row.service)
-        q.bind(3, row.timestamp)
-        q.bindText(4, row.eventId)
-        guard try q.step() else { return [] }
-        return try detail(q, 0)
+        try detail(key: key, service: row.service, timestamp: row.timestamp, eventId: row.eventId)
+    }
+
+    func detail(key: String, service: String, timestamp: Int64, eventId: String) throws -> [UInt8] {
+        guard let byEvent else { return [] }
+        defer { byEvent.reset() }
+        byEvent.bindText(1, key)
+        byEvent.bindText(2, service)
+        byEvent.bind(3, timestamp)
+        byEvent.bindText(4, eventId)
+        guard try byEvent.step() else { return [] }
+        return try detail(byEvent, 0)
     }
 
     /// Whether the index keeps the sibling rows (false when built with `ingest --products-only`).
@@ -213,20 +222,13 @@ public final class IndexReader {
         // SQLite takes the bare columns of an aggregate query from the row that holds the max().
         let q = try db.prepare(
             "SELECT key, max(ts), count(*), service, event_id FROM dims WHERE kind = 0 GROUP BY key ORDER BY key")
-        let detail = try db.prepare(
-            "SELECT detail FROM event_details WHERE key = ?1 AND service = ?2 AND ts = ?3 AND event_id = ?4")
         var out: [KeySummary] = []
         while try q.step() {
-            detail.bindText(1, q.text(0))
-            detail.bindText(2, q.text(3))
-            detail.bind(3, q.int64(1))
-            detail.bindText(4, q.text(4))
-            let d = try detail.step() ? try self.detail(detail, 0) : []
-            detail.reset()
+            let (key, ts, service) = (q.text(0), q.int64(1), q.text(3))
             out.append(
                 KeySummary(
-                    key: q.text(0), lastUsed: q.int64(1), services: Int(q.int64(2)), lastService: q.text(3),
-                    detail: d))
+                    key: key, lastUsed: ts, services: Int(q.int64(2)), lastService: service,
+                    detail: try detail(key: key, service: service, timestamp: ts, eventId: q.text(4))))
         }
         return out
     }

@@ -118,7 +118,6 @@ public final class IndexWriter {
             try db.prepare(
                 """
                 DELETE FROM event_details WHERE key = ?6 AND service = ?7 AND ts = ?1 AND event_id = ?2 AND refs <= 0
-                AND ?3 IS NOT NULL
                 """),
         ]
     }
