@@ -43,31 +43,43 @@ extension JSONScanner {
 /// separates types (and the name groups that go with them, in order), `,` separates names of one
 /// type. Blanks around separators are trimmed; empty names are dropped.
 public enum ResourceList {
-    /// Calls `body(type, name)` for each pair, as byte ranges of `types` and `names`.
+    /// Calls `body(type, name)` for each pair, as byte ranges of `types` and `names`. Walks both
+    /// lists in step without allocating (this runs for every event).
     public static func forEach(
         types: UnsafeRawBufferPointer, names: UnsafeRawBufferPointer,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void
     ) {
-        let typeList = split(types, 0x3B)
-        let groups = split(names, 0x3B)
-        guard !typeList.isEmpty else { return }
-        for (g, group) in groups.enumerated() {
-            // More name groups than types: the extra groups belong to the last type.
-            let type = typeList[min(g, typeList.count - 1)]
-            if type.count == 0 { continue }
-            for name in split(group, 0x2C) where name.count > 0 { body(type, name) }
+        guard types.count > 0, names.count > 0 else { return }
+        var t = 0
+        var type = UnsafeRawBufferPointer(start: nil, count: 0)
+        var n = 0
+        while n <= names.count {
+            // The next name group, and the next type while there are types.
+            let groupEnd = next(0x3B, in: names, from: n)
+            if t <= types.count {
+                let typeEnd = next(0x3B, in: types, from: t)
+                type = trim(UnsafeRawBufferPointer(rebasing: types[t..<typeEnd]))
+                t = typeEnd + 1
+            }
+            if type.count > 0 {
+                var k = n
+                while k <= groupEnd {
+                    let nameEnd = next(0x2C, in: names, from: k, before: groupEnd)
+                    let name = trim(UnsafeRawBufferPointer(rebasing: names[k..<nameEnd]))
+                    if name.count > 0 { body(type, name) }
+                    k = nameEnd + 1
+                }
+            }
+            n = groupEnd + 1
         }
     }
 
-    static func split(_ b: UnsafeRawBufferPointer, _ sep: UInt8) -> [UnsafeRawBufferPointer] {
-        guard b.count > 0 else { return [] }
-        var out: [UnsafeRawBufferPointer] = []
-        var start = 0
-        for i in 0...b.count where i == b.count || b[i] == sep {
-            out.append(trim(UnsafeRawBufferPointer(rebasing: b[start..<i])))
-            start = i + 1
-        }
-        return out
+    /// The index of the next `separator` in `b` from `start` (before `end`), or `end`.
+    static func next(_ separator: UInt8, in b: UnsafeRawBufferPointer, from start: Int, before end: Int? = nil) -> Int {
+        let end = end ?? b.count
+        var i = start
+        while i < end && b[i] != separator { i += 1 }
+        return i
     }
 
     static func trim(_ b: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
