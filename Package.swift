@@ -30,36 +30,38 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // System calls written once: EINTR retries, errno text, whole-file reads, stat, clocks, the lock.
+        .target(name: "KeytrailPOSIX", swiftSettings: strict),
         // Byte-level JSON validation and event-field extraction; standard library only.
         .target(name: "KeytrailScan", swiftSettings: strict),
         // SQLite wrapper, schema, migrations, the index's read and write API.
         .target(
-            name: "KeytrailStore", dependencies: ["CSQLite", "CDeflate", "KeytrailScan"], swiftSettings: strict),
+            name: "KeytrailStore", dependencies: ["CSQLite", "CDeflate", "KeytrailScan", "KeytrailPOSIX"], swiftSettings: strict),
         // Walking, gzip, framing, extraction, reduce, commit.
         .target(
             name: "KeytrailIngest",
-            dependencies: ["KeytrailScan", "KeytrailStore", "CZlib", "CDeflate"],
+            dependencies: ["KeytrailScan", "KeytrailStore", "KeytrailPOSIX", "CZlib", "CDeflate"],
             swiftSettings: strict
         ),
         // SHA-256 and HMAC (paging tokens, request signatures); standard library only.
         .target(name: "KeytrailCrypto", swiftSettings: strict),
         // Window, as-of, order, service catalog, paging, response encoding.
         .target(
-            name: "KeytrailQuery", dependencies: ["KeytrailStore", "KeytrailScan", "KeytrailCrypto"],
+            name: "KeytrailQuery", dependencies: ["KeytrailStore", "KeytrailScan", "KeytrailCrypto", "KeytrailPOSIX"],
             swiftSettings: strict),
         // The local API endpoint: HTTP/1.1 on POSIX sockets, signature verification, limits.
         .target(
-            name: "KeytrailServe", dependencies: ["KeytrailQuery", "KeytrailScan", "KeytrailCrypto"],
+            name: "KeytrailServe", dependencies: ["KeytrailQuery", "KeytrailScan", "KeytrailCrypto", "KeytrailPOSIX"],
             swiftSettings: strict),
         // Arguments, commands, output.
         .target(
             name: "KeytrailCLI",
-            dependencies: ["KeytrailIngest", "KeytrailQuery", "KeytrailServe", "KeytrailStore", "KeytrailScan"],
+            dependencies: ["KeytrailIngest", "KeytrailQuery", "KeytrailServe", "KeytrailStore", "KeytrailScan", "KeytrailPOSIX"],
             swiftSettings: strict
         ),
         .executableTarget(name: "keytrail", dependencies: ["KeytrailCLI"], swiftSettings: strict),
         // Deterministic synthetic ActionTrail archives (sample-logs, tests, benchmarks).
-        .target(name: "KeytrailSynth", dependencies: ["CZlib", "KeytrailScan"], swiftSettings: strict),
+        .target(name: "KeytrailSynth", dependencies: ["CZlib", "KeytrailScan", "KeytrailPOSIX"], swiftSettings: strict),
         .executableTarget(name: "keytrail-synth", dependencies: ["KeytrailSynth"], swiftSettings: strict),
         .executableTarget(
             name: "keytrail-bench",

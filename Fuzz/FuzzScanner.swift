@@ -8,7 +8,7 @@ import KeytrailScan
 nonisolated(unsafe) private let processor = FileProcessor(until: Int64.max)
 
 @_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+package func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeRawBufferPointer(start: data, count: size)
     checkScanner(input)
     // The framing ignores a UTF-8 BOM at the very start; so do the checks that compare with it.

@@ -3,12 +3,12 @@ import KeytrailQuery
 
 /// The `keytrail` command line: dispatches to a subcommand and maps outcomes to exit statuses
 /// (0 success, 1 API error answered, 2 usage or fatal error, 3 ingest rejected some input).
-public enum KeytrailCommand {
+package enum KeytrailCommand {
     /// The version printed by `keytrail --version`.
-    public static let version = "0.1.0"
+    package static let version = "0.1.0"
 
     /// Runs the command line `args` (without the program name) and returns the exit status.
-    public static func main(_ args: [String]) -> Int32 {
+    package static func main(_ args: [String]) -> Int32 {
         // A file-size limit (ulimit -f) must fail a write with EFBIG, reported, not kill us.
         signal(SIGXFSZ, SIG_IGN)
         guard let command = args.first else {

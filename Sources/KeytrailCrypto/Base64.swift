@@ -1,10 +1,10 @@
 /// Base64 (RFC 4648): the standard alphabet with padding, or the URL-safe one without.
-public enum Base64 {
+package enum Base64 {
     static let standard = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     static let url = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
     /// Encodes `bytes`; `urlSafe` uses `-` and `_` and omits padding.
-    public static func encode(_ bytes: [UInt8], urlSafe: Bool = false) -> String {
+    package static func encode(_ bytes: [UInt8], urlSafe: Bool = false) -> String {
         let table = urlSafe ? url : standard
         var out: [UInt8] = []
         out.reserveCapacity((bytes.count + 2) / 3 * 4)
@@ -28,7 +28,7 @@ public enum Base64 {
 
     /// Decodes text made by `encode` with the same alphabet; nil for anything else (wrong
     /// characters, bad length, padding where none belongs, or non-zero unused bits).
-    public static func decode(_ text: String, urlSafe: Bool = false) -> [UInt8]? {
+    package static func decode(_ text: String, urlSafe: Bool = false) -> [UInt8]? {
         var chars = Array(text.utf8)
         if !urlSafe {
             guard chars.count % 4 == 0 else { return nil }

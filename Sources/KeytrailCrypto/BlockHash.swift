@@ -1,7 +1,7 @@
 /// A Merkle–Damgård hash over 64-byte blocks whose padding ends in the message's length in bits
 /// (big endian) and whose digest is its state words, big endian: SHA-1 and SHA-256. The
 /// buffering, padding and digest live here once; each hash supplies its state and compression.
-public protocol BlockHash: Sendable {
+package protocol BlockHash: Sendable {
     /// A fresh hash.
     init()
     /// Adds bytes.
@@ -28,10 +28,10 @@ protocol BlockCompressing: BlockHash {
 
 extension BlockHash {
     /// The block size in bytes (HMAC pads keys to it).
-    public static var blockSize: Int { 64 }
+    package static var blockSize: Int { 64 }
 
     /// The digest of `bytes`.
-    public static func hash<B: Sequence<UInt8>>(_ bytes: B) -> [UInt8] {
+    package static func hash<B: Sequence<UInt8>>(_ bytes: B) -> [UInt8] {
         var s = Self()
         s.update(bytes)
         return s.finalize()
@@ -39,7 +39,7 @@ extension BlockHash {
 }
 
 extension BlockCompressing {
-    public mutating func update<B: Sequence<UInt8>>(_ bytes: B) {
+    package mutating func update<B: Sequence<UInt8>>(_ bytes: B) {
         for b in bytes {
             state.block[state.filled] = b
             state.filled += 1
@@ -51,7 +51,7 @@ extension BlockCompressing {
         }
     }
 
-    public mutating func finalize() -> [UInt8] {
+    package mutating func finalize() -> [UInt8] {
         let bits = (state.blocks &* 64 &+ UInt64(state.filled)) &* 8
         let rem = (state.filled + 1) % 64
         var pad: [UInt8] = [0x80] + [UInt8](repeating: 0, count: rem <= 56 ? 56 - rem : 120 - rem)

@@ -1,18 +1,18 @@
 /// HMAC (RFC 2104) over SHA-256 or SHA-1, and a comparison that takes the same time wherever the
 /// inputs differ.
-public enum HMAC {
+package enum HMAC {
     /// HMAC-SHA256 of `message` under `key`.
-    public static func sha256(key: [UInt8], message: [UInt8]) -> [UInt8] {
+    package static func sha256(key: [UInt8], message: [UInt8]) -> [UInt8] {
         mac(SHA256.self, key: key, message: message)
     }
 
     /// HMAC-SHA1 of `message` under `key` (the V2 RPC signature only).
-    public static func sha1(key: [UInt8], message: [UInt8]) -> [UInt8] {
+    package static func sha1(key: [UInt8], message: [UInt8]) -> [UInt8] {
         mac(SHA1.self, key: key, message: message)
     }
 
     /// HMAC with hash `H`.
-    public static func mac<H: BlockHash>(_: H.Type, key: [UInt8], message: [UInt8]) -> [UInt8] {
+    package static func mac<H: BlockHash>(_: H.Type, key: [UInt8], message: [UInt8]) -> [UInt8] {
         var k = key.count > H.blockSize ? H.hash(key) : key
         k += [UInt8](repeating: 0, count: H.blockSize - k.count)
         var inner = H()
@@ -25,7 +25,7 @@ public enum HMAC {
     }
 
     /// Whether `a` equals `b`, in time that depends only on their lengths.
-    public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    package static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         guard a.count == b.count else { return false }
         var d: UInt8 = 0
         for i in a.indices { d |= a[i] ^ b[i] }

@@ -1,13 +1,13 @@
 /// SHA-1 (FIPS 180-4), incremental: only for the V2 RPC signature (HMAC-SHA1) that the SDKs
 /// still offer. Not for anything new.
-public struct SHA1: BlockCompressing {
+package struct SHA1: BlockCompressing {
     private var h: (UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0
     )
     var state = BlockState()
 
     /// A fresh hash.
-    public init() {}
+    package init() {}
 
     var words: [UInt32] { [h.0, h.1, h.2, h.3, h.4] }
 

@@ -1,12 +1,12 @@
 /// SHA-256 (FIPS 180-4), incremental. Used for paging tokens and request signatures.
-public struct SHA256: BlockCompressing {
+package struct SHA256: BlockCompressing {
     private var h: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
     )
     var state = BlockState()
 
     /// A fresh hash.
-    public init() {}
+    package init() {}
 
     var words: [UInt32] { [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] }
 

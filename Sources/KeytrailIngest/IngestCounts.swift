@@ -1,9 +1,9 @@
 /// Why an event was skipped (not a rejection: skipped events alone leave the exit status 0).
-public enum SkipReason: Int, CaseIterable, Sendable {
+package enum SkipReason: Int, CaseIterable, Sendable {
     case noAccessKey, noServiceName, unparseableTime, notAnEvent, afterUntil, detailTooLarge
 
     /// The name used in summaries and `--json`.
-    public var name: String {
+    package var name: String {
         switch self {
         case .noAccessKey: return "no_access_key"
         case .noServiceName: return "no_service_name"
@@ -16,22 +16,22 @@ public enum SkipReason: Int, CaseIterable, Sendable {
 }
 
 /// Event counters of a unit, a file or a run.
-public struct EventCounts: Equatable, Sendable {
+package struct EventCounts: Equatable, Sendable {
     /// Event objects read (plus top-level scalars and other non-events).
-    public var read = 0
+    package var read = 0
     /// Events offered to the index.
-    public var indexed = 0
+    package var indexed = 0
     /// Skipped events by reason (indexed by `SkipReason.rawValue`).
-    public var skipped = [Int](repeating: 0, count: SkipReason.allCases.count)
+    package var skipped = [Int](repeating: 0, count: SkipReason.allCases.count)
 
     /// No events.
-    public init() {}
+    package init() {}
 
     /// Events skipped for `reason`.
-    public func skipped(_ reason: SkipReason) -> Int { skipped[reason.rawValue] }
+    package func skipped(_ reason: SkipReason) -> Int { skipped[reason.rawValue] }
 
     /// All skipped events.
-    public var totalSkipped: Int { skipped.reduce(0, +) }
+    package var totalSkipped: Int { skipped.reduce(0, +) }
 
     mutating func add(_ o: EventCounts) {
         read += o.read
@@ -41,23 +41,23 @@ public struct EventCounts: Equatable, Sendable {
 }
 
 /// A skipped event worth pointing at (an unparseable time), with its position.
-public struct SkipNote: Equatable, Sendable {
+package struct SkipNote: Equatable, Sendable {
     /// The input file.
-    public var path: String
+    package var path: String
     /// 1-based line.
-    public var line: Int
+    package var line: Int
     /// 1-based column in bytes.
-    public var column: Int
+    package var column: Int
     /// Why it was skipped.
-    public var reason: SkipReason
+    package var reason: SkipReason
     /// Details, e.g. the offending value.
-    public var message: String
+    package var message: String
 }
 
 /// Input that was rejected: a file, a line or a document that contributed nothing.
-public struct Rejection: Equatable, Sendable {
+package struct Rejection: Equatable, Sendable {
     /// The class of problem.
-    public enum Kind: String, Sendable {
+    package enum Kind: String, Sendable {
         /// Malformed JSON.
         case json
         /// No JSON value at all.
@@ -69,20 +69,20 @@ public struct Rejection: Equatable, Sendable {
     }
 
     /// The input file (`-` for standard input).
-    public var path: String
+    package var path: String
     /// What kind of problem.
-    public var kind: Kind
+    package var kind: Kind
     /// 1-based line, when the problem is in the text.
-    public var line: Int?
+    package var line: Int?
     /// 1-based column in bytes, when the problem is in the text.
-    public var column: Int?
+    package var column: Int?
     /// Compressed byte offset, for gzip problems.
-    public var offset: Int?
+    package var offset: Int?
     /// What was wrong.
-    public var message: String
+    package var message: String
 
     /// `path:line:column: error: message` (or `path: error: …` without a position).
-    public var formatted: String {
+    package var formatted: String {
         var where_ = path
         if let line, let column { where_ += ":\(line):\(column)" }
         if let offset { where_ += " (compressed byte \(offset))" }

@@ -1,40 +1,40 @@
 import KeytrailScan
 
 /// What an ingest run did: the summary every run ends with.
-public struct IngestReport: Sendable {
+package struct IngestReport: Sendable {
     /// Input files found (including standard input).
-    public var filesSeen = 0
+    package var filesSeen = 0
     /// Files read and indexed (in full or, for JSON lines, the valid lines).
-    public var filesIngested = 0
+    package var filesIngested = 0
     /// Files skipped because the manifest already holds them (same path, size and mtime).
-    public var filesUnchanged = 0
+    package var filesUnchanged = 0
     /// Files skipped because a file with the same content was already ingested (a copy, a move).
-    public var filesCopies = 0
+    package var filesCopies = 0
     /// Files with any rejected input.
-    public var filesRejected = 0
+    package var filesRejected = 0
     /// Rejected units: whole files, documents or JSON lines (some may be counted, not listed).
-    public var unitsRejected = 0
+    package var unitsRejected = 0
     /// Event counters.
-    public var events = EventCounts()
+    package var events = EventCounts()
     /// Raw bytes read (compressed bytes for gzip).
-    public var bytesRead = 0
+    package var bytesRead = 0
     /// Bytes after decompression.
-    public var bytesDecompressed = 0
+    package var bytesDecompressed = 0
     /// Wall-clock seconds.
-    public var seconds = 0.0
+    package var seconds = 0.0
     /// Everything that was rejected, with positions.
-    public var rejections: [Rejection] = []
+    package var rejections: [Rejection] = []
     /// Skipped events worth pointing at (unparseable times), capped per file.
-    public var notes: [SkipNote] = []
+    package var notes: [SkipNote] = []
 
     /// Creates an empty report.
-    public init() {}
+    package init() {}
 
     /// Raw megabytes per second (10^6 bytes).
-    public var megabytesPerSecond: Double { seconds > 0 ? Double(bytesRead) / 1e6 / seconds : 0 }
+    package var megabytesPerSecond: Double { seconds > 0 ? Double(bytesRead) / 1e6 / seconds : 0 }
 
     /// The human summary (several lines, no trailing newline).
-    public var summary: String {
+    package var summary: String {
         var skipped: [String] = []
         for r in SkipReason.allCases where events.skipped(r) > 0 { skipped.append("\(r.name) \(events.skipped(r))") }
         let skippedText = skipped.isEmpty ? "" : " (" + skipped.joined(separator: ", ") + ")"
@@ -50,7 +50,7 @@ public struct IngestReport: Sendable {
     }
 
     /// The same as one JSON object, with every rejection and skip note listed.
-    public var json: String {
+    package var json: String {
         var o = JSONOutput(pretty: true)
         o.beginObject()
         o.beginObject("files")

@@ -4,33 +4,33 @@ import KeytrailStore
 import Synchronization
 
 /// How an ingest runs.
-public struct IngestOptions: Sendable {
+package struct IngestOptions: Sendable {
     /// The index file.
-    public var databasePath: String
+    package var databasePath: String
     /// Skip events after this time (epoch ms): a point-in-time index.
-    public var until: Int64?
+    package var until: Int64?
     /// Parallel file workers (default: online CPUs).
-    public var jobs: Int
+    package var jobs: Int
     /// Files larger than this are read and framed in windows, so memory holds the longest JSON
     /// line (or, for a document, the document) rather than the file. Standard input always is.
-    public var streamAbove = 64 << 20
+    package var streamAbove = 64 << 20
     /// Bytes per read when streaming.
-    public var streamChunk = 4 << 20
+    package var streamChunk = 4 << 20
     /// Wait for another ingest of the same index to finish instead of failing at once.
-    public var waitForLock = false
+    package var waitForLock = false
     /// Commit after this many files (one transaction per batch).
-    public var batchFiles = 1000
+    package var batchFiles = 1000
     /// Commit when the batch holds this many (key, service) pairs (about 100 bytes of memory each).
-    public var batchEntries = 4_000_000
+    package var batchEntries = 4_000_000
     /// Commit when the spill files hold this many bytes (disk beside the index).
-    public var batchSpillBytes = 8 << 30
+    package var batchSpillBytes = 8 << 30
     /// Keep the sibling rows (events, IPs, resources)? nil: the index's setting (yes for a new
     /// one). false (`--products-only`) builds an index for Products and Info only, smaller and
     /// faster to build.
-    public var siblings: Bool?
+    package var siblings: Bool?
 
     /// Options for the index at `databasePath`.
-    public init(databasePath: String, until: Int64? = nil, jobs: Int? = nil) {
+    package init(databasePath: String, until: Int64? = nil, jobs: Int? = nil) {
         self.databasePath = databasePath
         self.until = until
         self.jobs = max(1, jobs ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
@@ -38,21 +38,21 @@ public struct IngestOptions: Sendable {
 }
 
 /// Progress of a running ingest, for a terminal status line.
-public struct IngestProgress: Sendable {
+package struct IngestProgress: Sendable {
     /// Files handled so far.
-    public var filesDone: Int
+    package var filesDone: Int
     /// Files to handle.
-    public var filesTotal: Int
+    package var filesTotal: Int
     /// Events read so far.
-    public var events: Int
+    package var events: Int
     /// Raw bytes read so far.
-    public var bytes: Int
+    package var bytes: Int
     /// Seconds since the start.
-    public var seconds: Double
+    package var seconds: Double
 }
 
 /// Streams input files into the index: discover → read → frame → scan → reduce → commit.
-public final class Ingester {
+package final class Ingester {
     let options: IngestOptions
     let lock: IngestLock
     let writer: IndexWriter
@@ -66,7 +66,7 @@ public final class Ingester {
     let packer: DetailPacker
 
     /// Opens (creating when missing) the index; the index exists before any input is read.
-    public init(options: IngestOptions) throws {
+    package init(options: IngestOptions) throws {
         self.options = options
         try IndexWriter.checkWritable(options.databasePath)
         lock = try IngestLock(databasePath: options.databasePath, wait: options.waitForLock)
@@ -81,7 +81,7 @@ public final class Ingester {
     }
 
     /// Said once when this ingest upgraded a v1 index: its sibling rows cover only what is read from now on.
-    public var upgradeNote: String? {
+    package var upgradeNote: String? {
         guard writer.upgradedFrom == 1 else { return nil }
         return "\(options.databasePath) was upgraded from index version 1: its products were kept, but the "
             + "events/IPs/resources rows cover only the files read from now on; ingest the whole archive again "
@@ -89,7 +89,7 @@ public final class Ingester {
     }
 
     /// Ingests `paths` (files, directories, `-`), committing per batch of files.
-    public func run(paths: [[UInt8]], progress: ((IngestProgress) -> Void)? = nil) throws -> IngestReport {
+    package func run(paths: [[UInt8]], progress: ((IngestProgress) -> Void)? = nil) throws -> IngestReport {
         let start = Self.now()
         var report = IngestReport()
         let db = Array(options.databasePath.utf8)

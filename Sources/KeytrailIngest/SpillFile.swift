@@ -71,8 +71,8 @@ final class SpillFile: @unchecked Sendable {
 }
 
 /// A failure of the ingest machinery itself (not of an input file).
-public struct IngestError: Error, CustomStringConvertible, Sendable {
+package struct IngestError: Error, CustomStringConvertible, Sendable {
     /// What went wrong.
-    public var description: String
+    package var description: String
     init(_ d: String) { description = d }
 }

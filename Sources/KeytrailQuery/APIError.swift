@@ -1,18 +1,18 @@
 import KeytrailScan
 
 /// An error answered in the cloud's error body shape.
-public struct APIError: Error, Equatable, Sendable {
+package struct APIError: Error, Equatable, Sendable {
     /// The error code, e.g. `InvalidQueryParameter`.
-    public var code: String
+    package var code: String
     /// The cloud's message for the code.
-    public var message: String
+    package var message: String
     /// The HTTP status the cloud answers with.
-    public var httpStatus: Int
+    package var httpStatus: Int
     /// A detail for the user's terminal (stderr), not part of the body.
-    public var detail: String
+    package var detail: String
 
     /// An error with its code, the body's message, HTTP status and a detail for stderr.
-    public init(code: String, message: String, httpStatus: Int, detail: String) {
+    package init(code: String, message: String, httpStatus: Int, detail: String) {
         self.code = code
         self.message = message
         self.httpStatus = httpStatus
@@ -20,14 +20,14 @@ public struct APIError: Error, Equatable, Sendable {
     }
 
     /// `InvalidQueryParameter` (400) with a detail for stderr.
-    public static func invalidQueryParameter(_ detail: String) -> APIError {
+    package static func invalidQueryParameter(_ detail: String) -> APIError {
         APIError(
             code: "InvalidQueryParameter", message: "The specified query parameter is invalid.", httpStatus: 400,
             detail: detail)
     }
 
     /// The body `{"RequestId","HostId","Code","Message","Recommend"}` (with `AccessKeyId` first when given).
-    public func body(requestId: String, accessKeyId: String? = nil, pretty: Bool) -> String {
+    package func body(requestId: String, accessKeyId: String? = nil, pretty: Bool) -> String {
         var o = JSONOutput(pretty: pretty)
         o.beginObject()
         if let accessKeyId { o.string("AccessKeyId", accessKeyId) }
@@ -42,13 +42,13 @@ public struct APIError: Error, Equatable, Sendable {
     }
 
     /// The HostId keytrail answers with.
-    public static let hostId = "actiontrail.keytrail.local"
+    package static let hostId = "actiontrail.keytrail.local"
 }
 
 /// The AccessKey parameter rules (DESIGN semantics 11).
-public enum AccessKeyRule {
+package enum AccessKeyRule {
     /// nil when `key` is a well-formed AccessKey ID; otherwise the error to answer with.
-    public static func check(_ key: String) -> APIError? {
+    package static func check(_ key: String) -> APIError? {
         let bytes = Array(key.utf8)
         if bytes.isEmpty { return .invalidQueryParameter("AccessKey is empty") }
         if bytes.count > 128 { return .invalidQueryParameter("AccessKey is longer than 128 bytes") }
@@ -61,9 +61,9 @@ public enum AccessKeyRule {
 }
 
 /// A fresh request ID: a random (version 4) UUID in upper case.
-public enum RequestID {
+package enum RequestID {
     /// A new request ID.
-    public static func make() -> String {
+    package static func make() -> String {
         var g = SystemRandomNumberGenerator()
         var b = (0..<16).map { _ in UInt8.random(in: 0...255, using: &g) }
         b[6] = (b[6] & 0x0F) | 0x40

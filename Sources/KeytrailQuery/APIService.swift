@@ -1,8 +1,8 @@
 import KeytrailScan
-public import KeytrailStore
+package import KeytrailStore
 
 /// The five operations of ActionTrail 2020-07-06 that keytrail answers.
-public enum APIAction: String, CaseIterable, Sendable {
+package enum APIAction: String, CaseIterable, Sendable {
     case products = "GetAccessKeyLastUsedProducts"
     case info = "GetAccessKeyLastUsedInfo"
     case events = "GetAccessKeyLastUsedEvents"
@@ -21,18 +21,18 @@ public enum APIAction: String, CaseIterable, Sendable {
 }
 
 /// One answer, as the cloud would send it.
-public struct APIResult: Sendable {
+package struct APIResult: Sendable {
     /// The HTTP status (200, or the error's).
-    public var status: Int
+    package var status: Int
     /// The response body: the answer, or the error body.
-    public var body: String
+    package var body: String
     /// The error code; nil for an answer.
-    public var code: String?
+    package var code: String?
     /// For the terminal (stderr): the error's detail, or notes that go with an answer.
-    public var notes: [String]
+    package var notes: [String]
 
     /// An answer or an error as it will be sent.
-    public init(status: Int, body: String, code: String?, notes: [String]) {
+    package init(status: Int, body: String, code: String?, notes: [String]) {
         self.status = status
         self.body = body
         self.code = code
@@ -40,7 +40,7 @@ public struct APIResult: Sendable {
     }
 
     /// `error` answered with `requestId`.
-    public init(_ error: APIError, requestId: String) {
+    package init(_ error: APIError, requestId: String) {
         self.init(
             status: error.httpStatus, body: error.body(requestId: requestId, pretty: true), code: error.code,
             notes: [error.detail])
@@ -49,22 +49,22 @@ public struct APIResult: Sendable {
 
 /// Answers the operations from the index: the one code path of the command line and the server.
 /// Not thread-safe: it owns one read connection; use one per thread.
-public final class APIService {
+package final class APIService {
     /// The Products query under this service (for the table and `--keys-from` forms).
-    public let products: ProductsQuery
+    package let products: ProductsQuery
     /// The index connection.
-    public let reader: IndexReader
+    package let reader: IndexReader
     let catalog: ServiceCatalog
     let asOf: AsOf
     let days: Int
 
     /// The service over the index at `dbPath`, answering with `asOf` and `days` by default.
-    public convenience init(dbPath: String, catalog: ServiceCatalog, asOf: AsOf, days: Int) throws {
+    package convenience init(dbPath: String, catalog: ServiceCatalog, asOf: AsOf, days: Int) throws {
         try self.init(reader: IndexReader(path: dbPath), catalog: catalog, asOf: asOf, days: days)
     }
 
     /// The service over an open index.
-    public init(reader: IndexReader, catalog: ServiceCatalog, asOf: AsOf, days: Int) {
+    package init(reader: IndexReader, catalog: ServiceCatalog, asOf: AsOf, days: Int) {
         self.reader = reader
         self.catalog = catalog
         self.asOf = asOf
@@ -74,7 +74,7 @@ public final class APIService {
 
     /// The answer to `action` with the API's `parameters` (`AccessKey`, `ServiceName`,
     /// `PageSize`, `NextToken`).
-    public func answer(_ action: APIAction, _ parameters: [String: String], requestId: String) -> APIResult {
+    package func answer(_ action: APIAction, _ parameters: [String: String], requestId: String) -> APIResult {
         do {
             return try answerOrThrow(action, parameters, requestId: requestId)
         } catch let e as APIError {
@@ -186,7 +186,7 @@ public final class APIService {
     }
 
     /// Rows per page when none is asked.
-    public static let defaultPageSize = 20
+    package static let defaultPageSize = 20
 
     /// `{"RequestId", "NextToken", "<List>": [...]}` in the cloud's shape.
     static func listing(_ action: APIAction, _ rows: [DimensionRow], next: String, requestId: String) -> String {

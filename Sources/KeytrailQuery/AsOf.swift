@@ -2,7 +2,7 @@ import Glibc
 import KeytrailScan
 
 /// The end of the query window: a fixed time, now, or the newest event in the index.
-public enum AsOf: Equatable, Sendable {
+package enum AsOf: Equatable, Sendable {
     /// The current time (the cloud's behaviour).
     case now
     /// The newest UsedTimestamp in the index (`latest`).
@@ -12,7 +12,7 @@ public enum AsOf: Equatable, Sendable {
 
     /// Parses `latest`, `now`, epoch milliseconds, or RFC 3339; times outside years 0000–9999
     /// are refused (window arithmetic and formatting stay far from overflow).
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         if text == "latest" {
             self = .latest
         } else if text == "now" {
@@ -28,7 +28,7 @@ public enum AsOf: Equatable, Sendable {
     static let range: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
 
     /// The current time in epoch milliseconds.
-    public static func currentMillis() -> Int64 {
+    package static func currentMillis() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
@@ -36,23 +36,23 @@ public enum AsOf: Equatable, Sendable {
 }
 
 /// The window rule (DESIGN semantics 6): `asOf − days × 86,400,000 ≤ UsedTimestamp ≤ asOf`.
-public struct Window: Equatable, Sendable {
+package struct Window: Equatable, Sendable {
     /// The cloud's window, in days.
-    public static let defaultDays = 400
+    package static let defaultDays = 400
     /// End of the window, epoch ms (inclusive).
-    public var asOf: Int64
+    package var asOf: Int64
     /// Length in days.
-    public var days: Int
+    package var days: Int
 
     /// A window of `days` days ending at `asOf`.
-    public init(asOf: Int64, days: Int) {
+    package init(asOf: Int64, days: Int) {
         self.asOf = asOf
         self.days = days
     }
 
     /// Start of the window, epoch ms (inclusive).
-    public var start: Int64 { asOf - Int64(days) * 86_400_000 }
+    package var start: Int64 { asOf - Int64(days) * 86_400_000 }
 
     /// Whether `ts` is inside the window.
-    public func contains(_ ts: Int64) -> Bool { start <= ts && ts <= asOf }
+    package func contains(_ ts: Int64) -> Bool { start <= ts && ts <= asOf }
 }

@@ -2,7 +2,7 @@ import KeytrailScan
 
 extension KeyAudit {
     /// `{"AsOf", "IdleAfterDays", "Keys": [...]}`.
-    public func json() -> String {
+    package func json() -> String {
         var o = JSONOutput(pretty: true)
         o.beginObject()
         o.string("AsOf", Timestamp.format(asOf, millis: true))
@@ -45,7 +45,7 @@ extension KeyAudit {
     }
 
     /// RFC 4180 CSV with a header line.
-    public func csv() -> String {
+    package func csv() -> String {
         func quote(_ s: String) -> String {
             s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + s.replacingAll("\"", "\"\"") + "\"" : s
@@ -55,7 +55,7 @@ extension KeyAudit {
     }
 
     /// A table for people, with a count per status.
-    public func table() -> String {
+    package func table() -> String {
         let rows = [Self.columns] + keys.map(cells)
         var widths = Self.columns.map { _ in 0 }
         for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }

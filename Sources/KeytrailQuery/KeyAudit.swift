@@ -1,10 +1,10 @@
-public import KeytrailScan
-public import KeytrailStore
+package import KeytrailScan
+package import KeytrailStore
 
 /// One key of an audit: what the index knows of it, and where it stands.
-public struct AuditedKey: Equatable, Sendable {
+package struct AuditedKey: Equatable, Sendable {
     /// Where a key stands in a rotation review.
-    public enum Status: String, Sendable, CaseIterable {
+    package enum Status: String, Sendable, CaseIterable {
         /// Used within the threshold.
         case active
         /// Last used before the threshold.
@@ -16,35 +16,35 @@ public struct AuditedKey: Equatable, Sendable {
     }
 
     /// The AccessKey ID.
-    public var key: String
+    package var key: String
     /// Its status.
-    public var status: Status
+    package var status: Status
     /// What the index knows (nil for a key never seen).
-    public var lastUsed: Int64?
+    package var lastUsed: Int64?
     /// Services used.
-    public var services: Int
+    package var services: Int
     /// The service of the newest event.
-    public var lastService: String
+    package var lastService: String
     /// The principal of the newest event.
-    public var identity: EventIdentity
+    package var identity: EventIdentity
     /// Whole days from the last use to the as-of time.
-    public var idleDays: Int?
+    package var idleDays: Int?
 }
 
 /// `keytrail keys`: every key in the index with its last use, optionally checked against an
 /// inventory of the keys that exist (RAM's list), for key-rotation reviews.
-public struct KeyAudit: Sendable {
+package struct KeyAudit: Sendable {
     /// The as-of time the idle days count to.
-    public var asOf: Int64
+    package var asOf: Int64
     /// Keys last used more than this many days before `asOf` are idle.
-    public var idleAfterDays: Int
+    package var idleAfterDays: Int
     /// The audited keys: by status (with an inventory) then key; else by key.
-    public var keys: [AuditedKey]
+    package var keys: [AuditedKey]
     /// Whether an inventory was given.
-    public var withInventory: Bool
+    package var withInventory: Bool
 
     /// Audits the index; `inventory` (key IDs) adds never-seen and not-in-inventory keys.
-    public init(reader: IndexReader, asOf: Int64, idleAfterDays: Int, inventory: [String]?) throws {
+    package init(reader: IndexReader, asOf: Int64, idleAfterDays: Int, inventory: [String]?) throws {
         self.asOf = asOf
         self.idleAfterDays = idleAfterDays
         let withInventory = inventory != nil
@@ -81,7 +81,7 @@ public struct KeyAudit: Sendable {
 
     /// The key IDs of an inventory file: one per line (blank lines and `#` comments ignored), or a
     /// CSV whose header has an AccessKey ID column (as RAM's console exports).
-    public static func inventory(_ bytes: [UInt8]) throws(InventoryError) -> [String] {
+    package static func inventory(_ bytes: [UInt8]) throws(InventoryError) -> [String] {
         var text = String(decoding: bytes, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         // "\r\n" is one Character: split on both line ends.
@@ -154,11 +154,11 @@ public struct KeyAudit: Sendable {
 }
 
 /// An inventory file that cannot be read as a list of keys.
-public struct InventoryError: Error, Sendable {
+package struct InventoryError: Error, Sendable {
     /// 1-based line.
-    public var line: Int
+    package var line: Int
     /// What was wrong.
-    public var message: String
+    package var message: String
 }
 
 extension StringProtocol {

@@ -2,7 +2,7 @@ import KeytrailScan
 
 extension ProductsAnswer {
     /// The API response body: `{"RequestId", "Products": [...]}` (with `AccessKeyId` first when asked).
-    public func json(requestId: String, pretty: Bool, includeAccessKeyId: Bool = false) -> String {
+    package func json(requestId: String, pretty: Bool, includeAccessKeyId: Bool = false) -> String {
         var o = JSONOutput(pretty: pretty)
         o.beginObject()
         if includeAccessKeyId { o.string("AccessKeyId", accessKey) }
@@ -24,7 +24,7 @@ extension ProductsAnswer {
     }
 
     /// A table for people: service, last use (UTC), source, English name.
-    public func table() -> String {
+    package func table() -> String {
         let header = ["SERVICE", "LAST USED (UTC)", "SOURCE", "NAME"]
         let rows = products.map {
             [$0.serviceName, Timestamp.format($0.usedTimestamp, millis: true), $0.source.rawValue, $0.serviceNameEn]

@@ -1,35 +1,35 @@
-public import KeytrailScan
-public import KeytrailStore
+package import KeytrailScan
+package import KeytrailStore
 
 /// One answered product, in the API's terms.
-public struct Product: Equatable, Sendable {
+package struct Product: Equatable, Sendable {
     /// `UsedTimestamp`, epoch ms.
-    public var usedTimestamp: Int64
+    package var usedTimestamp: Int64
     /// `Detail`: the event's JSON text (UTF-8).
-    public var detail: [UInt8]
+    package var detail: [UInt8]
     /// `Source`.
-    public var source: EventSource
+    package var source: EventSource
     /// `ServiceName`.
-    public var serviceName: String
+    package var serviceName: String
     /// `ServiceNameCn`.
-    public var serviceNameCn: String
+    package var serviceNameCn: String
     /// `ServiceNameEn`.
-    public var serviceNameEn: String
+    package var serviceNameEn: String
     /// The event's `eventId` (not answered; breaks ties for Info).
-    public var eventId: String = ""
+    package var eventId: String = ""
 }
 
 /// The query was asked at a time before events the index holds for the key: refuse, don't guess.
-public struct AsOfRefusal: Error, Sendable, CustomStringConvertible {
+package struct AsOfRefusal: Error, Sendable, CustomStringConvertible {
     /// The key asked about.
-    public var accessKey: String
+    package var accessKey: String
     /// The as-of time asked.
-    public var asOf: Int64
+    package var asOf: Int64
     /// The newest event the index holds for the key.
-    public var newest: Int64
+    package var newest: Int64
 
     /// The message for `keytrail: error:`.
-    public var description: String {
+    package var description: String {
         "the index holds events of \(accessKey) up to \(Timestamp.format(newest, millis: true)), after --as-of "
             + "\(Timestamp.format(asOf, millis: true)); it cannot know what was latest at that time. "
             + "Build a point-in-time index with `keytrail ingest --until \(Timestamp.format(asOf, millis: true))`"
@@ -37,30 +37,30 @@ public struct AsOfRefusal: Error, Sendable, CustomStringConvertible {
 }
 
 /// The answer to GetAccessKeyLastUsedProducts for one key.
-public struct ProductsAnswer: Sendable {
+package struct ProductsAnswer: Sendable {
     /// The key asked about.
-    public var accessKey: String
+    package var accessKey: String
     /// The window used.
-    public var window: Window
+    package var window: Window
     /// Products in the window, newest first, then ServiceName by bytes.
-    public var products: [Product]
+    package var products: [Product]
     /// When the window hides every product the index knows for the key: a note for stderr.
-    public var hiddenNote: String?
+    package var hiddenNote: String?
 }
 
 /// Answers GetAccessKeyLastUsedProducts from the index.
-public final class ProductsQuery {
+package final class ProductsQuery {
     let reader: IndexReader
     let catalog: ServiceCatalog
 
     /// A query over an open index.
-    public init(reader: IndexReader, catalog: ServiceCatalog) {
+    package init(reader: IndexReader, catalog: ServiceCatalog) {
         self.reader = reader
         self.catalog = catalog
     }
 
     /// The window for `asOf` and `days`, resolving `latest` against the index.
-    public func window(asOf: AsOf, days: Int) throws -> Window {
+    package func window(asOf: AsOf, days: Int) throws -> Window {
         switch asOf {
         case .at(let t): return Window(asOf: t, days: days)
         case .now: return Window(asOf: AsOf.currentMillis(), days: days)
@@ -70,7 +70,7 @@ public final class ProductsQuery {
 
     /// The products of `key` in `window` (without `details`, their Details are left empty).
     /// Throws `AsOfRefusal` when the index holds a newer event for the key than the window's end.
-    public func answer(key: String, window: Window, details: Bool = true) throws -> ProductsAnswer {
+    package func answer(key: String, window: Window, details: Bool = true) throws -> ProductsAnswer {
         let rows = try reader.products(key: key, details: details)
         if let newest = rows.map(\.timestamp).max(), newest > window.asOf {
             throw AsOfRefusal(accessKey: key, asOf: window.asOf, newest: newest)

@@ -2,18 +2,18 @@
 ///
 /// Lookup is exact, then ASCII case-insensitive; unknown services, and each empty name of a row on
 /// its own, fall back to the ServiceName itself.
-public struct ServiceCatalog: Sendable {
+package struct ServiceCatalog: Sendable {
     private var exact: [String: (en: String, cn: String)] = [:]
     private var folded: [String: (en: String, cn: String)] = [:]
 
     /// The built-in catalog.
-    public init() {
+    package init() {
         for (name, en, cn) in Self.builtIn { add(name, en, cn) }
     }
 
     /// The built-in catalog with rows from a user's TSV (`serviceName<TAB>en<TAB>cn`, optional header
     /// row starting with `serviceName`, `#` comments) added or overriding.
-    public init(overrides tsv: String) throws(CatalogError) {
+    package init(overrides tsv: String) throws(CatalogError) {
         self.init()
         var lineNumber = 0
         // Split on scalars: "\r\n" is one Character in Swift.
@@ -37,7 +37,7 @@ public struct ServiceCatalog: Sendable {
     }
 
     /// (ServiceNameEn, ServiceNameCn) for `service`.
-    public func names(for service: String) -> (en: String, cn: String) {
+    package func names(for service: String) -> (en: String, cn: String) {
         let row = exact[service] ?? folded[Self.fold(service)]
         let en = row?.en ?? ""
         let cn = row?.cn ?? ""
@@ -50,9 +50,9 @@ public struct ServiceCatalog: Sendable {
 }
 
 /// A malformed line in a user's catalog file.
-public struct CatalogError: Error, Sendable {
+package struct CatalogError: Error, Sendable {
     /// 1-based line number.
-    public var line: Int
+    package var line: Int
     /// What was wrong.
-    public var message: String
+    package var message: String
 }

@@ -1,21 +1,21 @@
 /// Who made a call, from an event's `userIdentity` (camelCase members win over PascalCase ones).
 /// Read from a stored Detail at query time, so the index keeps no extra columns for it.
-public struct EventIdentity: Equatable, Sendable {
+package struct EventIdentity: Equatable, Sendable {
     /// `accountId`.
-    public var accountId = ""
+    package var accountId = ""
     /// `principalId`.
-    public var principalId = ""
+    package var principalId = ""
     /// `type` (`root-account`, `ram-user`, `assumed-role`, `system`).
-    public var type = ""
+    package var type = ""
     /// `userName`.
-    public var userName = ""
+    package var userName = ""
 
     /// An empty identity.
-    public init() {}
+    package init() {}
 
     /// The identity of the event whose JSON text is `detail`; members missing, or not strings or
     /// numbers, are empty.
-    public init(detail: [UInt8]) {
+    package init(detail: [UInt8]) {
         detail.withUnsafeBytes { buffer in
             let s = JSONScanner(buffer)
             var camel: FieldSlot?
@@ -44,7 +44,7 @@ public struct EventIdentity: Equatable, Sendable {
     }
 
     /// The `UserName` the cloud answers: `root` for a root account.
-    public var answeredUserName: String { type == "root-account" ? "root" : userName }
+    package var answeredUserName: String { type == "root-account" ? "root" : userName }
 
     /// Calls `body` with each member name and value slot of the object at `start` (the last
     /// repeated name is seen last). Stops quietly on malformed text.

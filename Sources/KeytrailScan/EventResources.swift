@@ -2,7 +2,7 @@ extension JSONScanner {
     /// Calls `body(type, name)` for every string name of a `referencedResources` object (type →
     /// array of names, or type → one name). The value was validated when the event was scanned;
     /// elements that are not strings are ignored.
-    public func forEachReferencedResource(_ object: FieldSlot, _ body: (FieldSlot, FieldSlot) -> Void) {
+    package func forEachReferencedResource(_ object: FieldSlot, _ body: (FieldSlot, FieldSlot) -> Void) {
         guard object.kind == .object else { return }
         var i = skipWhitespace(object.start + 1)
         while i < object.end, base[i] == 0x22 {
@@ -42,10 +42,10 @@ extension JSONScanner {
 /// Splits the `resourceType` / `resourceName` pair of an event into (type, name) pairs: `;`
 /// separates types (and the name groups that go with them, in order), `,` separates names of one
 /// type. Blanks around separators are trimmed; empty names are dropped.
-public enum ResourceList {
+package enum ResourceList {
     /// Calls `body(type, name)` for each pair, as byte ranges of `types` and `names`. Walks both
     /// lists in step without allocating (this runs for every event).
-    public static func forEach(
+    package static func forEach(
         types: UnsafeRawBufferPointer, names: UnsafeRawBufferPointer,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) -> Void
     ) {

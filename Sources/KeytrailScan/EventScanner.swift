@@ -1,7 +1,7 @@
 extension JSONScanner {
     /// Validates the object at `start` (its `{`), which sits inside `depth` containers, and collects
     /// its `EventFields`. Returns the offset after the closing brace.
-    public func scanObject(_ start: Int, depth: Int, into fields: inout EventFields) throws(JSONError) -> Int {
+    package func scanObject(_ start: Int, depth: Int, into fields: inout EventFields) throws(JSONError) -> Int {
         var pascal = PascalSlots()
         let inner = depth + 1
         if inner > Self.maxDepth { throw JSONError(.tooDeep(limit: Self.maxDepth), at: start) }
@@ -137,7 +137,7 @@ extension JSONScanner {
     }
 
     /// Decodes `string` slot bytes (unescaping when needed) and calls `body` with them.
-    public func withDecoded<R>(_ slot: FieldSlot, scratch: inout [UInt8], _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    package func withDecoded<R>(_ slot: FieldSlot, scratch: inout [UInt8], _ body: (UnsafeRawBufferPointer) -> R) -> R {
         if !slot.escaped { return body(bytes(slot.start, slot.end)) }
         scratch.removeAll(keepingCapacity: true)
         unescape(slot.start, slot.end, into: &scratch)

@@ -1,12 +1,12 @@
 /// The `Source` of an answered product: how an event is classified (DESIGN semantics 5).
-public enum EventSource: String, Sendable, CaseIterable {
+package enum EventSource: String, Sendable, CaseIterable {
     case management = "ManagementEvent"
     case data = "DataEvent"
     case `internal` = "Internal"
 
     /// The one place the rule lives. `category` is nil when `eventCategory` is absent, null or `""`;
     /// `type` is nil when `eventType` is absent or not a string.
-    public static func classify(category: UnsafeRawBufferPointer?, type: UnsafeRawBufferPointer?) -> EventSource {
+    package static func classify(category: UnsafeRawBufferPointer?, type: UnsafeRawBufferPointer?) -> EventSource {
         if let category, category.count > 0 {
             if equal(category, "Data") { return .data }
             if equal(category, "Management") { return .management }
@@ -18,14 +18,14 @@ public enum EventSource: String, Sendable, CaseIterable {
     }
 
     /// Classifies from Swift strings (tests, reference models).
-    public static func classify(category: String?, type: String?) -> EventSource {
+    package static func classify(category: String?, type: String?) -> EventSource {
         var c = category.map { Array($0.utf8) }
         var t = type.map { Array($0.utf8) }
         return withOptionalBytes(&c) { cb in withOptionalBytes(&t) { tb in classify(category: cb, type: tb) } }
     }
 
     /// The numeric code stored in the index.
-    public var code: Int {
+    package var code: Int {
         switch self {
         case .management: return 0
         case .data: return 1
@@ -34,7 +34,7 @@ public enum EventSource: String, Sendable, CaseIterable {
     }
 
     /// The source for a stored code.
-    public init(code: Int) {
+    package init(code: Int) {
         switch code {
         case 0: self = .management
         case 1: self = .data

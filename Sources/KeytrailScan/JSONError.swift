@@ -1,9 +1,9 @@
 /// A JSON syntax error: what was wrong and the byte offset, relative to the scanned buffer, where it was found.
 ///
 /// Line and column are computed from the offset only when the error is reported (`TextPosition`).
-public struct JSONError: Error, Equatable, Sendable {
+package struct JSONError: Error, Equatable, Sendable {
     /// What kind of syntax error this is.
-    public enum Kind: Equatable, Sendable {
+    package enum Kind: Equatable, Sendable {
         case unexpectedEnd
         case unexpectedByte(UInt8)
         case invalidEscape
@@ -24,18 +24,18 @@ public struct JSONError: Error, Equatable, Sendable {
     }
 
     /// What was wrong.
-    public var kind: Kind
+    package var kind: Kind
     /// Byte offset of the error, relative to the start of the scanned buffer.
-    public var offset: Int
+    package var offset: Int
 
     /// Creates an error of `kind` at `offset`.
-    public init(_ kind: Kind, at offset: Int) {
+    package init(_ kind: Kind, at offset: Int) {
         self.kind = kind
         self.offset = offset
     }
 
     /// A one-line description for people.
-    public var message: String {
+    package var message: String {
         switch kind {
         case .unexpectedEnd: return "unexpected end of input inside a JSON value"
         case .unexpectedByte(let b): return "unexpected \(Self.describe(b))"
@@ -70,20 +70,20 @@ public struct JSONError: Error, Equatable, Sendable {
 }
 
 /// A 1-based line and column (in bytes) in a buffer.
-public struct TextPosition: Equatable, Sendable, CustomStringConvertible {
+package struct TextPosition: Equatable, Sendable, CustomStringConvertible {
     /// 1-based line number.
-    public var line: Int
+    package var line: Int
     /// 1-based column, counted in bytes.
-    public var column: Int
+    package var column: Int
 
     /// Creates a position.
-    public init(line: Int, column: Int) {
+    package init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }
 
     /// Computes the position of `offset` in `buffer`, counting lines by LF.
-    public init(offset: Int, in buffer: UnsafeRawBufferPointer) {
+    package init(offset: Int, in buffer: UnsafeRawBufferPointer) {
         var line = 1
         var lineStart = 0
         let limit = min(offset, buffer.count)
@@ -99,5 +99,5 @@ public struct TextPosition: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// `line:column`.
-    public var description: String { "\(line):\(column)" }
+    package var description: String { "\(line):\(column)" }
 }

@@ -1,58 +1,58 @@
 /// Builds JSON text byte by byte: string escaping and compact or pretty layout.
-public struct JSONOutput: Sendable {
+package struct JSONOutput: Sendable {
     /// The UTF-8 text written so far.
-    public private(set) var bytes: [UInt8] = []
+    package private(set) var bytes: [UInt8] = []
     let pretty: Bool
     var indent = 0
     var needsComma = [false]
 
     /// Starts an empty document; `pretty` indents by two spaces per level.
-    public init(pretty: Bool = false) { self.pretty = pretty }
+    package init(pretty: Bool = false) { self.pretty = pretty }
 
     /// The text as a String.
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    package var text: String { String(decoding: bytes, as: UTF8.self) }
 
     /// Opens an object (as a member value when `key` is given).
-    public mutating func beginObject(_ key: String? = nil) { open(key, 0x7B) }
+    package mutating func beginObject(_ key: String? = nil) { open(key, 0x7B) }
     /// Closes the current object.
-    public mutating func endObject() { close(0x7D) }
+    package mutating func endObject() { close(0x7D) }
     /// Opens an array (as a member value when `key` is given).
-    public mutating func beginArray(_ key: String? = nil) { open(key, 0x5B) }
+    package mutating func beginArray(_ key: String? = nil) { open(key, 0x5B) }
     /// Closes the current array.
-    public mutating func endArray() { close(0x5D) }
+    package mutating func endArray() { close(0x5D) }
 
     /// Writes a string value.
-    public mutating func string(_ key: String?, _ value: String) {
+    package mutating func string(_ key: String?, _ value: String) {
         member(key)
         Self.appendQuoted(value, to: &bytes)
     }
 
     /// Writes a string value from UTF-8 bytes.
-    public mutating func string(_ key: String?, bytes value: UnsafeRawBufferPointer) {
+    package mutating func string(_ key: String?, bytes value: UnsafeRawBufferPointer) {
         member(key)
         Self.appendQuoted(value, to: &bytes)
     }
 
     /// Writes an integer value.
-    public mutating func int(_ key: String?, _ value: Int64) {
+    package mutating func int(_ key: String?, _ value: Int64) {
         member(key)
         bytes.append(contentsOf: String(value).utf8)
     }
 
     /// Writes a boolean value.
-    public mutating func bool(_ key: String?, _ value: Bool) {
+    package mutating func bool(_ key: String?, _ value: Bool) {
         member(key)
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
 
     /// Writes null.
-    public mutating func null(_ key: String?) {
+    package mutating func null(_ key: String?) {
         member(key)
         bytes.append(contentsOf: "null".utf8)
     }
 
     /// Writes a number with up to `digits` decimals (e.g. throughput figures).
-    public mutating func decimal(_ key: String?, _ value: Double, digits: Int = 3) {
+    package mutating func decimal(_ key: String?, _ value: Double, digits: Int = 3) {
         member(key)
         bytes.append(contentsOf: Self.formatDecimal(value, digits: digits).utf8)
     }
@@ -88,7 +88,7 @@ public struct JSONOutput: Sendable {
     }
 
     /// Formats a finite double with at most `digits` decimals, without exponent.
-    public static func formatDecimal(_ value: Double, digits: Int) -> String {
+    package static func formatDecimal(_ value: Double, digits: Int) -> String {
         guard value.isFinite else { return "0" }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
@@ -109,7 +109,7 @@ public struct JSONOutput: Sendable {
     static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Appends `value` as a quoted JSON string.
-    public static func appendQuoted(_ value: String, to out: inout [UInt8]) {
+    package static func appendQuoted(_ value: String, to out: inout [UInt8]) {
         var v = value
         v.withUTF8 { appendQuoted(UnsafeRawBufferPointer($0), to: &out) }
     }
@@ -117,7 +117,7 @@ public struct JSONOutput: Sendable {
     /// Appends UTF-8 `value` as a quoted JSON string, escaping `"`, `\` and control characters.
     /// Sizes the output first, then writes it through a pointer: Details are JSON, full of quotes,
     /// and appending run by run cost more than the escaping itself.
-    public static func appendQuoted(_ value: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+    package static func appendQuoted(_ value: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         let n = value.count
         guard let src = value.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             out.append(contentsOf: [0x22, 0x22])

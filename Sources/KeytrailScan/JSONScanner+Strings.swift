@@ -1,15 +1,15 @@
 extension JSONScanner {
     /// The result of scanning a string token.
-    public struct StringToken: Sendable {
+    package struct StringToken: Sendable {
         /// Offset after the closing quote.
-        public var end: Int
+        package var end: Int
         /// Whether the body contains a backslash escape (and needs `unescape` to be read).
-        public var hasEscapes: Bool
+        package var hasEscapes: Bool
     }
 
     /// Validates the string whose opening quote is at `start`: escapes, surrogate pairs, control
     /// characters and UTF-8. Plain ASCII runs are skipped eight bytes at a time.
-    public func scanString(_ start: Int) throws(JSONError) -> StringToken {
+    package func scanString(_ start: Int) throws(JSONError) -> StringToken {
         var i = start + 1
         var escaped = false
         while true {
@@ -108,7 +108,7 @@ extension JSONScanner {
 
     /// Appends the decoded body of a validated string (`start` after the opening quote, `end` at the
     /// closing quote) to `out` as UTF-8.
-    public func unescape(_ start: Int, _ end: Int, into out: inout [UInt8]) {
+    package func unescape(_ start: Int, _ end: Int, into out: inout [UInt8]) {
         let old = out.count
         out.append(contentsOf: repeatElement(0, count: end - start))
         let n = out.withUnsafeMutableBytes { unescape(start, end, to: $0.baseAddress! + old) }
@@ -117,7 +117,7 @@ extension JSONScanner {
 
     /// Writes the decoded body of a validated string to `dst`, which has room for `end - start`
     /// bytes (decoding never lengthens a string). Returns the number of bytes written.
-    public func unescape(_ start: Int, _ end: Int, to dst: UnsafeMutableRawPointer) -> Int {
+    package func unescape(_ start: Int, _ end: Int, to dst: UnsafeMutableRawPointer) -> Int {
         var i = start
         var o = 0
         @inline(__always) func put(_ b: UInt8) {

@@ -2,16 +2,16 @@
 ///
 /// Tokens are byte offsets into the buffer. Containers are skipped iteratively with an explicit depth
 /// stack, so hostile nesting hits `maxDepth` instead of the call stack.
-public struct JSONScanner {
+package struct JSONScanner {
     /// The deepest nesting of arrays and objects accepted.
-    public static let maxDepth = 1024
+    package static let maxDepth = 1024
 
     @usableFromInline let base: UnsafePointer<UInt8>
     /// Number of bytes in the buffer.
-    public let count: Int
+    package let count: Int
 
     /// Scans `buffer`, which must outlive the scanner.
-    public init(_ buffer: UnsafeRawBufferPointer) {
+    package init(_ buffer: UnsafeRawBufferPointer) {
         if let b = buffer.baseAddress, buffer.count > 0 {
             base = b.assumingMemoryBound(to: UInt8.self)
         } else {
@@ -27,18 +27,18 @@ public struct JSONScanner {
     }()
 
     /// The byte at `i` (no bounds check beyond a precondition in debug builds).
-    @inline(__always) public subscript(i: Int) -> UInt8 { base[i] }
+    @inline(__always) package subscript(i: Int) -> UInt8 { base[i] }
 
     /// The address of the byte at `i` (stable while the buffer lives).
-    @inline(__always) public func address(_ i: Int) -> UnsafeRawPointer { UnsafeRawPointer(base + i) }
+    @inline(__always) package func address(_ i: Int) -> UnsafeRawPointer { UnsafeRawPointer(base + i) }
 
     /// The buffer's bytes in `start..<end`.
-    @inline(__always) public func bytes(_ start: Int, _ end: Int) -> UnsafeRawBufferPointer {
+    @inline(__always) package func bytes(_ start: Int, _ end: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: base + start, count: end - start)
     }
 
     /// Skips JSON whitespace (space, tab, CR, LF) from `i`.
-    @inline(__always) public func skipWhitespace(_ i: Int) -> Int {
+    @inline(__always) package func skipWhitespace(_ i: Int) -> Int {
         var i = i
         while i < count {
             let c = base[i]
@@ -48,7 +48,7 @@ public struct JSONScanner {
     }
 
     /// Skips spaces, tabs and CRs (not LF) from `i`.
-    @inline(__always) public func skipBlanks(_ i: Int) -> Int {
+    @inline(__always) package func skipBlanks(_ i: Int) -> Int {
         var i = i
         while i < count {
             let c = base[i]
@@ -59,7 +59,7 @@ public struct JSONScanner {
 
     /// Validates the value starting at `i` (after optional whitespace) and returns the offset after it.
     /// `depth` is the nesting level of the value's container, counted against `maxDepth`.
-    public func skipValue(_ start: Int, depth: Int = 0) throws(JSONError) -> Int {
+    package func skipValue(_ start: Int, depth: Int = 0) throws(JSONError) -> Int {
         var i = skipWhitespace(start)
         guard i < count else { throw JSONError(.unexpectedEnd, at: i) }
         let first = base[i]
@@ -147,7 +147,7 @@ public struct JSONScanner {
     }
 
     /// Validates a number at `i` (RFC 8259 grammar) and returns the offset after it.
-    public func scanNumber(_ start: Int) throws(JSONError) -> Int {
+    package func scanNumber(_ start: Int) throws(JSONError) -> Int {
         var i = start
         if base[i] == 0x2D { i += 1 }
         guard i < count else { throw JSONError(.unexpectedEnd, at: i) }

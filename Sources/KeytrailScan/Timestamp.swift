@@ -1,8 +1,8 @@
 /// RFC 3339 timestamps as milliseconds since the Unix epoch (UTC).
-public enum Timestamp {
+package enum Timestamp {
     /// Parses `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM|±HHMM)`; fractional seconds are truncated to
     /// milliseconds. A time without a UTC offset, with second 60, or out of range yields nil.
-    public static func parseRFC3339(_ s: UnsafeRawBufferPointer) -> Int64? {
+    package static func parseRFC3339(_ s: UnsafeRawBufferPointer) -> Int64? {
         let n = s.count
         guard n >= 20 else { return nil }
         @inline(__always) func digits(_ at: Int, _ len: Int) -> Int? {
@@ -59,13 +59,13 @@ public enum Timestamp {
     }
 
     /// Parses a Swift string as RFC 3339 (see `parseRFC3339(_:)`).
-    public static func parseRFC3339(_ s: String) -> Int64? {
+    package static func parseRFC3339(_ s: String) -> Int64? {
         var s = s
         return s.withUTF8 { parseRFC3339(UnsafeRawBufferPointer($0)) }
     }
 
     /// Formats epoch milliseconds as `YYYY-MM-DDTHH:MM:SS[.mmm]Z`.
-    public static func format(_ ms: Int64, millis: Bool = false) -> String {
+    package static func format(_ ms: Int64, millis: Bool = false) -> String {
         let totalSeconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
         let frac = Int(ms - totalSeconds * 1000)
         var days = Int(totalSeconds >= 0 ? totalSeconds / 86_400 : (totalSeconds - 86_399) / 86_400)

@@ -1,13 +1,13 @@
 import CSQLite
 
 /// A SQLite connection. Not thread-safe: use one per thread.
-public final class Database {
+package final class Database {
     let handle: OpaquePointer
     /// The path the connection was opened with.
-    public let path: String
+    package let path: String
 
     /// Opens (and with `create`, creates) the database at `path`.
-    public init(path: String, readOnly: Bool = false, create: Bool = false) throws(SQLiteError) {
+    package init(path: String, readOnly: Bool = false, create: Bool = false) throws(SQLiteError) {
         var db: OpaquePointer?
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
@@ -26,10 +26,10 @@ public final class Database {
     deinit { sqlite3_close_v2(handle) }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
-    public var changes: Int { Int(sqlite3_changes64(handle)) }
+    package var changes: Int { Int(sqlite3_changes64(handle)) }
 
     /// Runs one or more statements that return no rows.
-    public func execute(_ sql: String) throws(SQLiteError) {
+    package func execute(_ sql: String) throws(SQLiteError) {
         var err: UnsafeMutablePointer<CChar>?
         let rc = sqlite3_exec(handle, sql, nil, nil, &err)
         if rc != SQLITE_OK {
@@ -40,7 +40,7 @@ public final class Database {
     }
 
     /// Prepares a statement for repeated use.
-    public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+    package func prepare(_ sql: String) throws(SQLiteError) -> Statement {
         var stmt: OpaquePointer?
         let rc = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
         guard rc == SQLITE_OK, let stmt else { throw error(rc, sql: sql) }
@@ -48,7 +48,7 @@ public final class Database {
     }
 
     /// The single integer a query returns, or nil when it returns no row or NULL.
-    public func scalarInt(_ sql: String) throws(SQLiteError) -> Int64? {
+    package func scalarInt(_ sql: String) throws(SQLiteError) -> Int64? {
         let s = try prepare(sql)
         guard try s.step() else { return nil }
         return s.isNull(0) ? nil : s.int64(0)
@@ -62,7 +62,7 @@ public final class Database {
 }
 
 /// A prepared statement, reset and reused between executions.
-public final class Statement {
+package final class Statement {
     let stmt: OpaquePointer
     unowned let db: Database
     let sql: String
@@ -76,18 +76,18 @@ public final class Statement {
     deinit { sqlite3_finalize(stmt) }
 
     /// Clears bindings and resets the statement for the next execution.
-    public func reset() {
+    package func reset() {
         sqlite3_reset(stmt)
         sqlite3_clear_bindings(stmt)
     }
 
     /// Binds a 64-bit integer to the 1-based parameter `index`.
-    public func bind(_ index: Int32, _ value: Int64) {
+    package func bind(_ index: Int32, _ value: Int64) {
         sqlite3_bind_int64(stmt, index, value)
     }
 
     /// Binds UTF-8 text (copied by SQLite) with its explicit byte length.
-    public func bindText(_ index: Int32, _ bytes: UnsafeRawBufferPointer) {
+    package func bindText(_ index: Int32, _ bytes: UnsafeRawBufferPointer) {
         let p = (bytes.baseAddress ?? UnsafeRawPointer(Self.emptyText)).assumingMemoryBound(to: CChar.self)
         sqlite3_bind_text64(stmt, index, p, UInt64(bytes.count), keytrail_sqlite_transient(), UInt8(SQLITE_UTF8))
     }
@@ -99,24 +99,24 @@ public final class Statement {
     }()
 
     /// Binds a Swift string as UTF-8 text.
-    public func bindText(_ index: Int32, _ value: String) {
+    package func bindText(_ index: Int32, _ value: String) {
         var v = value
         v.withUTF8 { bindText(index, UnsafeRawBufferPointer($0)) }
     }
 
     /// Binds a blob (copied by SQLite).
-    public func bindBlob(_ index: Int32, _ bytes: UnsafeRawBufferPointer) {
+    package func bindBlob(_ index: Int32, _ bytes: UnsafeRawBufferPointer) {
         sqlite3_bind_blob64(
             stmt, index, bytes.baseAddress ?? UnsafeRawPointer(Self.emptyText), UInt64(bytes.count),
             keytrail_sqlite_transient())
     }
 
     /// Binds NULL.
-    public func bindNull(_ index: Int32) { sqlite3_bind_null(stmt, index) }
+    package func bindNull(_ index: Int32) { sqlite3_bind_null(stmt, index) }
 
     /// Steps once: true when a row is available, false when done.
     @discardableResult
-    public func step() throws(SQLiteError) -> Bool {
+    package func step() throws(SQLiteError) -> Bool {
         let rc = sqlite3_step(stmt)
         if rc == SQLITE_ROW { return true }
         if rc == SQLITE_DONE { return false }
@@ -126,36 +126,36 @@ public final class Statement {
     }
 
     /// Executes a statement that returns no rows, then resets it.
-    public func run() throws(SQLiteError) {
+    package func run() throws(SQLiteError) {
         defer { reset() }
         while try step() {}
     }
 
     /// Whether column `i` holds a BLOB.
-    public func isBlob(_ i: Int32) -> Bool { sqlite3_column_type(stmt, i) == SQLITE_BLOB }
+    package func isBlob(_ i: Int32) -> Bool { sqlite3_column_type(stmt, i) == SQLITE_BLOB }
 
     /// Column `i`'s bytes (text or blob) for the duration of `body`, without copying.
-    public func withBytes<R>(_ i: Int32, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    package func withBytes<R>(_ i: Int32, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         let p = sqlite3_column_blob(stmt, i)
         let n = Int(sqlite3_column_bytes(stmt, i))
         return body(UnsafeRawBufferPointer(start: p, count: p == nil ? 0 : n))
     }
 
     /// Whether column `i` is NULL.
-    public func isNull(_ i: Int32) -> Bool { sqlite3_column_type(stmt, i) == SQLITE_NULL }
+    package func isNull(_ i: Int32) -> Bool { sqlite3_column_type(stmt, i) == SQLITE_NULL }
 
     /// Column `i` as a 64-bit integer.
-    public func int64(_ i: Int32) -> Int64 { sqlite3_column_int64(stmt, i) }
+    package func int64(_ i: Int32) -> Int64 { sqlite3_column_int64(stmt, i) }
 
     /// Column `i` as text, read with its explicit byte length.
-    public func text(_ i: Int32) -> String {
+    package func text(_ i: Int32) -> String {
         guard let p = sqlite3_column_text(stmt, i) else { return "" }
         let n = Int(sqlite3_column_bytes(stmt, i))
         return String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
     }
 
     /// Column `i` as raw bytes (text or blob).
-    public func bytes(_ i: Int32) -> [UInt8] {
+    package func bytes(_ i: Int32) -> [UInt8] {
         guard let p = sqlite3_column_blob(stmt, i) else { return [] }
         let n = Int(sqlite3_column_bytes(stmt, i))
         return Array(UnsafeRawBufferPointer(start: p, count: n))

@@ -4,12 +4,12 @@ import CDeflate
 /// indexes migrated from v1), else as a BLOB of its length (4 bytes, little endian) and a raw
 /// DEFLATE stream. Event JSON compresses 2–4×; libdeflate inflates it at about a GB/s, so answers
 /// pay microseconds for an index a half to a quarter the size.
-public final class DetailCodec {
+package final class DetailCodec {
     private let compressor: OpaquePointer
     private let decompressor: OpaquePointer
 
     /// A codec (not thread-safe: one per thread).
-    public init() {
+    package init() {
         // Level 1: ~2.2× on the benchmark's events at several hundred MB/s; higher levels save
         // a few percent more for several times the CPU.
         guard let c = libdeflate_alloc_compressor(1), let d = libdeflate_alloc_decompressor() else {
@@ -25,11 +25,11 @@ public final class DetailCodec {
     }
 
     /// Room `encode` may need for `count` bytes of text.
-    public func bound(_ count: Int) -> Int { 4 + libdeflate_deflate_compress_bound(compressor, count) }
+    package func bound(_ count: Int) -> Int { 4 + libdeflate_deflate_compress_bound(compressor, count) }
 
     /// Writes the stored form of `raw` to `out` (at least `bound(raw.count)` bytes): nil when it
     /// is best stored as TEXT (nothing written that matters), else the BLOB's size.
-    public func encode(_ raw: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Int? {
+    package func encode(_ raw: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Int? {
         guard raw.count >= 64, raw.count < Int(UInt32.max), out.count >= bound(raw.count) else { return nil }
         out.storeBytes(of: UInt32(raw.count).littleEndian, as: UInt32.self)
         let written = libdeflate_deflate_compress(
@@ -40,7 +40,7 @@ public final class DetailCodec {
     }
 
     /// The text of a stored BLOB; nil when it is not a valid one.
-    public func decode(_ blob: UnsafeRawBufferPointer) -> [UInt8]? {
+    package func decode(_ blob: UnsafeRawBufferPointer) -> [UInt8]? {
         guard blob.count >= 4 else { return nil }
         let n = Int(UInt32(littleEndian: blob.loadUnaligned(as: UInt32.self)))
         // DEFLATE expands at most 1032:1: a larger length is a corrupt blob, not an allocation.

@@ -1,5 +1,5 @@
 /// What a row of the index is the latest event of, beside its AccessKey.
-public enum Dimension: UInt8, Sendable, CaseIterable {
+package enum Dimension: UInt8, Sendable, CaseIterable {
     /// Per service (GetAccessKeyLastUsedProducts; Info reads these rows too).
     case product = 0
     /// Per (service, eventName) (GetAccessKeyLastUsedEvents).

@@ -1,21 +1,21 @@
 import Glibc
-public import KeytrailScan
+package import KeytrailScan
 
 /// One (key, service) row of the index.
-public struct ProductRow: Equatable, Sendable {
+package struct ProductRow: Equatable, Sendable {
     /// The event's top-level `serviceName`.
-    public var service: String
+    package var service: String
     /// `eventTime` in epoch milliseconds.
-    public var timestamp: Int64
+    package var timestamp: Int64
     /// The event's `eventId`.
-    public var eventId: String
+    package var eventId: String
     /// How the event is classified.
-    public var source: EventSource
+    package var source: EventSource
     /// The event's JSON text as archived (UTF-8, validated at ingest).
-    public var detail: [UInt8]
+    package var detail: [UInt8]
 
     /// Creates a row.
-    public init(service: String, timestamp: Int64, eventId: String, source: EventSource, detail: [UInt8]) {
+    package init(service: String, timestamp: Int64, eventId: String, source: EventSource, detail: [UInt8]) {
         self.service = service
         self.timestamp = timestamp
         self.eventId = eventId
@@ -25,25 +25,25 @@ public struct ProductRow: Equatable, Sendable {
 }
 
 /// One row of a sibling dimension: the latest event of (key, service, name[, sub]).
-public struct DimensionRow: Equatable, Sendable {
+package struct DimensionRow: Equatable, Sendable {
     /// EventName, Ip, or ResourceType.
-    public var name: String
+    package var name: String
     /// ResourceName (empty for the other dimensions).
-    public var sub: String
+    package var sub: String
     /// The row's time as of the generation asked for (its time then, or when it was created
     /// after it): where the row stays in a listing paged across commits.
-    public var position: Int64 = 0
+    package var position: Int64 = 0
     /// `eventTime` in epoch milliseconds.
-    public var timestamp: Int64
+    package var timestamp: Int64
     /// The event's `eventId`.
-    public var eventId: String
+    package var eventId: String
     /// How the event is classified.
-    public var source: EventSource
+    package var source: EventSource
     /// The event's JSON text as archived.
-    public var detail: [UInt8]
+    package var detail: [UInt8]
 
     /// Creates a row.
-    public init(name: String, sub: String, timestamp: Int64, eventId: String, source: EventSource, detail: [UInt8]) {
+    package init(name: String, sub: String, timestamp: Int64, eventId: String, source: EventSource, detail: [UInt8]) {
         self.name = name
         self.sub = sub
         self.timestamp = timestamp
@@ -54,21 +54,21 @@ public struct DimensionRow: Equatable, Sendable {
 }
 
 /// What the index knows of one AccessKey as a whole.
-public struct KeySummary: Equatable, Sendable {
+package struct KeySummary: Equatable, Sendable {
     /// The AccessKey ID.
-    public var key: String
+    package var key: String
     /// Its newest UsedTimestamp over every service.
-    public var lastUsed: Int64
+    package var lastUsed: Int64
     /// How many services it was used for.
-    public var services: Int
+    package var services: Int
     /// The service of its newest event.
-    public var lastService: String
+    package var lastService: String
     /// Its newest event's Detail (for the principal).
-    public var detail: [UInt8]
+    package var detail: [UInt8]
 }
 
 /// The read side of the index: a read-only connection with its statements prepared once.
-public final class IndexReader {
+package final class IndexReader {
     let db: Database
     /// nil for a file without a schema yet (answers as an empty index).
     let byKey: Statement?
@@ -79,7 +79,7 @@ public final class IndexReader {
     let codec = DetailCodec()
 
     /// Opens an existing index for reading; a missing file is an `IndexError`.
-    public init(path: String) throws {
+    package init(path: String) throws {
         var st = stat()
         guard stat(path, &st) == 0 else {
             throw IndexError("no index at \(path); run `keytrail ingest --db \(path) PATH...` first")
@@ -125,7 +125,7 @@ public final class IndexReader {
 
     /// Every service row indexed for `key`, in no particular order; without `details`, their
     /// Details are left empty (not inflated) — see `detail(of:key:)`.
-    public func products(key: String, details: Bool = true) throws -> [ProductRow] {
+    package func products(key: String, details: Bool = true) throws -> [ProductRow] {
         guard let byKey else { return [] }
         defer { byKey.reset() }
         byKey.bindText(1, key)
@@ -140,7 +140,7 @@ public final class IndexReader {
     }
 
     /// The newest UsedTimestamp in the index (the end of the archive), nil when empty.
-    public func newestTimestamp() throws -> Int64? {
+    package func newestTimestamp() throws -> Int64? {
         guard let meta else { return nil }
         defer { meta.reset() }
         meta.bindText(1, "max_ts")
@@ -152,7 +152,7 @@ public final class IndexReader {
     /// row's position as of `generation` (nil: now); the index's generation now; and the newest
     /// generation whose moved rows were forgotten (positions as of an older one are unknown) —
     /// read in one snapshot, so that a commit in between cannot split them.
-    public func dimension(key: String, _ kind: Dimension, service: String, generation: Int64? = nil) throws -> (
+    package func dimension(key: String, _ kind: Dimension, service: String, generation: Int64? = nil) throws -> (
         rows: [DimensionRow], generation: Int64, pruned: Int64
     ) {
         guard let byDimension, let meta else { return ([], 0, 0) }
@@ -183,7 +183,7 @@ public final class IndexReader {
     }
 
     /// The Detail of one product row of `key` (as `products(key:details: false)` listed it).
-    public func detail(of row: ProductRow, key: String) throws -> [UInt8] {
+    package func detail(of row: ProductRow, key: String) throws -> [UInt8] {
         try detail(key: key, service: row.service, timestamp: row.timestamp, eventId: row.eventId)
     }
 
@@ -199,7 +199,7 @@ public final class IndexReader {
     }
 
     /// Whether the index keeps the sibling rows (false when built with `ingest --products-only`).
-    public func keepsSiblings() throws -> Bool {
+    package func keepsSiblings() throws -> Bool {
         guard let meta else { return true }
         defer { meta.reset() }
         meta.bindText(1, "siblings")
@@ -208,7 +208,7 @@ public final class IndexReader {
     }
 
     /// The secret that seals paging tokens (created with the schema; empty for an empty file).
-    public func tokenKey() throws -> [UInt8] {
+    package func tokenKey() throws -> [UInt8] {
         guard let meta else { return [] }
         defer { meta.reset() }
         meta.bindText(1, "token_key")
@@ -217,7 +217,7 @@ public final class IndexReader {
     }
 
     /// Every key in the index with its newest use, its services count and its newest event.
-    public func keys() throws -> [KeySummary] {
+    package func keys() throws -> [KeySummary] {
         guard byKey != nil else { return [] }
         // SQLite takes the bare columns of an aggregate query from the row that holds the max().
         let q = try db.prepare(

@@ -1,17 +1,17 @@
 import Glibc
-public import KeytrailScan
+package import KeytrailScan
 
 /// A file the manifest records as ingested.
-public struct ManifestEntry: Equatable, Sendable {
+package struct ManifestEntry: Equatable, Sendable {
     /// Size in bytes when ingested.
-    public var size: Int64
+    package var size: Int64
     /// Modification time in nanoseconds since the epoch.
-    public var mtimeNanos: Int64
+    package var mtimeNanos: Int64
     /// Content checksum of the raw (possibly compressed) bytes.
-    public var checksum: [UInt8]
+    package var checksum: [UInt8]
 
     /// Creates an entry.
-    public init(size: Int64, mtimeNanos: Int64, checksum: [UInt8]) {
+    package init(size: Int64, mtimeNanos: Int64, checksum: [UInt8]) {
         self.size = size
         self.mtimeNanos = mtimeNanos
         self.checksum = checksum
@@ -20,9 +20,9 @@ public struct ManifestEntry: Equatable, Sendable {
 
 /// The write side of the index: upserts into the max-register and the file manifest, in explicit
 /// transactions. One writer per process.
-public final class IndexWriter {
+package final class IndexWriter {
     /// `until` value stored for ingests without `--until`.
-    public static let noUntil = Int64.max
+    package static let noUntil = Int64.max
 
     let db: Database
     let maxTs: Statement
@@ -43,16 +43,16 @@ public final class IndexWriter {
     let recordHistory: Statement
     let pruneHistory: Statement
     /// The schema version an existing index was upgraded from by this writer, if it was.
-    public let upgradedFrom: Int64?
+    package let upgradedFrom: Int64?
 
     /// Whether the index held no rows when the transaction began.
-    public private(set) var startedEmpty = false
+    package private(set) var startedEmpty = false
     /// The transaction's generation and wall-clock time (ms).
     var generation: Int64 = 0
     var now: Int64 = 0
 
     /// Opens the index at `path`, creating it (and its schema) when missing.
-    public init(path: String) throws {
+    package init(path: String) throws {
         try Self.checkWritable(path)
         db = try Database(path: path, create: true)
         // Page size applies only to a new file (before its first table); Details of ~2 KB pack far
@@ -125,7 +125,7 @@ public final class IndexWriter {
     /// Whether the index keeps the sibling rows (events, IPs, resources): fixed when it is built.
     /// `requested` nil takes the index's setting (siblings kept for a new index); a request that
     /// differs from an existing index's setting is refused.
-    public func siblings(requested: Bool?) throws -> Bool {
+    package func siblings(requested: Bool?) throws -> Bool {
         let stored = try db.scalarInt("SELECT value FROM meta WHERE name = 'siblings'")
         let empty = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM dims LIMIT 1)") == 0
         if let stored, !empty || requested == nil {
@@ -170,7 +170,7 @@ public final class IndexWriter {
     }
 
     /// Starts a write transaction (taking the write lock now, not at the first write).
-    public func begin() throws {
+    package func begin() throws {
         try db.execute("BEGIN IMMEDIATE")
         // Each commit is a generation; sibling rows it moves remember their time before it.
         generation = (try db.scalarInt("SELECT value FROM meta WHERE name = 'gen'") ?? 0) + 1
@@ -185,10 +185,10 @@ public final class IndexWriter {
 
     /// How long a moved row's former time is kept for paging (a NextToken older than that may be
     /// refused as expired).
-    public static let historyMillis: Int64 = 86_400_000
+    package static let historyMillis: Int64 = 86_400_000
 
     /// Commits the current transaction.
-    public func commit() throws {
+    package func commit() throws {
         try releaseEvents()
         // Paging tokens of generations before the newest forgotten one can no longer be answered.
         try db.execute(
@@ -204,14 +204,14 @@ public final class IndexWriter {
     }
 
     /// Rolls back the current transaction, if any.
-    public func rollback() {
+    package func rollback() {
         released.removeAll()
         try? db.execute("ROLLBACK")
     }
 
     /// Offers one (key, service) candidate: the product row and its event's Detail (a shorthand
     /// for `offerDimension` and `referenceEvent`, for callers that offer one row at a time).
-    public func offerProduct(
+    package func offerProduct(
         key: UnsafeRawBufferPointer,
         service: UnsafeRawBufferPointer,
         timestamp: Int64,
@@ -236,7 +236,7 @@ public final class IndexWriter {
     }
 
     /// What offering a sibling row did.
-    public enum DimensionOffer: Sendable {
+    package enum DimensionOffer: Sendable {
         /// The row keeps its event.
         case lost
         /// The row already names this event (only a greater copy of its text can change it).
@@ -250,7 +250,7 @@ public final class IndexWriter {
     /// `startedEmpty` and each row is offered once in the transaction). The event's Detail is stored by
     /// `referenceEvent`, once for all the rows it won; the event a row stops naming is released
     /// by `releaseEvents` (before the commit).
-    public func offerDimension(
+    package func offerDimension(
         key: UnsafeRawBufferPointer,
         _ kind: Dimension,
         service: UnsafeRawBufferPointer,
@@ -302,7 +302,7 @@ public final class IndexWriter {
 
     /// Stores an event's Detail for `rows` more rows that now name it (once however many), or,
     /// with `rows` 0, keeps the greater of its stored text and `detail`.
-    public func referenceEvent(
+    package func referenceEvent(
         key: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, timestamp: Int64, eventId: UnsafeRawBufferPointer,
         source: EventSource, detail: UnsafeRawBufferPointer, compressed: Bool = false, rows: Int
     ) throws {
@@ -354,7 +354,7 @@ public final class IndexWriter {
 
     /// Releases the events rows stopped naming in this transaction; an event no row names is
     /// deleted. `commit` does this too.
-    public func releaseEvents() throws {
+    package func releaseEvents() throws {
         defer { released.removeAll() }
         for (event, n) in released {
             for st in [dropDetailRef, deleteDetail] {
@@ -387,13 +387,13 @@ public final class IndexWriter {
     }
 
     /// Raises the index's newest UsedTimestamp (what `--as-of latest` means) to at least `ts`.
-    public func noteTimestamp(_ ts: Int64) throws {
+    package func noteTimestamp(_ ts: Int64) throws {
         maxTs.bind(1, ts)
         try maxTs.run()
     }
 
     /// The manifest entry for `path` ingested with `until`, if any.
-    public func manifestEntry(path: [UInt8], until: Int64) throws -> ManifestEntry? {
+    package func manifestEntry(path: [UInt8], until: Int64) throws -> ManifestEntry? {
         defer { findFile.reset() }
         path.withUnsafeBytes { findFile.bindBlob(1, $0) }
         findFile.bind(2, until)
@@ -402,7 +402,7 @@ public final class IndexWriter {
     }
 
     /// Whether a file with this content checksum was ingested with `until`.
-    public func hasChecksum(_ checksum: [UInt8], until: Int64) throws -> Bool {
+    package func hasChecksum(_ checksum: [UInt8], until: Int64) throws -> Bool {
         defer { findChecksum.reset() }
         checksum.withUnsafeBytes { findChecksum.bindBlob(1, $0) }
         findChecksum.bind(2, until)
@@ -410,7 +410,7 @@ public final class IndexWriter {
     }
 
     /// Every content checksum the manifest holds for `until`.
-    public func checksums(until: Int64) throws -> [[UInt8]] {
+    package func checksums(until: Int64) throws -> [[UInt8]] {
         let q = try db.prepare("SELECT checksum FROM files WHERE until = ?1")
         q.bind(1, until)
         var out: [[UInt8]] = []
@@ -419,7 +419,7 @@ public final class IndexWriter {
     }
 
     /// Records `path` as fully ingested (inside the transaction that wrote its events).
-    public func recordFile(path: [UInt8], until: Int64, entry: ManifestEntry, events: Int64, now: Int64) throws {
+    package func recordFile(path: [UInt8], until: Int64, entry: ManifestEntry, events: Int64, now: Int64) throws {
         path.withUnsafeBytes { insertFile.bindBlob(1, $0) }
         insertFile.bind(2, until)
         insertFile.bind(3, entry.size)

@@ -1,24 +1,24 @@
 /// An error reported by SQLite, with its extended result code, message and the statement involved.
-public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+package struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// The extended result code (`sqlite3_extended_errcode`).
-    public var code: Int32
+    package var code: Int32
     /// SQLite's message.
-    public var message: String
+    package var message: String
     /// The SQL being run, when known.
-    public var sql: String?
+    package var sql: String?
 
     /// Creates an error.
-    public init(code: Int32, message: String, sql: String? = nil) {
+    package init(code: Int32, message: String, sql: String? = nil) {
         self.code = code
         self.message = message
         self.sql = sql
     }
 
     /// Whether the primary result code is SQLITE_BUSY or SQLITE_LOCKED.
-    public var isBusy: Bool { code & 0xFF == 5 || code & 0xFF == 6 }
+    package var isBusy: Bool { code & 0xFF == 5 || code & 0xFF == 6 }
 
     /// `message (code N)`, with the SQL when known.
-    public var description: String {
+    package var description: String {
         var s = "\(message) (SQLite code \(code))"
         if let sql { s += " in: \(sql)" }
         return s
@@ -26,10 +26,10 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
 }
 
 /// An error about the index file itself (not a keytrail index, too new, missing).
-public struct IndexError: Error, CustomStringConvertible, Sendable {
+package struct IndexError: Error, CustomStringConvertible, Sendable {
     /// A full sentence for the user.
-    public var description: String
+    package var description: String
 
     /// Creates an error with a message for the user.
-    public init(_ description: String) { self.description = description }
+    package init(_ description: String) { self.description = description }
 }

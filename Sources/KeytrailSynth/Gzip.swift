@@ -1,9 +1,9 @@
 import CZlib
 
 /// gzip compression for generated archives.
-public enum GzipWriter {
+package enum GzipWriter {
     /// One gzip member holding `data`.
-    public static func compress(_ data: [UInt8], level: Int32 = 6) -> [UInt8] {
+    package static func compress(_ data: [UInt8], level: Int32 = 6) -> [UInt8] {
         let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         defer {

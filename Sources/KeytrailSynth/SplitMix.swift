@@ -1,12 +1,12 @@
 /// A small, fast, seeded generator (SplitMix64): the same seed gives the same archive everywhere.
-public struct SplitMix: RandomNumberGenerator, Sendable {
+package struct SplitMix: RandomNumberGenerator, Sendable {
     var state: UInt64
 
     /// A generator seeded with `seed`.
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
     /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -15,5 +15,5 @@ public struct SplitMix: RandomNumberGenerator, Sendable {
     }
 
     /// A uniform integer in `0..<n`.
-    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+    package mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
 }

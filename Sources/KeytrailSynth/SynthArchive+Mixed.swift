@@ -3,7 +3,7 @@ extension SynthArchive {
     /// gzip, BOM, nested JSON strings), with events at the window's edges. The newest event is at
     /// `end`; for the first key, one service was used exactly 400 days before `end` (inside the
     /// default window) and one a millisecond earlier (outside).
-    public static func writeMixed(
+    package static func writeMixed(
         to dir: String, events: Int, factory: EventFactory, end: Int64, seed: UInt64
     ) throws -> [SynthRecord] {
         var rng = SplitMix(seed: seed)

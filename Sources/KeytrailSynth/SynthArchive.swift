@@ -1,26 +1,26 @@
 import Glibc
 
 /// What a generated archive holds: for each indexed event, the facts a reference model needs.
-public struct SynthRecord: Sendable {
+package struct SynthRecord: Sendable {
     /// `userIdentity.accessKeyId`, nil for events without a key.
-    public var accessKeyId: String?
+    package var accessKeyId: String?
     /// `serviceName`.
-    public var serviceName: String
+    package var serviceName: String
     /// `eventTime` in epoch ms.
-    public var timestamp: Int64
+    package var timestamp: Int64
     /// `eventId`.
-    public var eventId: String
+    package var eventId: String
     /// The Detail text keytrail must answer with (the event exactly as archived).
-    public var detail: [UInt8]
+    package var detail: [UInt8]
 }
 
 /// Writes deterministic synthetic archives: OSS-style deliveries for benchmarks, and a mixed
 /// archive in every supported shape for `sample-logs/` and tests.
-public enum SynthArchive {
+package enum SynthArchive {
     /// OSS-style deliveries: JSON arrays of `perFile` events per file, gzip or plain, with events
     /// spread over `spanDays` days ending at `end`. Returns the number of bytes written.
     @discardableResult
-    public static func writeOSS(
+    package static func writeOSS(
         to dir: String, events: Int, factory: EventFactory, perFile: Int = 10_000, gzip: Bool, end: Int64,
         spanDays: Int = 500, seed: UInt64, record: ((SynthRecord) -> Void)? = nil
     ) throws -> Int {
@@ -59,9 +59,9 @@ public enum SynthArchive {
 }
 
 /// Small file-system helpers for the generator.
-public enum SynthFiles {
+package enum SynthFiles {
     /// Creates `path` and its parents.
-    public static func makeDirectories(_ path: String) throws {
+    package static func makeDirectories(_ path: String) throws {
         var current = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             current += "/" + part
@@ -72,7 +72,7 @@ public enum SynthFiles {
     }
 
     /// Writes `data` to `path` (creating parent directories).
-    public static func write(_ data: [UInt8], to path: String) throws {
+    package static func write(_ data: [UInt8], to path: String) throws {
         if let slash = path.lastIndex(of: "/") { try makeDirectories(String(path[..<slash])) }
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw SynthError("cannot create \(path): \(String(cString: strerror(errno)))") }
@@ -87,8 +87,8 @@ public enum SynthFiles {
 }
 
 /// A generator failure.
-public struct SynthError: Error, CustomStringConvertible {
+package struct SynthError: Error, CustomStringConvertible {
     /// What went wrong.
-    public var description: String
+    package var description: String
     init(_ d: String) { description = d }
 }

@@ -1,23 +1,23 @@
 import KeytrailScan
 
 /// One generated ActionTrail event: the facts a reference model needs, and its JSON text.
-public struct SynthEvent: Sendable {
+package struct SynthEvent: Sendable {
     /// `userIdentity.accessKeyId` (nil for console events without a key).
-    public var accessKeyId: String?
+    package var accessKeyId: String?
     /// Top-level `serviceName`.
-    public var serviceName: String
+    package var serviceName: String
     /// `eventTime` in epoch milliseconds.
-    public var timestamp: Int64
+    package var timestamp: Int64
     /// `eventId`.
-    public var eventId: String
+    package var eventId: String
     /// The compact JSON text.
-    public var json: [UInt8]
+    package var json: [UInt8]
 }
 
 /// Generates realistic events (~`detailBytes` each) for a population of keys and services.
-public struct EventFactory: Sendable {
+package struct EventFactory: Sendable {
     /// Services drawn from (real ActionTrail service names, with mixed case as in the wild).
-    public static let allServices = [
+    package static let allServices = [
         "Ecs", "Oss", "Ram", "Sts", "Rds", "Slb", "Vpc", "Cms", "CS", "Cdn", "Actiontrail", "ResourceManager",
         "PrivateZone", "polardb", "Kms", "Sls", "Fc", "Nas", "Alidns", "R-kvstore", "Ess", "Ecd", "Dds", "Cbn",
         "Waf", "Sas", "Config", "Ims", "Bss", "ROS", "Dts", "Hbr", "Eci", "Ehpc", "Mse", "Arms", "Edas", "Emr",
@@ -31,19 +31,19 @@ public struct EventFactory: Sendable {
     ]
 
     /// The AccessKey IDs of the population.
-    public let keys: [String]
+    package let keys: [String]
     /// The services of the population.
-    public let services: [String]
+    package let services: [String]
     /// Approximate size of each event's JSON.
-    public let detailBytes: Int
+    package let detailBytes: Int
 
     /// The benchmark corpus's population: 5,000 keys over 40 services, ~2 KB events.
-    public static func benchmark(seed: UInt64) -> EventFactory {
+    package static func benchmark(seed: UInt64) -> EventFactory {
         EventFactory(keyCount: 5000, serviceCount: 40, detailBytes: 2000, seed: seed)
     }
 
     /// A population of `keyCount` keys over `serviceCount` services, from `seed`.
-    public init(keyCount: Int, serviceCount: Int, detailBytes: Int = 2000, seed: UInt64) {
+    package init(keyCount: Int, serviceCount: Int, detailBytes: Int = 2000, seed: UInt64) {
         var rng = SplitMix(seed: seed ^ 0x6B65_7973)
         let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
         keys = (0..<keyCount).map { i in
@@ -58,7 +58,7 @@ public struct EventFactory: Sendable {
     }
 
     /// Event number `n` (deterministic in `rng`), at `timestamp`, for `key` (nil: console event).
-    public func make(
+    package func make(
         _ rng: inout SplitMix, key: String?, service: String, timestamp: Int64, category: String? = "Management"
     ) -> SynthEvent {
         var w = JSONBytes()
@@ -158,7 +158,7 @@ public struct EventFactory: Sendable {
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, with `.mmm` when the time has milliseconds.
-    public static func rfc3339(_ ms: Int64) -> String {
+    package static func rfc3339(_ ms: Int64) -> String {
         Timestamp.format(ms, millis: ms % 1000 != 0)
     }
 }

@@ -1,29 +1,29 @@
 import Foundation
 
 /// The result of running a built executable.
-public struct RunResult: Sendable {
+package struct RunResult: Sendable {
     /// Exit status.
-    public var status: Int32
+    package var status: Int32
     /// Standard output as text.
-    public var stdout: String
+    package var stdout: String
     /// Standard error as text.
-    public var stderr: String
+    package var stderr: String
 }
 
 /// Runs the package's built executables (found beside the test bundle) as a user would.
-public enum Binary {
+package enum Binary {
     /// The directory holding the build products (the test bundle's own directory).
-    public static var productsDirectory: String {
+    package static var productsDirectory: String {
         let exe =
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return (exe as NSString).deletingLastPathComponent
     }
 
     /// The path of executable `name` (e.g. `keytrail`), or `name` itself when it is absolute.
-    public static func path(_ name: String) -> String { name.hasPrefix("/") ? name : productsDirectory + "/" + name }
+    package static func path(_ name: String) -> String { name.hasPrefix("/") ? name : productsDirectory + "/" + name }
 
     /// The package root (two levels above the products directory's `.build`).
-    public static var packageRoot: String {
+    package static var packageRoot: String {
         var dir = productsDirectory
         while dir != "/" && !FileManager.default.fileExists(atPath: dir + "/Package.swift") {
             dir = (dir as NSString).deletingLastPathComponent
@@ -32,7 +32,7 @@ public enum Binary {
     }
 
     /// Runs `name` with `arguments`, feeding `stdin`, in `directory`, with extra `environment`.
-    public static func run(
+    package static func run(
         _ name: String, _ arguments: [String], stdin: [UInt8]? = nil, directory: String? = nil,
         environment: [String: String] = [:]
     ) throws -> RunResult {

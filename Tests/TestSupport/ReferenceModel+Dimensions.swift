@@ -1,22 +1,22 @@
 import Foundation
-public import KeytrailSynth
+package import KeytrailSynth
 
 /// One row of a sibling dimension: kind (1 eventName, 2 sourceIpAddress, 3 resource), service,
 /// name (EventName, Ip or ResourceType) and sub (ResourceName).
-public struct ReferenceDimension: Hashable, Sendable, Comparable {
-    public var kind: Int
-    public var service: String
-    public var name: String
-    public var sub: String
+package struct ReferenceDimension: Hashable, Sendable, Comparable {
+    package var kind: Int
+    package var service: String
+    package var name: String
+    package var sub: String
 
-    public init(kind: Int, service: String, name: String, sub: String) {
+    package init(kind: Int, service: String, name: String, sub: String) {
         self.kind = kind
         self.service = service
         self.name = name
         self.sub = sub
     }
 
-    public static func < (a: Self, b: Self) -> Bool {
+    package static func < (a: Self, b: Self) -> Bool {
         (a.kind, Array(a.service.utf8), Array(a.name.utf8), Array(a.sub.utf8))
             < (b.kind, Array(b.service.utf8), Array(b.name.utf8), Array(b.sub.utf8))
     }
@@ -24,14 +24,14 @@ public struct ReferenceDimension: Hashable, Sendable, Comparable {
 
 /// The sibling dimensions of a set of records, read with Foundation's JSON parser (independent of
 /// keytrail's scanner): key → row → latest (timestamp, eventId, detail).
-public struct ReferenceDimensions: Sendable {
-    public private(set) var latest: [String: [ReferenceDimension: ReferenceProduct]] = [:]
+package struct ReferenceDimensions: Sendable {
+    package private(set) var latest: [String: [ReferenceDimension: ReferenceProduct]] = [:]
 
-    public init(_ records: [SynthRecord]) {
+    package init(_ records: [SynthRecord]) {
         for r in records { add(r) }
     }
 
-    public mutating func add(_ r: SynthRecord) {
+    package mutating func add(_ r: SynthRecord) {
         guard let key = r.accessKeyId, !key.isEmpty, !r.serviceName.isEmpty,
             let event = try? JSONSerialization.jsonObject(with: Data(r.detail)) as? [String: Any]
         else { return }
@@ -48,7 +48,7 @@ public struct ReferenceDimensions: Sendable {
     }
 
     /// The rows an event counts for.
-    public static func dimensions(of e: [String: Any], service: String) -> Set<ReferenceDimension> {
+    package static func dimensions(of e: [String: Any], service: String) -> Set<ReferenceDimension> {
         var out = Set<ReferenceDimension>()
         if let n = e["eventName"] as? String, !n.isEmpty {
             out.insert(ReferenceDimension(kind: 1, service: service, name: n, sub: ""))

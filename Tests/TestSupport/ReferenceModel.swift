@@ -1,29 +1,29 @@
-public import KeytrailSynth
+package import KeytrailSynth
 
 /// The expected answer for one (key, service): the greatest (timestamp, eventId, detail).
-public struct ReferenceProduct: Equatable, Sendable {
+package struct ReferenceProduct: Equatable, Sendable {
     /// ServiceName.
-    public var service: String
+    package var service: String
     /// UsedTimestamp.
-    public var timestamp: Int64
+    package var timestamp: Int64
     /// eventId.
-    public var eventId: [UInt8]
+    package var eventId: [UInt8]
     /// Detail bytes.
-    public var detail: [UInt8]
+    package var detail: [UInt8]
 }
 
 /// A plain-dictionary model of the index, built from generated records, to check keytrail against.
-public struct ReferenceModel: Sendable {
+package struct ReferenceModel: Sendable {
     /// key → service → latest.
-    public private(set) var latest: [String: [String: ReferenceProduct]] = [:]
+    package private(set) var latest: [String: [String: ReferenceProduct]] = [:]
 
     /// A model of `records`.
-    public init(_ records: [SynthRecord]) {
+    package init(_ records: [SynthRecord]) {
         for r in records { add(r) }
     }
 
     /// Offers one record (events without a key are ignored).
-    public mutating func add(_ r: SynthRecord) {
+    package mutating func add(_ r: SynthRecord) {
         guard let key = r.accessKeyId, !key.isEmpty, !r.serviceName.isEmpty else { return }
         let candidate = ReferenceProduct(
             service: r.serviceName, timestamp: r.timestamp, eventId: Array(r.eventId.utf8), detail: r.detail)
@@ -36,7 +36,7 @@ public struct ReferenceModel: Sendable {
     }
 
     /// The products of `key` inside `[asOf − days, asOf]`, in the contract's order.
-    public func products(_ key: String, asOf: Int64, days: Int = 400) -> [ReferenceProduct] {
+    package func products(_ key: String, asOf: Int64, days: Int = 400) -> [ReferenceProduct] {
         let start = asOf - Int64(days) * 86_400_000
         return (latest[key] ?? [:]).values
             .filter { $0.timestamp >= start && $0.timestamp <= asOf }
@@ -48,7 +48,7 @@ public struct ReferenceModel: Sendable {
     }
 
     /// The newest timestamp of all records.
-    public var newest: Int64 { latest.values.flatMap(\.values).map(\.timestamp).max() ?? 0 }
+    package var newest: Int64 { latest.values.flatMap(\.values).map(\.timestamp).max() ?? 0 }
 }
 
 extension Array: @retroactive Comparable where Element == UInt8 {

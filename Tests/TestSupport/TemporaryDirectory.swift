@@ -1,12 +1,12 @@
 import Foundation
 
 /// A fresh directory under the system's temporary directory, removed when released.
-public final class TemporaryDirectory: @unchecked Sendable {
+package final class TemporaryDirectory: @unchecked Sendable {
     /// Its absolute path.
-    public let path: String
+    package let path: String
 
     /// Creates the directory.
-    public init(_ label: String = "keytrail") {
+    package init(_ label: String = "keytrail") {
         let template = NSTemporaryDirectory() + "/\(label)-XXXXXX"
         var bytes = Array(template.utf8CString)
         let p = bytes.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
@@ -17,11 +17,11 @@ public final class TemporaryDirectory: @unchecked Sendable {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
     /// `path/name`.
-    public func file(_ name: String) -> String { path + "/" + name }
+    package func file(_ name: String) -> String { path + "/" + name }
 
     /// Writes `bytes` to `path/name` (creating parents) and returns the full path.
     @discardableResult
-    public func write(_ name: String, _ bytes: [UInt8]) throws -> String {
+    package func write(_ name: String, _ bytes: [UInt8]) throws -> String {
         let full = file(name)
         try FileManager.default.createDirectory(
             atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -31,5 +31,5 @@ public final class TemporaryDirectory: @unchecked Sendable {
 
     /// Writes `text` as UTF-8 to `path/name` and returns the full path.
     @discardableResult
-    public func write(_ name: String, _ text: String) throws -> String { try write(name, Array(text.utf8)) }
+    package func write(_ name: String, _ text: String) throws -> String { try write(name, Array(text.utf8)) }
 }

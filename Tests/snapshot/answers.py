@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Every answer keytrail gives on a few archives, as one text file, for before/after diffs.
+
+A refactor that must not change behaviour runs this with the old and the new binary and diffs the
+two files (RequestIds and timings are masked). Standard library only.
+
+    python3 Tests/snapshot/answers.py --keytrail OLD/keytrail --synth OLD/keytrail-synth --out old.txt
+    python3 Tests/snapshot/answers.py --keytrail NEW/keytrail --synth NEW/keytrail-synth --out new.txt
+    diff old.txt new.txt
+"""
+import argparse
+import concurrent.futures
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+UUID = re.compile(rb"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
+TIMING = re.compile(rb'("seconds"|"mbPerSecond"|"eventsPerSecond"|"ingestedAt")\s*:\s*[0-9.e+-]+')
+TIMING_TEXT = re.compile(rb"[0-9.]+ (s|MB/s|events/s)\b")
+
+
+def run(binary, args, stdin=None):
+    p = subprocess.run([binary] + args, input=stdin, capture_output=True, timeout=600)
+    def mask(b):
+        b = UUID.sub(b"<UUID>", b)
+        b = TIMING.sub(rb"\1:<T>", b)
+        return TIMING_TEXT.sub(rb"<T> \1", b)
+    return "$ keytrail %s\nexit %d\n--- stdout\n%s\n--- stderr\n%s\n" % (
+        " ".join(args), p.returncode, mask(p.stdout).decode("utf-8", "replace"),
+        mask(p.stderr).decode("utf-8", "replace"))
+
+
+def listing_pages(binary, action, key, service, db):
+    out, token = [], ""
+    for _ in range(1000):
+        args = [action, key, "--service", service, "--db", db, "--as-of", "latest", "--page-size", "7"]
+        if token:
+            args += ["--next-token", token]
+        text = run(binary, args)
+        out.append(text)
+        m = re.search(r'"NextToken":"([^"]*)"', text)
+        token = m.group(1) if m else ""
+        if not token:
+            break
+    return "".join(out)
+
+
+def snapshot(binary, name, archive, work, jobs):
+    db = os.path.join(work, name + ".sqlite")
+    for suffix in ["", "-wal", "-shm", ".lock"]:
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+    parts = ["=== archive %s\n" % name]
+    parts.append(run(binary, ["ingest", "--db", db, "--json", archive]).replace(archive, "<ARCHIVE>"))
+    parts.append(run(binary, ["ingest", "--db", db, archive]).replace(archive, "<ARCHIVE>"))
+    keys_json = subprocess.run([binary, "keys", "--db", db, "--as-of", "latest", "--format", "json"],
+                               capture_output=True).stdout
+    keys = [k["AccessKeyId"] for k in json.loads(keys_json)["Keys"]] if keys_json.strip() else []
+    for fmt in ["json", "table", "csv"]:
+        parts.append(run(binary, ["keys", "--db", db, "--as-of", "latest", "--format", fmt]))
+    parts.append(run(binary, ["keys", "--db", db, "--as-of", "latest", "--unused-for", "30"]))
+    jobs_list = []
+    probes = keys + ["NOT-A-KEY-1234", keys[0].lower() if keys else "x", ""]
+    for key in probes:
+        jobs_list.append(["products", key, "--db", db, "--as-of", "latest"])
+        jobs_list.append(["products", key, "--db", db, "--as-of", "latest", "--format", "table"])
+        jobs_list.append(["products", key, "--db", db, "--as-of", "latest", "--window-days", "30"])
+        jobs_list.append(["products", key, "--db", db])
+        jobs_list.append(["products", key, "--db", db, "--as-of", "2000-01-01T00:00:00Z"])
+        jobs_list.append(["info", key, "--db", db, "--as-of", "latest"])
+        jobs_list.append(["info", key, "--db", db, "--as-of", "latest", "--window-days", "1"])
+    with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+        parts += list(pool.map(lambda a: run(binary, a), jobs_list))
+        listings = []
+        for key in keys:
+            answer = subprocess.run([binary, "products", key, "--db", db, "--as-of", "latest"],
+                                    capture_output=True).stdout
+            services = [p["ServiceName"] for p in json.loads(answer)["Products"]] if answer.strip() else []
+            for service in services + ["NoSuchService"]:
+                for action in ["events", "ips", "resources"]:
+                    listings.append((action, key, service))
+        parts += list(pool.map(lambda t: listing_pages(binary, t[0], t[1], t[2], db), listings))
+    keyfile = os.path.join(work, name + "-keys.txt")
+    with open(keyfile, "w") as f:
+        f.write("\n".join(probes[:5] + ["bad key with spaces"]) + "\n")
+    parts.append(run(binary, ["products", "--keys-from", keyfile, "--db", db, "--as-of", "latest"])
+                 .replace(keyfile, "<KEYS>"))
+    parts.append(run(binary, ["products", "--keys-from", "-", "--db", db, "--as-of", "latest"],
+                     stdin="\n".join(probes[:3]).encode()))
+    return "".join(parts).replace(db, "<DB>").replace(work, "<WORK>")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--keytrail", required=True)
+    ap.add_argument("--synth", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--workdir", default="/tmp/keytrail-snapshot")
+    ap.add_argument("--events", type=int, default=100_000)
+    ap.add_argument("--jobs", type=int, default=4)
+    a = ap.parse_args()
+    binary = os.path.abspath(a.keytrail)
+    work = os.path.abspath(a.workdir)
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    synth_dir = os.path.join(work, "synth")
+    subprocess.run([a.synth, "--out", synth_dir, "--format", "mixed", "--events", str(a.events),
+                    "--keys", "40", "--services", "30", "--seed", "7"], check=True, capture_output=True)
+    traps = os.path.join(work, "traps")
+    subprocess.run([sys.executable, os.path.join(ROOT, "Tests/conformance/make_archive.py"), traps,
+                    "--seed", "3", "--model", os.path.join(work, "model.json")], check=True, capture_output=True)
+    text = ""
+    for name, archive in [("sample-logs", os.path.join(ROOT, "sample-logs")), ("synth", synth_dir), ("traps", traps)]:
+        text += snapshot(binary, name, archive, work, a.jobs)
+    with open(a.out, "w") as f:
+        f.write(text)
+    print("wrote %s (%d bytes)" % (a.out, len(text)))
+
+
+if __name__ == "__main__":
+    main()
