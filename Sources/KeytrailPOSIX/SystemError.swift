@@ -103,10 +103,14 @@ package enum POSIX {
     package static func readFile(_ path: String) throws(SystemError) -> [UInt8] {
         if path == "-" { return try readAll(0) }
         let fd = try openForReading(path)
-        defer { close(fd) }
+        defer { Glibc.close(fd) }
         let hint = FileStatus(fd: fd).map { Int($0.size) + 1 } ?? 1 << 16
         return try readAll(fd, sizeHint: hint)
     }
+
+    /// Closes `fd` (never retried: Linux releases the descriptor even when close is interrupted).
+    @discardableResult
+    package static func close(_ fd: Int32) -> Int32 { Glibc.close(fd) }
 
     /// Whether `fd` is a terminal.
     package static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
