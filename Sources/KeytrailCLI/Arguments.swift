@@ -1,8 +1,3 @@
-/// A command-line usage error: exit status 2.
-struct UsageError: Error {
-    var message: String
-}
-
 /// Minimal option parsing: `--name value`, `--name=value`, flags, positionals, `--` ends options.
 struct Arguments {
     private(set) var positionals: [String] = []
@@ -10,7 +5,7 @@ struct Arguments {
     private var flags: Set<String> = []
 
     /// Parses `args` given the option names that take a value and the flags.
-    init(_ args: [String], options: Set<String>, flags allowedFlags: Set<String>) throws(UsageError) {
+    init(_ args: [String], options: Set<String>, flags allowedFlags: Set<String>) throws(CLIError) {
         var i = 0
         var onlyPositionals = false
         while i < args.count {
@@ -18,7 +13,7 @@ struct Arguments {
             i += 1
             if onlyPositionals || !a.hasPrefix("--") || a == "-" {
                 if !onlyPositionals && a.hasPrefix("-") && a != "-" && a.count > 1 {
-                    throw UsageError(message: "unknown option '\(a)'")
+                    throw CLIError.usage("unknown option '\(a)'")
                 }
                 positionals.append(a)
                 continue
@@ -35,16 +30,16 @@ struct Arguments {
             }
             if options.contains(name) {
                 if value == nil {
-                    guard i < args.count else { throw UsageError(message: "option '--\(name)' needs a value") }
+                    guard i < args.count else { throw CLIError.usage("option '--\(name)' needs a value") }
                     value = args[i]
                     i += 1
                 }
                 values[name] = value
             } else if allowedFlags.contains(name) {
-                if value != nil { throw UsageError(message: "option '--\(name)' takes no value") }
+                if value != nil { throw CLIError.usage("option '--\(name)' takes no value") }
                 flags.insert(name)
             } else {
-                throw UsageError(message: "unknown option '--\(name)'")
+                throw CLIError.usage("unknown option '--\(name)'")
             }
         }
     }
@@ -56,10 +51,10 @@ struct Arguments {
     func flag(_ name: String) -> Bool { flags.contains(name) }
 
     /// A non-negative integer option.
-    func integer(_ name: String, range: ClosedRange<Int>) throws(UsageError) -> Int? {
+    func integer(_ name: String, range: ClosedRange<Int>) throws(CLIError) -> Int? {
         guard let v = values[name] else { return nil }
         guard let n = Int(v), range.contains(n) else {
-            throw UsageError(message: "--\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
+            throw CLIError.usage("--\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
         }
         return n
     }

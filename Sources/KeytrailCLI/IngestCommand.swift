@@ -1,18 +1,19 @@
 import KeytrailIngest
+import KeytrailQuery
 import KeytrailScan
 
 /// `keytrail ingest`: index files and print the run's summary.
 enum IngestCommand {
-    static func run(_ args: [String]) throws -> Int32 {
+    static func run(_ args: [String]) throws(CLIError) -> Int32 {
         let a = try Arguments(
             args, options: ["db", "until", "jobs", "batch-files"], flags: ["json", "quiet", "wait", "products-only"])
         guard !a.positionals.isEmpty else {
-            throw UsageError(message: "ingest needs at least one PATH (or - for stdin)")
+            throw CLIError.usage("ingest needs at least one PATH (or - for stdin)")
         }
         var until: Int64?
         if let u = a.value("until") {
-            guard let t = Int64(u) ?? Timestamp.parseRFC3339(u) else {
-                throw UsageError(message: "--until must be RFC 3339 or epoch milliseconds, got '\(u)'")
+            guard let t = AsOf.instant(u) else {
+                throw CLIError.usage("--until must be RFC 3339 or epoch milliseconds, got '\(u)'")
             }
             until = t
         }
@@ -21,18 +22,21 @@ enum IngestCommand {
         options.waitForLock = a.flag("wait")
         if a.flag("products-only") { options.siblings = false }
         if let n = try a.integer("batch-files", range: 1...1_000_000) { options.batchFiles = n }
-        let ingester = try Ingester(options: options)
+        let ingester = try CLIError.failing { try Ingester(options: options) }
         if let note = ingester.upgradeNote { Output.err("keytrail: note: \(note)") }
         let showProgress = Output.isTerminal(2) && !a.flag("quiet")
         var lastDraw = 0.0
-        let report = try ingester.run(paths: a.positionals.map { Array($0.utf8) }) { p in
-            guard showProgress, p.seconds - lastDraw >= 0.25 || p.filesDone == p.filesTotal else { return }
-            lastDraw = p.seconds
-            let mbps = p.seconds > 0 ? Double(p.bytes) / 1e6 / p.seconds : 0
-            Output.write(
-                2,
-                "\r\u{1B}[Kingest: \(p.filesDone)/\(p.filesTotal) files, \(p.events) events, "
-                    + "\(JSONOutput.formatDecimal(mbps, digits: 1)) MB/s")
+        let paths = a.positionals.map { Array($0.utf8) }
+        let report = try CLIError.failing {
+            try ingester.run(paths: paths) { p in
+                guard showProgress, p.seconds - lastDraw >= 0.25 || p.filesDone == p.filesTotal else { return }
+                lastDraw = p.seconds
+                let mbps = p.seconds > 0 ? Double(p.bytes) / 1e6 / p.seconds : 0
+                Output.write(
+                    2,
+                    "\r\u{1B}[Kingest: \(p.filesDone)/\(p.filesTotal) files, \(p.events) events, "
+                        + "\(JSONOutput.formatDecimal(mbps, digits: 1)) MB/s")
+            }
         }
         if showProgress { Output.write(2, "\r\u{1B}[K") }
         for r in report.rejections { Output.err(r.formatted) }

@@ -1,17 +1,16 @@
 import KeytrailQuery
-import KeytrailStore
 
 /// `keytrail keys`: every key in the index with its last use; with `--inventory`, the keys a
 /// rotation review needs (never seen, not in the inventory, idle).
 enum KeysCommand {
-    static func run(_ args: [String]) throws -> Int32 {
+    static func run(_ args: [String]) throws(CLIError) -> Int32 {
         let a = try Arguments(
             args, options: QueryOptions.names.union(["format", "unused-for", "inventory"]), flags: [])
-        guard a.positionals.isEmpty else { throw UsageError(message: "keys takes no positional arguments") }
+        guard a.positionals.isEmpty else { throw .usage("keys takes no positional arguments") }
         let options = try QueryOptions(a)
         let format = a.value("format") ?? "table"
         guard ["table", "json", "csv"].contains(format) else {
-            throw UsageError(message: "--format must be table, json or csv, got '\(format)'")
+            throw .usage("--format must be table, json or csv, got '\(format)'")
         }
         let unusedFor = try a.integer("unused-for", range: 0...1_000_000)
         var inventory: [String]?
@@ -20,13 +19,18 @@ enum KeysCommand {
             do throws(InventoryError) {
                 inventory = try KeyAudit.inventory(bytes)
             } catch {
-                throw UsageError(message: "\(path):\(error.line): \(error.message)")
+                throw .usage("\(path):\(error.line): \(error.message)")
             }
         }
         let service = try options.service()
-        let asOf = try service.products.window(asOf: options.asOf, days: options.days).asOf
-        var audit = try KeyAudit(
-            reader: service.reader, asOf: asOf, idleAfterDays: unusedFor ?? options.days, inventory: inventory)
+        var audit: KeyAudit
+        do throws(QueryError) {
+            audit = try KeyAudit(
+                reader: service.reader, asOf: try service.window().asOf, idleAfterDays: unusedFor ?? options.days,
+                inventory: inventory)
+        } catch {
+            throw .failure(error.description)
+        }
         // Without an inventory, --unused-for lists only the keys idle that long.
         if inventory == nil && unusedFor != nil { audit.keys.removeAll { $0.status != .idle } }
         switch format {

@@ -16,7 +16,7 @@ package enum KeytrailCommand {
             return 2
         }
         let rest = Array(args.dropFirst())
-        do {
+        do throws(CLIError) {
             switch command {
             case "ingest": return try IngestCommand.run(rest)
             case "products": return try ProductsCommand.run(rest)
@@ -33,15 +33,17 @@ package enum KeytrailCommand {
                 Output.out("keytrail \(version)")
                 return 0
             default:
-                throw UsageError(message: "unknown command '\(command)'")
+                throw CLIError.usage("unknown command '\(command)'")
             }
-        } catch let e as UsageError {
-            Output.error(e.message)
-            Output.err("Run `keytrail help` for usage.")
-            return 2
         } catch {
-            Output.error("\(error)")
-            return 2
+            switch error {
+            case .usage(let message):
+                Output.error(message)
+                Output.err("Run `keytrail help` for usage.")
+            case .failure(let message):
+                Output.error(message)
+            }
+            return error.status
         }
     }
 

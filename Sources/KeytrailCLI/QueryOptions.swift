@@ -10,11 +10,11 @@ struct QueryOptions {
     var days: Int
     var arguments: Arguments
 
-    init(_ a: Arguments) throws {
+    init(_ a: Arguments) throws(CLIError) {
         arguments = a
         if let t = a.value("as-of") {
             guard let parsed = AsOf(parsing: t) else {
-                throw UsageError(message: "--as-of must be RFC 3339, epoch milliseconds, 'latest' or 'now', got '\(t)'")
+                throw .usage("--as-of must be RFC 3339, epoch milliseconds, 'latest' or 'now', got '\(t)'")
             }
             asOf = parsed
         } else {
@@ -24,7 +24,7 @@ struct QueryOptions {
     }
 
     /// The service catalog, with `--catalog` (or `$KEYTRAIL_CATALOG`) overrides.
-    func catalog() throws -> ServiceCatalog {
+    func catalog() throws(CLIError) -> ServiceCatalog {
         guard let path = arguments.value("catalog") ?? Output.environment("KEYTRAIL_CATALOG") else {
             return ServiceCatalog()
         }
@@ -32,15 +32,15 @@ struct QueryOptions {
         do throws(CatalogError) {
             return try ServiceCatalog(overrides: text)
         } catch {
-            throw UsageError(message: "\(path):\(error.line): \(error.message)")
+            throw .usage("\(path):\(error.line): \(error.message)")
         }
     }
 
     /// The answering service over the index.
-    func service() throws -> APIService {
-        try APIService(
-            reader: IndexReader(path: KeytrailCommand.databasePath(arguments)), catalog: catalog(), asOf: asOf,
-            days: days)
+    func service() throws(CLIError) -> APIService {
+        let path = KeytrailCommand.databasePath(arguments)
+        let catalog = try catalog()
+        return try CLIError.failing { try APIService(dbPath: path, catalog: catalog, asOf: asOf, days: days) }
     }
 
     /// For an invalid key: its error answered (exit 1), before the index is opened, as the cloud
@@ -51,10 +51,10 @@ struct QueryOptions {
     }
 
     /// Prints an answer as the command line does: the body on stdout (exit 0), or an API error's
-    /// body (exit 1); a refused as-of prints nothing on stdout (exit 2).
+    /// body (exit 1); a refused as-of or a failed index prints nothing on stdout (exit 2).
     static func print(_ r: APIResult) -> Int32 {
         guard let code = r.code else {
-            for n in r.notes { Output.err("keytrail: note: \(n)") }
+            for n in r.notes { Output.note(n) }
             Output.out(r.body)
             return 0
         }

@@ -1,44 +1,43 @@
-@preconcurrency import Glibc
+import KeytrailPOSIX
 import KeytrailQuery
 import KeytrailServe
 
 /// `keytrail serve`: the five operations over HTTP for the official SDKs (DESIGN "Local API endpoint").
 enum ServeCommand {
-    static func run(_ args: [String]) throws -> Int32 {
+    static func run(_ args: [String]) throws(CLIError) -> Int32 {
         let a = try Arguments(
             args,
             options: QueryOptions.names.union([
                 "listen", "credentials", "workers", "max-connections", "head-timeout", "idle-timeout",
             ]),
             flags: ["no-auth", "quiet"])
-        guard a.positionals.isEmpty else { throw UsageError(message: "serve takes no positional arguments") }
+        guard a.positionals.isEmpty else { throw CLIError.usage("serve takes no positional arguments") }
         let query = try QueryOptions(a)
         var options = ServerOptions()
         do throws(ServeError) {
             if let listen = a.value("listen") { options.address = try ListenAddress(parsing: listen) }
         } catch {
-            throw UsageError(message: error.description)
+            throw .usage(error.description)
         }
         let authenticator: Authenticator?
         if a.flag("no-auth") {
             guard a.value("credentials") == nil else {
-                throw UsageError(message: "give --credentials FILE or --no-auth, not both")
+                throw CLIError.usage("give --credentials FILE or --no-auth, not both")
             }
             guard options.address.isLoopback else {
-                throw UsageError(message: "--no-auth is accepted only with a loopback --listen address")
+                throw CLIError.usage("--no-auth is accepted only with a loopback --listen address")
             }
             authenticator = nil
         } else {
             guard let path = a.value("credentials") else {
-                throw UsageError(
-                    message: "serve needs --credentials FILE (ACCESS_KEY_ID SECRET lines, mode 600), "
+                throw CLIError.usage(
+                    "serve needs --credentials FILE (ACCESS_KEY_ID SECRET lines, mode 600), "
                         + "or --no-auth on a loopback address")
             }
-            authenticator = Authenticator(credentials: try Credentials.load(path: path))
+            authenticator = Authenticator(credentials: try CLIError.failing { try Credentials.load(path: path) })
         }
         options.quiet = a.flag("quiet")
-        options.workers =
-            try a.integer("workers", range: 1...256) ?? max(2, min(16, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        options.workers = try a.integer("workers", range: 1...256) ?? max(2, min(16, POSIX.onlineCPUs))
         if let n = try a.integer("max-connections", range: 1...100_000) { options.maxConnections = n }
         if let t = try seconds(a, "head-timeout") { options.headTimeout = t }
         if let t = try seconds(a, "idle-timeout") { options.idleTimeout = t }
@@ -47,9 +46,15 @@ enum ServeCommand {
         let dbPath = KeytrailCommand.databasePath(a)
         var services: [any ActionAnswering] = []
         for _ in 0..<options.workers {
-            services.append(try APIService(dbPath: dbPath, catalog: catalog, asOf: query.asOf, days: query.days))
+            services.append(
+                try CLIError.failing {
+                    try APIService(dbPath: dbPath, catalog: catalog, asOf: query.asOf, days: query.days)
+                })
         }
-        let server = try Server(options: options, gateway: Gateway(authenticator: authenticator), answerers: services)
+        let answerers = services
+        let server = try CLIError.failing {
+            try Server(options: options, gateway: Gateway(authenticator: authenticator), answerers: answerers)
+        }
         services = []
         server.stopOnSignals()
         server.run { Output.err("listening on http://\(server.boundAddress.text)") }
@@ -57,10 +62,10 @@ enum ServeCommand {
     }
 
     /// A duration option in seconds (decimals allowed), as milliseconds.
-    static func seconds(_ a: Arguments, _ name: String) throws(UsageError) -> Int64? {
+    static func seconds(_ a: Arguments, _ name: String) throws(CLIError) -> Int64? {
         guard let v = a.value(name) else { return nil }
         guard let s = Double(v), s > 0, s <= 86_400 else {
-            throw UsageError(message: "--\(name) must be a number of seconds in (0, 86400], got '\(v)'")
+            throw CLIError.usage("--\(name) must be a number of seconds in (0, 86400], got '\(v)'")
         }
         return Int64(s * 1000)
     }

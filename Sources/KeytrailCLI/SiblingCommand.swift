@@ -2,19 +2,18 @@ import KeytrailQuery
 
 /// `keytrail info|events|ips|resources`: the siblings of GetAccessKeyLastUsedProducts.
 enum SiblingCommand {
-    static func run(_ action: APIAction, _ args: [String]) throws -> Int32 {
-        let listing = action != .info
+    static func run(_ action: APIAction, _ args: [String]) throws(CLIError) -> Int32 {
+        let listing = action.listing != nil
         let extra: Set<String> = listing ? ["service", "page-size", "next-token"] : []
         let a = try Arguments(args, options: QueryOptions.names.union(extra), flags: [])
         let options = try QueryOptions(a)
         let command = String(describing: action).lowercased()
         guard a.positionals.count == 1 else {
-            throw UsageError(
-                message: a.positionals.isEmpty ? "\(command) needs ACCESS_KEY" : "\(command) takes one ACCESS_KEY")
+            throw .usage(a.positionals.isEmpty ? "\(command) needs ACCESS_KEY" : "\(command) takes one ACCESS_KEY")
         }
         var parameters = ["AccessKey": a.positionals[0]]
         if listing {
-            guard let service = a.value("service") else { throw UsageError(message: "\(command) needs --service S") }
+            guard let service = a.value("service") else { throw .usage("\(command) needs --service S") }
             parameters["ServiceName"] = service
             parameters["PageSize"] = a.value("page-size")
             parameters["NextToken"] = a.value("next-token")

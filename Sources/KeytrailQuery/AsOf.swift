@@ -1,4 +1,4 @@
-import Glibc
+import KeytrailPOSIX
 import KeytrailScan
 
 /// The end of the query window: a fixed time, now, or the newest event in the index.
@@ -10,28 +10,40 @@ package enum AsOf: Equatable, Sendable {
     /// A fixed time in epoch milliseconds.
     case at(Int64)
 
-    /// Parses `latest`, `now`, epoch milliseconds, or RFC 3339; times outside years 0000–9999
-    /// are refused (window arithmetic and formatting stay far from overflow).
+    /// Parses `latest`, `now`, or a TIME (see `instant`).
     package init?(parsing text: String) {
         if text == "latest" {
             self = .latest
         } else if text == "now" {
             self = .now
-        } else if let ms = Int64(text) ?? Timestamp.parseRFC3339(text), Self.range.contains(ms) {
+        } else if let ms = Self.instant(text) {
             self = .at(ms)
         } else {
             return nil
         }
     }
 
+    /// The one TIME parser of `--as-of`, `--until` and `serve`: epoch milliseconds or RFC 3339,
+    /// within years 0000–9999 (window arithmetic and formatting stay far from overflow).
+    package static func instant(_ text: String) -> Int64? {
+        guard let ms = Int64(text) ?? Timestamp.parseRFC3339(text), range.contains(ms) else { return nil }
+        return ms
+    }
+
     /// 0000-01-01T00:00:00Z ... 9999-12-31T23:59:59.999Z in epoch milliseconds.
     static let range: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
 
     /// The current time in epoch milliseconds.
-    package static func currentMillis() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    package static func currentMillis() -> Int64 { Clock.wallMillis() }
+
+    /// The window of `days` days ending here; `latest` is the index's newest event (now on an
+    /// empty index).
+    package func window(days: Int, newestInIndex: () throws(QueryError) -> Int64?) throws(QueryError) -> Window {
+        switch self {
+        case .at(let t): return Window(asOf: t, days: days)
+        case .now: return Window(asOf: Self.currentMillis(), days: days)
+        case .latest: return Window(asOf: try newestInIndex() ?? Self.currentMillis(), days: days)
+        }
     }
 }
 
@@ -55,4 +67,17 @@ package struct Window: Equatable, Sendable {
 
     /// Whether `ts` is inside the window.
     package func contains(_ ts: Int64) -> Bool { start <= ts && ts <= asOf }
+
+    /// The as-of rule, for every query: when the index holds an event of `key` (its newest is
+    /// `newest`) after the window's end, it cannot know what was latest then — refuse.
+    package func admit(key: String, newest: Int64?) throws(QueryError) {
+        if let newest, newest > asOf { throw .asOfRefused(AsOfRefusal(accessKey: key, asOf: asOf, newest: newest)) }
+    }
+
+    /// The note for rows the index holds but this window leaves out: `lead` says what was last
+    /// used when, `hidden` how much is hidden.
+    package func hiddenNote(_ lead: String, hidden: String) -> String {
+        "\(lead), before the \(days)-day window \(Timestamp.format(start, millis: true)) .. "
+            + "\(Timestamp.format(asOf, millis: true)); \(hidden) hidden"
+    }
 }

@@ -44,7 +44,7 @@ package struct KeyAudit: Sendable {
     package var withInventory: Bool
 
     /// Audits the index; `inventory` (key IDs) adds never-seen and not-in-inventory keys.
-    package init(reader: IndexReader, asOf: Int64, idleAfterDays: Int, inventory: [String]?) throws {
+    package init(reader: IndexReader, asOf: Int64, idleAfterDays: Int, inventory: [String]?) throws(QueryError) {
         self.asOf = asOf
         self.idleAfterDays = idleAfterDays
         let withInventory = inventory != nil
@@ -53,9 +53,9 @@ package struct KeyAudit: Sendable {
         let listed = Set(inventory ?? [])
         var seen = Set<String>()
         var out: [AuditedKey] = []
-        for s in try reader.keys() {
+        for s in try QueryError.reading({ try reader.keys() }) {
             // As for every query: the index cannot know what was latest at an earlier time.
-            if s.lastUsed > asOf { throw AsOfRefusal(accessKey: s.key, asOf: asOf, newest: s.lastUsed) }
+            try Window(asOf: asOf, days: idleAfterDays).admit(key: s.key, newest: s.lastUsed)
             seen.insert(s.key)
             var status: AuditedKey.Status = s.lastUsed < threshold ? .idle : .active
             if inventory != nil && !listed.contains(s.key) { status = .notInInventory }
@@ -74,7 +74,7 @@ package struct KeyAudit: Sendable {
         let order = Dictionary(uniqueKeysWithValues: AuditedKey.Status.allCases.enumerated().map { ($1, $0) })
         out.sort { a, b in
             if withInventory && a.status != b.status { return order[a.status]! > order[b.status]! }
-            return a.key.utf8.lexicographicallyPrecedes(b.key.utf8)
+            return LatestWins.compareBytes(a.key.utf8, b.key.utf8) < 0
         }
         keys = out
     }

@@ -19,23 +19,6 @@ package struct Product: Equatable, Sendable {
     package var eventId: String = ""
 }
 
-/// The query was asked at a time before events the index holds for the key: refuse, don't guess.
-package struct AsOfRefusal: Error, Sendable, CustomStringConvertible {
-    /// The key asked about.
-    package var accessKey: String
-    /// The as-of time asked.
-    package var asOf: Int64
-    /// The newest event the index holds for the key.
-    package var newest: Int64
-
-    /// The message for `keytrail: error:`.
-    package var description: String {
-        "the index holds events of \(accessKey) up to \(Timestamp.format(newest, millis: true)), after --as-of "
-            + "\(Timestamp.format(asOf, millis: true)); it cannot know what was latest at that time. "
-            + "Build a point-in-time index with `keytrail ingest --until \(Timestamp.format(asOf, millis: true))`"
-    }
-}
-
 /// The answer to GetAccessKeyLastUsedProducts for one key.
 package struct ProductsAnswer: Sendable {
     /// The key asked about.
@@ -60,21 +43,15 @@ package final class ProductsQuery {
     }
 
     /// The window for `asOf` and `days`, resolving `latest` against the index.
-    package func window(asOf: AsOf, days: Int) throws -> Window {
-        switch asOf {
-        case .at(let t): return Window(asOf: t, days: days)
-        case .now: return Window(asOf: AsOf.currentMillis(), days: days)
-        case .latest: return Window(asOf: try reader.newestTimestamp() ?? AsOf.currentMillis(), days: days)
-        }
+    package func window(asOf: AsOf, days: Int) throws(QueryError) -> Window {
+        try asOf.window(days: days) { () throws(QueryError) in try QueryError.reading { try reader.newestTimestamp() } }
     }
 
     /// The products of `key` in `window` (without `details`, their Details are left empty).
-    /// Throws `AsOfRefusal` when the index holds a newer event for the key than the window's end.
-    package func answer(key: String, window: Window, details: Bool = true) throws -> ProductsAnswer {
-        let rows = try reader.products(key: key, details: details)
-        if let newest = rows.map(\.timestamp).max(), newest > window.asOf {
-            throw AsOfRefusal(accessKey: key, asOf: window.asOf, newest: newest)
-        }
+    /// Throws `.asOfRefused` when the index holds a newer event for the key than the window's end.
+    package func answer(key: String, window: Window, details: Bool = true) throws(QueryError) -> ProductsAnswer {
+        let rows = try QueryError.reading { try reader.products(key: key, details: details) }
+        try window.admit(key: key, newest: rows.map(\.timestamp).max())
         var products: [Product] = []
         for r in rows where window.contains(r.timestamp) {
             let names = catalog.names(for: r.service)
@@ -85,14 +62,13 @@ package final class ProductsQuery {
         }
         products.sort { a, b in
             if a.usedTimestamp != b.usedTimestamp { return a.usedTimestamp > b.usedTimestamp }
-            return a.serviceName.utf8.lexicographicallyPrecedes(b.serviceName.utf8)
+            return LatestWins.compareBytes(a.serviceName.utf8, b.serviceName.utf8) < 0
         }
         var note: String?
         if products.isEmpty, let last = rows.max(by: { $0.timestamp < $1.timestamp }) {
-            note =
-                "\(key) was last used \(Timestamp.format(last.timestamp, millis: true)) (\(last.service)), before the "
-                + "\(window.days)-day window \(Timestamp.format(window.start, millis: true)) .. "
-                + "\(Timestamp.format(window.asOf, millis: true)); \(rows.count) service(s) hidden"
+            note = window.hiddenNote(
+                "\(key) was last used \(Timestamp.format(last.timestamp, millis: true)) (\(last.service))",
+                hidden: "\(rows.count) service(s)")
         }
         return ProductsAnswer(accessKey: key, window: window, products: products, hiddenNote: note)
     }

@@ -59,13 +59,18 @@ struct ProductsQueryTests {
 
     @Test func asOfBeforeAnIndexedEventIsRefused() throws {
         let (_, q) = try index([("K", "Ecs", Self.t0, .management), ("Other", "Ecs", Self.t0 + Self.day, .management)])
-        #expect(throws: AsOfRefusal.self) { try q.answer(key: "K", window: Window(asOf: Self.t0 - 1, days: 400)) }
+        #expect(throws: QueryError.self) { try q.answer(key: "K", window: Window(asOf: Self.t0 - 1, days: 400)) }
         // Other keys' newer events do not matter; `latest` is the newest event of the whole index.
         #expect(try q.answer(key: "K", window: Window(asOf: Self.t0, days: 400)).products.count == 1)
         #expect(try q.window(asOf: .latest, days: 400).asOf == Self.t0 + Self.day)
-        do {
+        do throws(QueryError) {
             _ = try q.answer(key: "K", window: Window(asOf: Self.t0 - 1, days: 400))
-        } catch let r as AsOfRefusal {
+            Issue.record("an as-of before the key's newest event must be refused")
+        } catch {
+            guard case .asOfRefused(let r) = error else {
+                Issue.record("expected a refusal, got \(error)")
+                return
+            }
             #expect(r.description.contains("ingest --until"))
         }
     }

@@ -1,0 +1,20 @@
+/// Why a command stopped without an answer: the one error type of the command line, each case
+/// with its exit status.
+enum CLIError: Error {
+    /// The command line itself is wrong (exit 2, with a pointer to the usage).
+    case usage(String)
+    /// The command could not run: the index, the input or the system said no (exit 2).
+    case failure(String)
+
+    /// The exit status of the case.
+    var status: Int32 { 2 }
+
+    /// Runs `body`, turning another module's error into `.failure` with its message.
+    static func failing<T>(_ body: () throws -> T) throws(CLIError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw .failure("\(error)")
+        }
+    }
+}

@@ -1,0 +1,45 @@
+/// The one text-table renderer of the command line: columns padded to their widest cell (two
+/// spaces apart, the last one unpadded), trailing spaces trimmed, a footer line below.
+struct TextTable {
+    /// The header cells.
+    var header: [String]
+    /// The rows, as many cells as the header.
+    var rows: [[String]]
+    /// A line after the rows (counts, the window), if any.
+    var footer: String?
+
+    /// The table as lines joined by newlines (no final newline).
+    func render() -> String {
+        let all = [header] + rows
+        var widths = header.map { _ in 0 }
+        for r in all { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        var lines = all.map { r in
+            var line = ""
+            for (i, c) in r.enumerated() {
+                line += i == r.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count + 2)
+            }
+            while line.last == " " { line.removeLast() }
+            return line
+        }
+        if let footer { lines.append(footer) }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// RFC 4180 CSV: the one quoting rule of every CSV the command line writes.
+enum CSV {
+    /// A header line and rows, joined by newlines (no final newline).
+    static func render(header: [String], rows: [[String]]) -> String {
+        ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n")
+    }
+
+    /// One field: quoted (with doubled quotes) when it holds a comma, a quote or a line break.
+    static func field(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        var out = "\""
+        for c in s {
+            if c == "\"" { out += "\"\"" } else { out.append(c) }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,117 @@
+import KeytrailScan
+import KeytrailStore
+
+/// One answer, encoded as the cloud would send it.
+package struct APIResult: Sendable {
+    /// The HTTP status (200, or the error's).
+    package var status: Int
+    /// The response body: the answer, or the error body.
+    package var body: String
+    /// The error code; nil for an answer.
+    package var code: String?
+    /// For the terminal (stderr): the error's detail, or notes that go with an answer.
+    package var notes: [String]
+
+    /// An answer or an error as it will be sent.
+    package init(status: Int, body: String, code: String?, notes: [String]) {
+        self.status = status
+        self.body = body
+        self.code = code
+        self.notes = notes
+    }
+
+    /// `answer` encoded with `requestId`.
+    package init(_ answer: Answer, requestId: String) {
+        self.init(status: 200, body: answer.json(requestId: requestId, pretty: true), code: nil, notes: answer.notes)
+    }
+
+    /// `error` answered with `requestId`.
+    package init(_ error: APIError, requestId: String) {
+        self.init(
+            status: error.httpStatus, body: error.body(requestId: requestId, pretty: true), code: error.code,
+            notes: [error.detail])
+    }
+}
+
+extension Answer {
+    /// The response body in the cloud's shape.
+    package func json(requestId: String, pretty: Bool) -> String {
+        switch self {
+        case .products(let a): return a.json(requestId: requestId, pretty: pretty)
+        case .info(let a): return a.json(requestId: requestId, pretty: pretty)
+        case .listing(let a): return a.json(requestId: requestId, pretty: pretty)
+        }
+    }
+}
+
+extension ProductsAnswer {
+    /// `{"RequestId", "Products": [...]}` (with `AccessKeyId` first when asked).
+    package func json(requestId: String, pretty: Bool, includeAccessKeyId: Bool = false) -> String {
+        var o = JSONOutput(pretty: pretty)
+        o.beginObject()
+        if includeAccessKeyId { o.string("AccessKeyId", accessKey) }
+        o.string("RequestId", requestId)
+        o.beginArray("Products")
+        for p in products {
+            o.beginObject()
+            o.int("UsedTimestamp", p.usedTimestamp)
+            p.detail.withUnsafeBytes { o.string("Detail", bytes: $0) }
+            o.string("Source", p.source.rawValue)
+            o.string("ServiceName", p.serviceName)
+            o.string("ServiceNameCn", p.serviceNameCn)
+            o.string("ServiceNameEn", p.serviceNameEn)
+            o.endObject()
+        }
+        o.endArray()
+        o.endObject()
+        return o.text
+    }
+}
+
+extension InfoAnswer {
+    /// `{"RequestId", "AccessKeyId", who, which service, when, Detail}`; a key with no event in
+    /// the window answers with `RequestId` and `AccessKeyId` only.
+    package func json(requestId: String, pretty: Bool) -> String {
+        var o = JSONOutput(pretty: pretty)
+        o.beginObject()
+        o.string("RequestId", requestId)
+        o.string("AccessKeyId", accessKey)
+        if let p = latest {
+            let who = EventIdentity(detail: p.detail)
+            o.string("AccountId", who.accountId)
+            o.string("OwnerId", who.principalId)
+            o.string("AccountType", who.type)
+            o.string("UserName", who.answeredUserName)
+            o.string("ServiceName", p.serviceName)
+            o.string("ServiceNameCn", p.serviceNameCn)
+            o.string("ServiceNameEn", p.serviceNameEn)
+            o.string("Source", p.source.rawValue)
+            o.int("UsedTimestamp", p.usedTimestamp)
+            p.detail.withUnsafeBytes { o.string("Detail", bytes: $0) }
+        }
+        o.endObject()
+        return o.text
+    }
+}
+
+extension ListingAnswer {
+    /// `{"RequestId", "NextToken", "<List>": [...]}`.
+    package func json(requestId: String, pretty: Bool) -> String {
+        var o = JSONOutput(pretty: pretty)
+        o.beginObject()
+        o.string("RequestId", requestId)
+        o.string("NextToken", nextToken)
+        o.beginArray(listing.listName)
+        for r in rows {
+            o.beginObject()
+            r.detail.withUnsafeBytes { o.string("Detail", bytes: $0) }
+            for field in listing.nameFields { o.string(field.member, field.isSub ? r.sub : r.name) }
+            o.string("Source", r.source.rawValue)
+            o.int("UsedTimestamp", r.timestamp)
+            o.endObject()
+        }
+        o.endArray()
+        o.endObject()
+        return o.text
+    }
+}

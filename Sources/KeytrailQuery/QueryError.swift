@@ -1,0 +1,61 @@
+import KeytrailScan
+
+/// Why a query got no answer: the one error type of KeytrailQuery.
+package enum QueryError: Error, Sendable, CustomStringConvertible {
+    /// A parameter the cloud refuses: answered with the error body (exit 1).
+    case api(APIError)
+    /// The as-of time is before an event the index holds for the key (HTTP 409, exit 2).
+    case asOfRefused(AsOfRefusal)
+    /// The index could not answer (a missing table, a corrupt Detail, a products-only index):
+    /// the message for the user (HTTP 500, exit 2).
+    case index(String)
+
+    /// The message for `keytrail: error:`.
+    package var description: String {
+        switch self {
+        case .api(let e): return "\(e.code): \(e.detail)"
+        case .asOfRefused(let r): return r.description
+        case .index(let message): return message
+        }
+    }
+
+    /// The error as the cloud's error body would carry it.
+    package var apiError: APIError {
+        switch self {
+        case .api(let e): return e
+        case .asOfRefused(let r):
+            return APIError(
+                code: "AsOfBeforeIndexedEvents", message: r.description, httpStatus: 409, detail: r.description)
+        case .index(let message):
+            return APIError(
+                code: "InternalError", message: "The request processing has failed due to some unknown error.",
+                httpStatus: 500, detail: message)
+        }
+    }
+
+    /// Runs an index read, turning its failure into `.index`.
+    static func reading<T>(_ body: () throws -> T) throws(QueryError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw .index("\(error)")
+        }
+    }
+}
+
+/// The query was asked at a time before events the index holds for the key: refuse, don't guess.
+package struct AsOfRefusal: Error, Sendable, CustomStringConvertible {
+    /// The key asked about.
+    package var accessKey: String
+    /// The as-of time asked.
+    package var asOf: Int64
+    /// The newest event the index holds for the key.
+    package var newest: Int64
+
+    /// The message for `keytrail: error:`.
+    package var description: String {
+        "the index holds events of \(accessKey) up to \(Timestamp.format(newest, millis: true)), after --as-of "
+            + "\(Timestamp.format(asOf, millis: true)); it cannot know what was latest at that time. "
+            + "Build a point-in-time index with `keytrail ingest --until \(Timestamp.format(asOf, millis: true))`"
+    }
+}
