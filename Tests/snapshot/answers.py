@@ -10,6 +10,7 @@ two files (RequestIds and timings are masked). Standard library only.
 """
 import argparse
 import concurrent.futures
+import datetime
 import json
 import os
 import re
@@ -20,18 +21,32 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 UUID = re.compile(rb"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
-TIMING = re.compile(rb'("seconds"|"mbPerSecond"|"eventsPerSecond"|"ingestedAt")\s*:\s*[0-9.e+-]+')
+TIMING = re.compile(rb'("seconds"|"mb_per_second"|"events_per_second")\s*:\s*[0-9.e+-]+')
+# A NextToken's MAC uses the index's own random key: the same position differs between indexes.
+TOKEN = re.compile(rb'("NextToken"\s*:\s*"|--next-token )[A-Za-z0-9_-]{16,}')
 TIMING_TEXT = re.compile(rb"[0-9.]+ (s|MB/s|events/s)\b")
+# A window that ends now (the default as-of) moves with the clock.
+_today = datetime.datetime.now(datetime.timezone.utc).date()
+NOW_WINDOW = re.compile(rb"window \S+ \.\. (%s|%s)T[0-9:.]+Z" % (
+    str(_today).encode(), str(_today - datetime.timedelta(days=1)).encode()))
 
 
 def run(binary, args, stdin=None):
     p = subprocess.run([binary] + args, input=stdin, capture_output=True, timeout=600)
-    def mask(b):
-        b = UUID.sub(b"<UUID>", b)
-        b = TIMING.sub(rb"\1:<T>", b)
-        return TIMING_TEXT.sub(rb"<T> \1", b)
+    return format_run(args, p)
+
+
+def mask(b):
+    b = UUID.sub(b"<UUID>", b)
+    b = TIMING.sub(rb"\1:<T>", b)
+    b = TOKEN.sub(rb"\1<TOKEN>", b)
+    b = NOW_WINDOW.sub(b"window <NOW-WINDOW>", b)
+    return TIMING_TEXT.sub(rb"<T> \1", b)
+
+
+def format_run(args, p):
     return "$ keytrail %s\nexit %d\n--- stdout\n%s\n--- stderr\n%s\n" % (
-        " ".join(args), p.returncode, mask(p.stdout).decode("utf-8", "replace"),
+        mask(" ".join(args).encode()).decode(), p.returncode, mask(p.stdout).decode("utf-8", "replace"),
         mask(p.stderr).decode("utf-8", "replace"))
 
 
@@ -97,13 +112,18 @@ def snapshot(binary, name, archive, work, jobs):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--keytrail", required=True)
-    ap.add_argument("--synth", required=True)
-    ap.add_argument("--out", required=True)
+    ap.add_argument("--remask", nargs=2, metavar=("IN", "OUT"), help="apply the masks to an older snapshot")
+    ap.add_argument("--keytrail")
+    ap.add_argument("--synth")
+    ap.add_argument("--out")
     ap.add_argument("--workdir", default="/tmp/keytrail-snapshot")
     ap.add_argument("--events", type=int, default=100_000)
     ap.add_argument("--jobs", type=int, default=4)
     a = ap.parse_args()
+    if a.remask:
+        with open(a.remask[0], "rb") as f, open(a.remask[1], "wb") as g:
+            g.write(mask(f.read()))
+        return
     binary = os.path.abspath(a.keytrail)
     work = os.path.abspath(a.workdir)
     shutil.rmtree(work, ignore_errors=True)
