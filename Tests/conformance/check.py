@@ -20,7 +20,7 @@ usage: check.py --keytrail PATH [--workdir DIR] [--seed N] [--max-diffs N] [--ca
    a second index built file by file in reverse order in three runs: answers must not change.
 
 Prints a summary and the first differences (key, service, field, expected vs got); exits 1 on any
-mismatch.  ServiceNameEn/Cn are also compared, as warnings only, with spec/service_catalog.tsv.
+mismatch.  ServiceNameEn/Cn are also compared, as warnings only, with Scripts/service_catalog.tsv.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ import make_archive  # noqa: E402
 import reference  # noqa: E402
 
 UUID_UPPER = re.compile(r"\A[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\Z")
-DEFAULT_CATALOG = "/work/shared/spec/service_catalog.tsv"
+DEFAULT_CATALOG = os.path.join(os.path.dirname(HERE), "..", "Scripts", "service_catalog.tsv")
 
 
 def rfc3339(ms: int, offset_min: int = 480) -> str:
