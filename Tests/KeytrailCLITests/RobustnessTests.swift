@@ -133,7 +133,17 @@ struct RobustnessTests {
         p.executableURL = URL(fileURLWithPath: Binary.path("keytrail"))
         p.arguments = ["ingest", "--quiet", "--wait", "--db", db, dir.file("in")]
         try p.run()
-        usleep(200_000)
+        // Observable, not timed: the kernel lists a blocked flock waiter as "-> FLOCK … PID …".
+        let deadline = Date().addingTimeInterval(60)
+        var blocked = false
+        while !blocked && p.isRunning && Date() < deadline {
+            let locks = (try? String(contentsOfFile: "/proc/locks", encoding: .utf8)) ?? ""
+            blocked = locks.split(separator: "\n").contains {
+                $0.contains("-> FLOCK") && $0.split(separator: " ").contains(Substring(String(p.processIdentifier)))
+            }
+            if !blocked { usleep(5_000) }
+        }
+        #expect(blocked, "the waiting ingest should block on the lock")
         #expect(p.isRunning)
         close(fd)
         p.waitUntilExit()
