@@ -54,12 +54,7 @@ extension ProductsAnswer {
         o.beginArray("Products")
         for p in products {
             o.beginObject()
-            o.int("UsedTimestamp", p.usedTimestamp)
-            p.detail.withUnsafeBytes { o.string("Detail", bytes: $0) }
-            o.string("Source", p.source.rawValue)
-            o.string("ServiceName", p.serviceName)
-            o.string("ServiceNameCn", p.serviceNameCn)
-            o.string("ServiceNameEn", p.serviceNameEn)
+            p.write([.usedTimestamp, .detail, .source, .serviceName, .serviceNameCn, .serviceNameEn], to: &o)
             o.endObject()
         }
         o.endArray()
@@ -82,12 +77,7 @@ extension InfoAnswer {
             o.string("OwnerId", who.principalId)
             o.string("AccountType", who.type)
             o.string("UserName", who.answeredUserName)
-            o.string("ServiceName", p.serviceName)
-            o.string("ServiceNameCn", p.serviceNameCn)
-            o.string("ServiceNameEn", p.serviceNameEn)
-            o.string("Source", p.source.rawValue)
-            o.int("UsedTimestamp", p.usedTimestamp)
-            p.detail.withUnsafeBytes { o.string("Detail", bytes: $0) }
+            p.write([.serviceName, .serviceNameCn, .serviceNameEn, .source, .usedTimestamp, .detail], to: &o)
         }
         o.endObject()
         return o.text
@@ -113,5 +103,27 @@ extension ListingAnswer {
         o.endArray()
         o.endObject()
         return o.text
+    }
+}
+
+extension Product {
+    /// A member of a product in a response body; Products and Info write the same members in
+    /// their own orders.
+    enum Member {
+        case usedTimestamp, detail, source, serviceName, serviceNameCn, serviceNameEn
+    }
+
+    /// Writes `members` of this product, in that order.
+    func write(_ members: [Member], to o: inout JSONOutput) {
+        for m in members {
+            switch m {
+            case .usedTimestamp: o.int("UsedTimestamp", usedTimestamp)
+            case .detail: detail.withUnsafeBytes { o.string("Detail", bytes: $0) }
+            case .source: o.string("Source", source.rawValue)
+            case .serviceName: o.string("ServiceName", serviceName)
+            case .serviceNameCn: o.string("ServiceNameCn", serviceNameCn)
+            case .serviceNameEn: o.string("ServiceNameEn", serviceNameEn)
+            }
+        }
     }
 }
