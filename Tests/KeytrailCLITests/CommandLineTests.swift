@@ -95,6 +95,21 @@ struct CommandLineTests {
         #expect(env.stderr.contains(dir.file("env.sqlite")))
     }
 
+    /// `--as-of`, `--until` and `serve --as-of` read TIME with the one parser: the same forms
+    /// and the same year range (0000–9999), refused before anything is opened.
+    @Test(arguments: ["253402300800000", "-62167219200001", "10000-01-01T00:00:00Z", "2026-13-01T00:00:00Z", "soon"])
+    func everyTimeOptionRefusesTheSameText(_ text: String) throws {
+        let dir = TemporaryDirectory()
+        let db = dir.file("k.sqlite")
+        let asOf = try Binary.run("keytrail", ["products", "K", "--db", db, "--as-of", text])
+        #expect(asOf.status == 2 && asOf.stderr.contains("--as-of must be"), "\(asOf.stderr)")
+        let until = try Binary.run("keytrail", ["ingest", "--db", db, "--until", text, dir.path])
+        #expect(until.status == 2 && until.stderr.contains("--until must be"), "\(until.stderr)")
+        let serve = try Binary.run("keytrail", ["serve", "--db", db, "--no-auth", "--as-of", text])
+        #expect(serve.status == 2 && serve.stderr.contains("--as-of must be"), "\(serve.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: db))
+    }
+
     @Test func asOfBeforeIndexedEventsIsRefused() throws {
         let dir = TemporaryDirectory()
         let db = try ingestSamples(dir)
