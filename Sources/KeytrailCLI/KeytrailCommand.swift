@@ -17,13 +17,12 @@ package enum KeytrailCommand {
         }
         let rest = Array(args.dropFirst())
         do throws(CLIError) {
+            // The API's operations, each under its own command; products has forms of its own.
+            if let action = APIAction.allCases.first(where: { $0.command == command }) {
+                return action == .products ? try ProductsCommand.run(rest) : try SiblingCommand.run(action, rest)
+            }
             switch command {
             case "ingest": return try IngestCommand.run(rest)
-            case "products": return try ProductsCommand.run(rest)
-            case "info": return try SiblingCommand.run(.info, rest)
-            case "events": return try SiblingCommand.run(.events, rest)
-            case "ips": return try SiblingCommand.run(.ips, rest)
-            case "resources": return try SiblingCommand.run(.resources, rest)
             case "keys": return try KeysCommand.run(rest)
             case "serve": return try ServeCommand.run(rest)
             case "help", "--help", "-h":

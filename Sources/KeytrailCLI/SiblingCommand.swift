@@ -7,7 +7,7 @@ enum SiblingCommand {
         let extra: Set<String> = listing ? ["service", "page-size", "next-token"] : []
         let a = try Arguments(args, options: QueryOptions.names.union(extra), flags: [])
         let options = try QueryOptions(a)
-        let command = String(describing: action).lowercased()
+        let command = action.command
         guard a.positionals.count == 1 else {
             throw .usage(a.positionals.isEmpty ? "\(command) needs ACCESS_KEY" : "\(command) takes one ACCESS_KEY")
         }

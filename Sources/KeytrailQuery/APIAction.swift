@@ -8,6 +8,17 @@ package enum APIAction: String, CaseIterable, Sendable {
     case ips = "GetAccessKeyLastUsedIps"
     case resources = "GetAccessKeyLastUsedResources"
 
+    /// The command-line command that asks it (`keytrail products`, `keytrail info`, …).
+    package var command: String {
+        switch self {
+        case .products: return "products"
+        case .info: return "info"
+        case .events: return "events"
+        case .ips: return "ips"
+        case .resources: return "resources"
+        }
+    }
+
     /// The listing this action pages through (nil for Products and Info).
     package var listing: Listing? {
         switch self {
