@@ -44,37 +44,3 @@ package struct APIError: Error, Equatable, Sendable {
     /// The HostId keytrail answers with.
     package static let hostId = "actiontrail.keytrail.local"
 }
-
-/// The AccessKey parameter rules (DESIGN semantics 11).
-package enum AccessKeyRule {
-    /// nil when `key` is a well-formed AccessKey ID; otherwise the error to answer with.
-    package static func check(_ key: String) -> APIError? {
-        let bytes = Array(key.utf8)
-        if bytes.isEmpty { return .invalidQueryParameter("AccessKey is empty") }
-        if bytes.count > 128 { return .invalidQueryParameter("AccessKey is longer than 128 bytes") }
-        if let bad = bytes.first(where: { $0 < 0x21 || $0 > 0x7E }) {
-            return .invalidQueryParameter(
-                "AccessKey has a character outside printable ASCII (byte 0x\(String(bad, radix: 16, uppercase: true)))")
-        }
-        return nil
-    }
-}
-
-/// A fresh request ID: a random (version 4) UUID in upper case.
-package enum RequestID {
-    /// A new request ID.
-    package static func make() -> String {
-        var g = SystemRandomNumberGenerator()
-        var b = (0..<16).map { _ in UInt8.random(in: 0...255, using: &g) }
-        b[6] = (b[6] & 0x0F) | 0x40
-        b[8] = (b[8] & 0x3F) | 0x80
-        let hex = Array("0123456789ABCDEF")
-        var s = ""
-        for (i, byte) in b.enumerated() {
-            if i == 4 || i == 6 || i == 8 || i == 10 { s.append("-") }
-            s.append(hex[Int(byte >> 4)])
-            s.append(hex[Int(byte & 15)])
-        }
-        return s
-    }
-}

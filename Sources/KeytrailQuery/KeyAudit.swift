@@ -1,36 +1,6 @@
 package import KeytrailScan
 package import KeytrailStore
 
-/// One key of an audit: what the index knows of it, and where it stands.
-package struct AuditedKey: Equatable, Sendable {
-    /// Where a key stands in a rotation review.
-    package enum Status: String, Sendable, CaseIterable {
-        /// Used within the threshold.
-        case active
-        /// Last used before the threshold.
-        case idle
-        /// In the inventory, never seen in the archive.
-        case neverSeen = "never-seen"
-        /// Seen in the archive, missing from the inventory.
-        case notInInventory = "not-in-inventory"
-    }
-
-    /// The AccessKey ID.
-    package var key: String
-    /// Its status.
-    package var status: Status
-    /// What the index knows (nil for a key never seen).
-    package var lastUsed: Int64?
-    /// Services used.
-    package var services: Int
-    /// The service of the newest event.
-    package var lastService: String
-    /// The principal of the newest event.
-    package var identity: EventIdentity
-    /// Whole days from the last use to the as-of time.
-    package var idleDays: Int?
-}
-
 /// `keytrail keys`: every key in the index with its last use, optionally checked against an
 /// inventory of the keys that exist (RAM's list), for key-rotation reviews.
 package struct KeyAudit: Sendable {
@@ -151,14 +121,6 @@ package struct KeyAudit: Sendable {
         fields.append(field)
         return fields
     }
-}
-
-/// An inventory file that cannot be read as a list of keys.
-package struct InventoryError: Error, Sendable {
-    /// 1-based line.
-    package var line: Int
-    /// What was wrong.
-    package var message: String
 }
 
 extension StringProtocol {
