@@ -1,4 +1,4 @@
-package import KeytrailScan
+import KeytrailScan
 package import KeytrailStore
 
 /// `keytrail keys`: every key in the index with its last use, optionally checked against an
