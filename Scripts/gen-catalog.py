@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates Sources/KeytrailQuery/ServiceCatalog+Data.swift from a service-catalog TSV.
+"""Regenerates Sources/KeytrailQuery/Catalog/ServiceCatalog+Data.swift from a service-catalog TSV.
 
 Usage: Scripts/gen-catalog.py [PATH_TO_service_catalog.tsv]   (default: Scripts/service_catalog.tsv, committed)
 The TSV has a header row and columns serviceName, en, cn, source; only the first three are kept.
@@ -7,7 +7,7 @@ The TSV has a header row and columns serviceName, en, cn, source; only the first
 import sys, pathlib
 
 src = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent / "service_catalog.tsv")
-out = pathlib.Path(__file__).resolve().parent.parent / "Sources/KeytrailQuery/ServiceCatalog+Data.swift"
+out = pathlib.Path(__file__).resolve().parent.parent / "Sources/KeytrailQuery/Catalog/ServiceCatalog+Data.swift"
 
 def lit(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
