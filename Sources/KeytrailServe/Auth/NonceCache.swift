@@ -1,4 +1,4 @@
-import Synchronization
+import KeytrailPOSIX
 
 /// Signature nonces seen per caller within the last 30 minutes, in bounded memory.
 ///
@@ -24,7 +24,7 @@ package final class NonceCache: Sendable {
         var head = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Lock(State())
     /// How long a nonce is remembered, in milliseconds.
     package let lifetime: Int64
     /// The most nonces held at once.

@@ -1,4 +1,4 @@
-@preconcurrency import Glibc
+import KeytrailPOSIX
 import KeytrailScan
 
 /// One line per request on stderr: `TIME PEER CALLER ACTION STATUS CODE MS`.
@@ -14,7 +14,7 @@ struct AccessLog: Sendable {
         guard enabled else { return }
         let ms = JSONOutput.formatDecimal(Double(micros) / 1000, digits: 1)
         let line =
-            "\(Timestamp.format(wallMillis(), millis: true)) \(peer) \(Self.clean(caller)) \(Self.clean(action)) "
+            "\(Timestamp.format(Clock.wallMillis(), millis: true)) \(peer) \(Self.clean(caller)) \(Self.clean(action)) "
             + "\(status) \(Self.clean(code)) \(ms)ms\n"
         Self.write(line)
     }
@@ -24,20 +24,9 @@ struct AccessLog: Sendable {
         Self.write("keytrail: note: \(text)\n")
     }
 
-    /// One write(2) per line, so lines from workers never interleave.
+    /// One write(2) per line, so lines from workers never interleave; a failed write is dropped.
     static func write(_ line: String) {
-        var l = line
-        l.withUTF8 { buf in
-            var off = 0
-            while off < buf.count {
-                let n = Glibc.write(2, buf.baseAddress! + off, buf.count - off)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                off += n
-            }
-        }
+        try? POSIX.write(2, line)
     }
 
     /// Printable ASCII only, at most 128 bytes: a claimed caller is attacker-chosen text.

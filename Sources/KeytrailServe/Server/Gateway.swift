@@ -1,3 +1,4 @@
+import KeytrailPOSIX
 package import KeytrailQuery
 
 /// Turns one HTTP request into a response: parameters, action and version, authentication, then
@@ -12,7 +13,7 @@ package struct Gateway: Sendable {
     package var now: @Sendable () -> Int64
 
     /// A gateway verifying with `authenticator` (nil: no checks).
-    package init(authenticator: Authenticator?, now: @escaping @Sendable () -> Int64 = { wallMillis() }) {
+    package init(authenticator: Authenticator?, now: @escaping @Sendable () -> Int64 = { Clock.wallMillis() }) {
         self.authenticator = authenticator
         self.now = now
     }

@@ -20,7 +20,7 @@ package struct ListenAddress: Equatable, Sendable {
 
     /// Parses `HOST:PORT`.
     package init(parsing text: String) throws(ServeError) {
-        let bad = ServeError("--listen must be HOST:PORT (127.0.0.1:7706, [::1]:0), got '\(text)'")
+        let bad = ServeError.listenSyntax(text)
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
             (0...65535).contains(port)
         else { throw bad }
@@ -34,7 +34,7 @@ package struct ListenAddress: Equatable, Sendable {
         }
         if host == "localhost" { host = "127.0.0.1" }
         self.init(host: host, port: port, isIPv6: v6)
-        guard (try? sockaddr()) != nil else { throw ServeError("--listen: '\(host)' is not an IP address") }
+        guard (try? sockaddr()) != nil else { throw .listenHost(host) }
     }
 
     /// Whether the address is loopback (127.0.0.0/8 or ::1).
@@ -59,13 +59,13 @@ package struct ListenAddress: Equatable, Sendable {
             var a = sockaddr_in6()
             a.sin6_family = sa_family_t(AF_INET6)
             a.sin6_port = in_port_t(UInt16(port).bigEndian)
-            guard inet_pton(AF_INET6, host, &a.sin6_addr) == 1 else { throw ServeError("bad IPv6 address \(host)") }
+            guard inet_pton(AF_INET6, host, &a.sin6_addr) == 1 else { throw .badAddress(host: host, isIPv6: true) }
             return .v6(a)
         }
         var a = sockaddr_in()
         a.sin_family = sa_family_t(AF_INET)
         a.sin_port = in_port_t(UInt16(port).bigEndian)
-        guard inet_pton(AF_INET, host, &a.sin_addr) == 1 else { throw ServeError("bad IPv4 address \(host)") }
+        guard inet_pton(AF_INET, host, &a.sin_addr) == 1 else { throw .badAddress(host: host, isIPv6: false) }
         return .v4(a)
     }
 

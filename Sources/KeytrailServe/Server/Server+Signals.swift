@@ -1,4 +1,5 @@
 @preconcurrency import Glibc
+import KeytrailPOSIX
 
 extension Server {
     /// SIGINT and SIGTERM stop the server gracefully (a second one exits at once); SIGPIPE is
@@ -11,7 +12,7 @@ extension Server {
         sigaddset(&set, SIGINT)
         sigaddset(&set, SIGTERM)
         pthread_sigmask(SIG_BLOCK, &set, nil)
-        _ = startThread { [self] in
+        _ = Thread { [self] in
             var wait = sigset_t()
             sigemptyset(&wait)
             sigaddset(&wait, SIGINT)

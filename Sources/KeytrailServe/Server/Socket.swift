@@ -1,13 +1,15 @@
 @preconcurrency import Glibc
+import KeytrailPOSIX
 
-/// Thin POSIX socket helpers; every call retries on EINTR, sends never raise SIGPIPE.
+/// Thin POSIX socket helpers; every call is retried on a signal (`POSIX.retrying`), sends never raise
+/// SIGPIPE, failures are `SystemError`s.
 enum Socket {
     /// A listening, non-blocking socket bound to `address`, and the port it got.
     static func listen(_ address: ListenAddress, backlog: Int32 = 511) throws(ServeError) -> (fd: Int32, port: Int) {
         let sa = try address.sockaddr()
         let family = address.isIPv6 ? AF_INET6 : AF_INET
         let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { throw ServeError("socket: \(lastError)") }
+        guard fd >= 0 else { throw .system(call: "socket", .current) }
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         let rc: Int32
@@ -25,15 +27,10 @@ enum Socket {
                 }
             }
         }
-        guard rc == 0 else {
-            let e = lastError
+        guard rc == 0, Glibc.listen(fd, backlog) == 0 else {
+            let e = SystemError.current
             close(fd)
-            throw ServeError("cannot listen on \(address.text): \(e)")
-        }
-        guard Glibc.listen(fd, backlog) == 0 else {
-            let e = lastError
-            close(fd)
-            throw ServeError("cannot listen on \(address.text): \(e)")
+            throw .cannotListen(address: address.text, e)
         }
         var storage = sockaddr_storage()
         var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -43,27 +40,38 @@ enum Socket {
         return (fd, port(of: storage))
     }
 
-    /// Accepts one connection: its non-blocking descriptor and the peer as `host:port`, nil when
-    /// none is pending (or on a transient error).
-    static func accept(_ listener: Int32) -> (fd: Int32, peer: String)? {
+    /// Accepts one connection: its non-blocking descriptor and the peer as `host:port`. Throws
+    /// when none is pending (`isWouldBlock`) or on another error; an aborted connection is skipped.
+    static func accept(_ listener: Int32) throws(SystemError) -> (fd: Int32, peer: String) {
         var storage = sockaddr_storage()
         var len = socklen_t(MemoryLayout<sockaddr_storage>.size)
         while true {
-            let fd = withUnsafeMutablePointer(to: &storage) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    Glibc.accept(listener, $0, &len)
+            let fd: Int32
+            do throws(SystemError) {
+                fd = try POSIX.retrying {
+                    withUnsafeMutablePointer(to: &storage) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.accept(listener, $0, &len) }
+                    }
                 }
+            } catch  where error.code == ECONNABORTED {
+                continue
             }
-            if fd >= 0 {
-                setNonBlocking(fd)
-                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-                var one: Int32 = 1
-                setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-                return (fd, describe(storage))
-            }
-            if errno == EINTR || errno == ECONNABORTED { continue }
-            return nil
+            setNonBlocking(fd)
+            _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            var one: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            return (fd, describe(storage))
         }
+    }
+
+    /// Reads what is available into `buffer`: the byte count, 0 at the end of the stream.
+    static func receive(_ fd: Int32, into buffer: inout [UInt8]) throws(SystemError) -> Int {
+        try POSIX.retrying { buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) } }
+    }
+
+    /// One read(2) into `buffer` (the wake pipe): the byte count, 0 at the end.
+    static func read(_ fd: Int32, into buffer: inout [UInt8]) throws(SystemError) -> Int {
+        try POSIX.retrying { buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) } }
     }
 
     /// Sends all of `bytes` on a non-blocking socket, waiting for room at most until `deadline`
@@ -72,36 +80,36 @@ enum Socket {
         bytes.withUnsafeBytes { buf in
             var off = 0
             while off < buf.count {
-                let n = send(fd, buf.baseAddress! + off, buf.count - off, Int32(MSG_NOSIGNAL))
-                if n > 0 {
+                do throws(SystemError) {
+                    let n = try POSIX.retrying {
+                        send(fd, buf.baseAddress! + off, buf.count - off, Int32(MSG_NOSIGNAL))
+                    }
+                    guard n > 0 else { return false }
                     off += n
-                    continue
+                } catch {
+                    guard error.isWouldBlock else { return false }
+                    let wait = deadline - Clock.monotonicMillis()
+                    guard wait > 0 else { return false }
+                    var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    guard (try? POSIX.retrying({ poll(&p, 1, Int32(min(wait, 60_000))) })) != nil else {
+                        return false
+                    }
                 }
-                if n < 0 && errno == EINTR { continue }
-                guard n < 0, errno == EAGAIN || errno == EWOULDBLOCK else { return false }
-                let wait = deadline - monotonicMillis()
-                guard wait > 0 else { return false }
-                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                let r = poll(&p, 1, Int32(min(wait, 60_000)))
-                if r < 0 && errno != EINTR { return false }
             }
             return true
         }
     }
 
-    /// Sends what fits now, without waiting (small error answers before a close).
+    /// Sends what fits now, without waiting (small answers before a close, `100 Continue`).
     static func sendNow(_ fd: Int32, _ bytes: [UInt8]) {
         bytes.withUnsafeBytes { buf in
             var off = 0
             while off < buf.count {
-                let n = send(fd, buf.baseAddress! + off, buf.count - off, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
-                if n > 0 {
-                    off += n
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    break
-                }
+                let flags = Int32(MSG_NOSIGNAL | MSG_DONTWAIT)
+                guard let n = try? POSIX.retrying({ send(fd, buf.baseAddress! + off, buf.count - off, flags) }),
+                    n > 0
+                else { break }
+                off += n
             }
         }
     }
@@ -111,8 +119,6 @@ enum Socket {
         let flags = fcntl(fd, F_GETFL)
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
     }
-
-    static var lastError: String { String(cString: strerror(errno)) }
 
     static func port(of s: sockaddr_storage) -> Int {
         var s = s
@@ -148,4 +154,12 @@ enum Socket {
         let host = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         return family == AF_INET6 ? "[\(host)]:\(port(of: s))" : "\(host):\(port(of: s))"
     }
+}
+
+extension SystemError {
+    /// Whether a non-blocking call found nothing to do now (EAGAIN).
+    var isWouldBlock: Bool { code == EAGAIN || code == EWOULDBLOCK }
+
+    /// Whether the process or system is out of descriptors or buffers (accepting pauses).
+    var isResourceExhaustion: Bool { code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM }
 }

@@ -1,95 +1,49 @@
-@preconcurrency import Glibc
+import KeytrailPOSIX
 
 /// A FIFO that worker threads block on; closing it lets them drain and stop.
 final class WorkQueue<Element>: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private var items: [Element] = []
-    private var head = 0
-    private var closed = false
-
-    init() {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(cond, nil)
+    private struct State {
+        var items: [Element] = []
+        var head = 0
+        var closed = false
     }
 
-    deinit {
-        pthread_cond_destroy(cond)
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-        cond.deallocate()
-    }
+    private let lock = Lock(State())
+
+    /// An empty, open queue.
+    init() {}
 
     /// Adds `item` and wakes one waiter.
     func push(_ item: Element) {
-        pthread_mutex_lock(mutex)
-        items.append(item)
-        pthread_cond_signal(cond)
-        pthread_mutex_unlock(mutex)
+        lock.withLockSignalling { $0.items.append(item) }
     }
 
     /// The next item; blocks while empty; nil once closed and drained.
     func pop() -> Element? {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        while head == items.count && !closed { pthread_cond_wait(cond, mutex) }
-        guard head < items.count else { return nil }
-        let item = items[head]
-        head += 1
-        if head == items.count {
-            items.removeAll(keepingCapacity: true)
-            head = 0
+        lock.withLock(when: { $0.head < $0.items.count || $0.closed }) { s in
+            guard s.head < s.items.count else { return nil }
+            let item = s.items[s.head]
+            s.head += 1
+            if s.head == s.items.count {
+                s.items.removeAll(keepingCapacity: true)
+                s.head = 0
+            }
+            return item
         }
-        return item
     }
 
     /// Every queued item, without blocking.
     func drain() -> [Element] {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        let out = Array(items[head...])
-        items.removeAll(keepingCapacity: true)
-        head = 0
-        return out
+        lock.withLock { s in
+            let out = Array(s.items[s.head...])
+            s.items.removeAll(keepingCapacity: true)
+            s.head = 0
+            return out
+        }
     }
 
     /// No more items: waiters return nil once the queue is empty.
     func close() {
-        pthread_mutex_lock(mutex)
-        closed = true
-        pthread_cond_broadcast(cond)
-        pthread_mutex_unlock(mutex)
+        lock.withLockSignalling(all: true) { $0.closed = true }
     }
-}
-
-/// Starts a thread running `body`.
-func startThread(_ body: @escaping @Sendable () -> Void) -> pthread_t {
-    final class Box {
-        let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-    }
-    let box = Unmanaged.passRetained(Box(body)).toOpaque()
-    var thread = pthread_t()
-    let rc = pthread_create(
-        &thread, nil,
-        { arg in
-            Unmanaged<Box>.fromOpaque(arg!).takeRetainedValue().body()
-            return nil
-        }, box)
-    precondition(rc == 0, "pthread_create failed: \(rc)")
-    return thread
-}
-
-/// Milliseconds on the monotonic clock (deadlines).
-func monotonicMillis() -> Int64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
-}
-
-/// Milliseconds since the Unix epoch (request dates, the log).
-func wallMillis() -> Int64 {
-    var ts = timespec()
-    clock_gettime(CLOCK_REALTIME, &ts)
-    return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
 }
