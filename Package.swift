@@ -43,7 +43,8 @@ let package = Package(
             dependencies: ["KeytrailScan", "KeytrailStore", "KeytrailPOSIX", "CZlib", "CDeflate"],
             swiftSettings: strict
         ),
-        // SHA-256 and HMAC (paging tokens, request signatures); standard library only.
+        // SHA-256, SHA-1, HMAC, constant-time comparison, hex and Base64 (paging tokens, request
+        // signatures); standard library only.
         .target(name: "KeytrailCrypto", swiftSettings: strict),
         // Window, as-of, order, service catalog, paging, response encoding.
         .target(
@@ -91,7 +92,12 @@ let package = Package(
             dependencies: ["KeytrailQuery", "KeytrailStore", "KeytrailIngest", "TestSupport"],
             swiftSettings: strict
         ),
-        .testTarget(name: "KeytrailServeTests", dependencies: ["KeytrailServe", "KeytrailCrypto", "KeytrailQuery", "KeytrailScan", "TestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "KeytrailServeTests",
+            dependencies: ["KeytrailServe", "KeytrailQuery", "KeytrailScan", "KeytrailSynth", "TestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "KeytrailCryptoTests", dependencies: ["KeytrailCrypto"], swiftSettings: strict),
         .testTarget(
             name: "KeytrailCLITests",
             dependencies: ["KeytrailSynth", "KeytrailStore", "KeytrailServe", "TestSupport"],

@@ -1,4 +1,5 @@
 import KeytrailServe
+import KeytrailSynth
 import Testing
 
 @Suite("HTTP request parser")
@@ -59,25 +60,25 @@ struct HTTPParserTests {
         #expect(!ten[0].keepAlive)
     }
 
-    @Test func headLimitIs431EvenBeforeTheHeadEnds() {
+    /// A head of `padding` bytes of one header over a 1 KiB limit: refused as soon as it is too
+    /// long, whether or not its end has arrived.
+    @Test(arguments: [(1100, false, true), (1100, true, true), (900, true, false)])
+    func headLimitIs431EvenBeforeTheHeadEnds(padding: Int, ended: Bool, refused: Bool) {
         var p = HTTPRequestParser(maxHead: 1024)
-        p.append(Array(("GET / HTTP/1.1\r\nx: " + String(repeating: "a", count: 1100)).utf8))
-        #expect(throws: HTTPParseError.headTooLarge) { try p.next() }
-        var q = HTTPRequestParser(maxHead: 1024)
-        q.append(Array(("GET / HTTP/1.1\r\nx: " + String(repeating: "a", count: 1100) + "\r\n\r\n").utf8))
-        #expect(throws: HTTPParseError.headTooLarge) { try q.next() }
-        var ok = HTTPRequestParser(maxHead: 1024)
-        ok.append(Array(("GET / HTTP/1.1\r\nx: " + String(repeating: "a", count: 900) + "\r\n\r\n").utf8))
-        #expect((try? ok.next()) != nil)
+        p.append(
+            Array(("GET / HTTP/1.1\r\nx: " + String(repeating: "a", count: padding) + (ended ? "\r\n\r\n" : "")).utf8))
+        if refused {
+            #expect(throws: HTTPParseError.headTooLarge) { try p.next() }
+        } else {
+            #expect((try? p.next()) != nil)
+        }
     }
 
-    @Test func bodyLimitIs413FromTheHeaderAlone() {
-        var p = HTTPRequestParser(maxBody: 100)
-        p.append(Array("POST / HTTP/1.1\r\nContent-Length: 101\r\n\r\n".utf8))
+    @Test(arguments: [(100, "101"), (64 * 1024, "99999999999999999999999")])
+    func bodyLimitIs413FromTheHeaderAlone(maxBody: Int, length: String) {
+        var p = HTTPRequestParser(maxBody: maxBody)
+        p.append(Array("POST / HTTP/1.1\r\nContent-Length: \(length)\r\n\r\n".utf8))
         #expect(throws: HTTPParseError.bodyTooLarge) { try p.next() }
-        var huge = HTTPRequestParser()
-        huge.append(Array("POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n".utf8))
-        #expect(throws: HTTPParseError.bodyTooLarge) { try huge.next() }
     }
 
     @Test func chunkedIs411() {
@@ -122,26 +123,112 @@ struct HTTPParserTests {
         }
     }
 
-    @Test func randomBytesNeverCrash() {
-        var g = SplitMixRNG(seed: 7)
-        for _ in 0..<2000 {
-            let n = Int(g.next() % 200)
-            var bytes = (0..<n).map { _ in UInt8(truncatingIfNeeded: g.next()) }
-            if g.next() % 2 == 0 { bytes = Array("GET / HTTP/1.1\r\n".utf8) + bytes + Array("\r\n\r\n".utf8) }
-            _ = try? Self.parse(bytes, chunk: Int(g.next() % 9) + 1)
+    /// What feeding bytes came to: the requests, then either the error or the bytes still buffered.
+    struct Outcome: Equatable, CustomStringConvertible {
+        var requests: [HTTPRequest] = []
+        var error: HTTPParseError?
+        /// Bytes neither returned in a request nor refused (nil after an error).
+        var buffered: Int?
+
+        var description: String {
+            "\(requests.count) request(s), error \(String(describing: error)), buffered \(buffered ?? -1)"
         }
     }
-}
 
-/// A small seeded generator (the seed is in the test).
-struct SplitMixRNG {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+    /// Feeds `bytes` in pieces of `chunk`, asking for every request after each piece.
+    static func feed(_ bytes: [UInt8], chunk: Int) -> Outcome {
+        var p = HTTPRequestParser()
+        var out = Outcome()
+        var i = 0
+        repeat {
+            p.append(Array(bytes[min(bytes.count, i)..<min(bytes.count, i + chunk)]))
+            i += chunk
+            do throws(HTTPParseError) {
+                while let r = try p.next() { out.requests.append(r) }
+            } catch {
+                out.error = error
+                return out
+            }
+        } while i < bytes.count
+        out.buffered = p.bufferedByteCount
+        return out
+    }
+
+    /// `request` written back as bytes: one line per header, CRLF line ends.
+    static func serialize(_ r: HTTPRequest) -> [UInt8] {
+        var text = "\(r.method) \(r.path)\(r.query.isEmpty ? "" : "?" + r.query) HTTP/1.\(r.minorVersion)\r\n"
+        for h in r.headers { text += "\(h.name): \(h.value)\r\n" }
+        return Array((text + "\r\n").utf8) + r.body
+    }
+
+    /// Bytes that are often almost a request: random raw bytes, a request line around random bytes,
+    /// or pipelined requests built from valid and invalid pieces, sometimes cut short.
+    static func randomInput(_ g: inout SplitMix) -> [UInt8] {
+        switch g.below(4) {
+        case 0:
+            return (0..<g.below(200)).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+        case 1:
+            let middle = (0..<g.below(200)).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+            return Array("GET / HTTP/1.1\r\n".utf8) + middle + Array("\r\n\r\n".utf8)
+        default:
+            func pick(_ options: [String]) -> String { options[g.below(options.count)] }
+            var out: [UInt8] = []
+            for _ in 0..<(1 + g.below(3)) {
+                let eol = pick(["\r\n", "\r\n", "\n"])
+                if g.below(8) == 0 { out += Array(eol.utf8) }
+                var head = pick(["GET", "POST", "GET", "POST", "G(T"]) + " "
+                head += pick(["/", "/?a=1&b", "/x?y?z", "/?", "/", "/a b", "http://x/"]) + " "
+                head += pick(["HTTP/1.1", "HTTP/1.1", "HTTP/1.0", "HTTP/1.1", "HTTP/2.0"]) + eol
+                let body = (0..<g.below(12)).map { _ in UInt8(ascii: "a") + UInt8(g.below(26)) }
+                for _ in 0..<g.below(3) {
+                    let name = pick(["Host", "x-acs-date", "Connection", "Expect", "X", " folded", "bad name", "Host"])
+                    let value = pick(["", " v ", "close", "keep-alive", "100-continue", "a\u{01}b", "\t tab\t", "é"])
+                    head += name + ":" + value + eol
+                }
+                switch g.below(8) {
+                case 0: head += "Content-Length: \(body.count + g.below(3))" + eol
+                case 1: head += "Content-Length: \(body.count), \(body.count)" + eol
+                case 2: head += "Transfer-Encoding: chunked" + eol
+                case 3: head += "Content-Length: \(body.count)" + eol + "Content-Length: \(body.count)" + eol
+                default: head += "Content-Length: \(body.count)" + eol
+                }
+                out += Array((head + eol).utf8) + body
+            }
+            return g.below(4) == 0 ? Array(out.prefix(g.below(out.count + 1))) : out
+        }
+    }
+
+    /// Invariants on any input: a refusal has one of the documented statuses; the same bytes in
+    /// pieces of 1, 7 and 4096 (and a random size) come to the same outcome; the bytes returned and
+    /// still buffered never exceed the input; each request, written back, reads as itself.
+    @Test func randomBytesKeepTheParserInvariants() {
+        let baseSeed: UInt64 = 7
+        var requests = 0
+        var refusals = 0
+        for i in 0..<2000 {
+            let seed = baseSeed &+ UInt64(i)
+            var g = SplitMix(seed: seed)
+            let bytes = Self.randomInput(&g)
+            let whole = Self.feed(bytes, chunk: 4096)
+            for chunk in [1, 7, 1 + g.below(64)] {
+                let pieces = Self.feed(bytes, chunk: chunk)
+                #expect(pieces == whole, "seed \(seed): chunks of \(chunk) give \(pieces), whole \(whole)")
+            }
+            if let error = whole.error {
+                refusals += 1
+                #expect(
+                    [400, 411, 413, 431].contains(error.status), "seed \(seed): \(error) has status \(error.status)")
+            } else {
+                let bodies = whole.requests.reduce(0) { $0 + $1.body.count }
+                #expect(bodies + (whole.buffered ?? 0) <= bytes.count, "seed \(seed): more bytes out than in")
+            }
+            for r in whole.requests {
+                requests += 1
+                let again = Self.feed(Self.serialize(r), chunk: 4096)
+                #expect(again == Outcome(requests: [r], buffered: 0), "seed \(seed): \(r) reads back as \(again)")
+            }
+        }
+        // The generator reaches both sides.
+        #expect(requests > 200 && refusals > 200, "seed \(baseSeed): \(requests) requests, \(refusals) refusals")
     }
 }

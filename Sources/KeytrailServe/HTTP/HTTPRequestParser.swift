@@ -27,6 +27,9 @@ package struct HTTPRequestParser {
     /// Whether part of a request has arrived (the head deadline runs).
     package var hasPartialRequest: Bool { pendingHead != nil || buffer.contains { $0 != 0x0D && $0 != 0x0A } }
 
+    /// Bytes received and not yet returned as part of a request.
+    package var bufferedByteCount: Int { buffer.count }
+
     /// Whether the head is complete and the body is still arriving.
     package var isReadingBody: Bool { pendingHead != nil }
 

@@ -1,3 +1,5 @@
+import KeytrailCrypto
+
 /// Percent-encoding as the Alibaba Cloud SDKs sign it, and decoding of query strings and form bodies.
 ///
 /// Both signatures encode every byte outside RFC 3986's unreserved set (`A–Z a–z 0–9 - _ . ~`) as

@@ -1,4 +1,4 @@
-/// Lower-case hexadecimal, as the ACS3 signature and `x-acs-content-sha256` use.
+/// Lower-case hexadecimal, the text form of digests (the ACS3 signature, `x-acs-content-sha256`).
 package enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
@@ -28,7 +28,8 @@ package enum Hex {
         return out
     }
 
-    static func value(_ c: UInt8) -> UInt8? {
+    /// The value of one hex digit (either case), nil for any other byte.
+    package static func value(_ c: UInt8) -> UInt8? {
         switch c {
         case 0x30...0x39: return c - 0x30
         case 0x61...0x66: return c - 0x61 + 10
