@@ -3,16 +3,20 @@ import KeytrailServe
 import TestSupport
 import Testing
 
-/// A running `keytrail serve` (the real binary), stopped with SIGTERM on `stop`.
+/// A running `keytrail serve` (the real binary), stopped with SIGTERM on `stop`. Its stderr is read
+/// on a thread as it arrives; tests wait for the line they expect, never for a fixed time.
 final class ServeProcess: @unchecked Sendable {
+    /// How long a wait may last: it only bounds a hang, a passing run never comes near it.
+    static let patience: TimeInterval = 60
+
     let process = Process()
-    let port: Int
+    private(set) var port = 0
     let errPipe = Pipe()
-    private let lock = NSLock()
-    private let drained = DispatchSemaphore(value: 0)
+    private let changed = NSCondition()
     nonisolated(unsafe) private var text = ""
+    nonisolated(unsafe) private var ended = false
     /// What the server wrote on stderr so far (all of it once `stop` returned).
-    var stderrText: String { lock.withLock { text } }
+    var stderrText: String { changed.withLock { text } }
 
     init(_ arguments: [String]) throws {
         process.executableURL = URL(fileURLWithPath: Binary.path("keytrail"))
@@ -20,37 +24,48 @@ final class ServeProcess: @unchecked Sendable {
         process.standardError = errPipe
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        // Read stderr until the listening line, then keep draining it so the server never blocks.
         let handle = errPipe.fileHandleForReading
-        var text = ""
-        while !text.contains("\n") {
-            let d = handle.availableData
-            if d.isEmpty { break }
-            text += String(decoding: d, as: UTF8.self)
-        }
-        let line = text.split(separator: "\n").first.map(String.init) ?? ""
-        guard line.hasPrefix("listening on http://127.0.0.1:"), let p = Int(line.split(separator: ":").last ?? "")
-        else {
-            process.terminate()
-            throw ServeTestError("no listening line: \(text)")
-        }
-        port = p
-        self.text = text
+        // Keep draining stderr so the server never blocks on it; each piece wakes the waiters.
         DispatchQueue.global().async { [self] in
             while true {
                 let d = handle.availableData
+                changed.withLock {
+                    if d.isEmpty { ended = true } else { text += String(decoding: d, as: UTF8.self) }
+                    changed.broadcast()
+                }
                 if d.isEmpty { break }
-                lock.withLock { self.text += String(decoding: d, as: UTF8.self) }
             }
-            drained.signal()
         }
+        _ = waitForStderr(containing: "\n")
+        let first = stderrText.split(separator: "\n", omittingEmptySubsequences: false)[0]
+        guard first.hasPrefix("listening on http://127.0.0.1:"), let p = Int(first.split(separator: ":").last ?? "")
+        else {
+            process.terminate()
+            throw ServeTestError("no listening line: \(stderrText)")
+        }
+        port = p
     }
 
-    /// SIGTERM, then the exit status (after everything it wrote on stderr was read).
+    /// Waits until stderr holds `needle` (true), or it ends or the patience runs out without it (false).
+    func waitForStderr(containing needle: String) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: Self.patience)
+        changed.lock()
+        defer { changed.unlock() }
+        while !text.contains(needle) {
+            if ended || !changed.wait(until: deadline) { return text.contains(needle) }
+        }
+        return true
+    }
+
+    /// SIGTERM, then the exit status, once everything it wrote on stderr was read (the pipe's end).
     func stop() -> Int32 {
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
-        _ = drained.wait(timeout: .now() + 10)
+        let deadline = Date(timeIntervalSinceNow: Self.patience)
+        changed.withLock {
+            while !ended && changed.wait(until: deadline) {}
+            if !ended { Issue.record("stderr did not end within \(Self.patience) s of the exit") }
+        }
         return process.terminationStatus
     }
 }
@@ -114,6 +129,12 @@ final class RawClient {
         let length = Int(headers["content-length"] ?? "0") ?? 0
         while buf.count < headEnd! + length { guard fill() else { return nil } }
         return (status, headers, String(decoding: buf[headEnd!..<(headEnd! + length)], as: UTF8.self))
+    }
+
+    /// Whether an answer (or the end) can be read, waiting at most `waitingMillis` for one.
+    func hasInput(waitingMillis: Int32) -> Bool {
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&p, 1, waitingMillis) > 0
     }
 
     /// Whether the server closed the connection (EOF) within the receive timeout.
@@ -207,13 +228,12 @@ struct ServeTests {
         chunked.send("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
         #expect(chunked.response()?.status == 411)
 
-        // Slowloris: a byte every 200 ms is cut off at the 1 s head deadline with 408.
+        // Slowloris: a byte at a time, each after waiting up to 200 ms for an answer, is cut off at
+        // the 1 s head deadline with 408 (the answer itself ends the sending, not a clock).
         let slow = try RawClient(port: server.port)
-        let started = Date()
         for b in "GET / HTTP/1.1\r\nX-Slow: 1234567890".utf8 {
             slow.send([b])
-            usleep(200_000)
-            if Date().timeIntervalSince(started) > 1.6 { break }
+            if slow.hasInput(waitingMillis: 200) { break }
         }
         let timeout = slow.response()
         #expect(timeout?.status == 408)
@@ -247,10 +267,12 @@ struct ServeTests {
         let c = try RawClient(port: server.port)
         c.send(Self.signedRequest(accessKey: Self.key, port: server.port))
         #expect(c.response()?.status == 200)
+        // The worker logs after the answer is sent: wait for the line, not for a time.
+        let line = " LTAI_CALLER_ID GetAccessKeyLastUsedProducts 200 - "
+        #expect(server.waitForStderr(containing: line), "\(server.stderrText)")
         #expect(server.stop() == 0)
-        usleep(100_000)
         let log = server.stderrText
-        #expect(log.contains(" LTAI_CALLER_ID GetAccessKeyLastUsedProducts 200 - "), "\(log)")
+        #expect(log.contains(line), "\(log)")
         #expect(!log.contains("caller-secret") && !log.contains("Signature="))
     }
 }
