@@ -94,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KeytrailServeTests",
-            dependencies: ["KeytrailServe", "KeytrailQuery", "KeytrailScan", "KeytrailSynth", "TestSupport"],
+            dependencies: ["KeytrailServe", "KeytrailQuery", "KeytrailScan", "KeytrailPOSIX", "KeytrailSynth", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(name: "KeytrailCryptoTests", dependencies: ["KeytrailCrypto"], swiftSettings: strict),

@@ -39,6 +39,7 @@ extension BlockHash {
 }
 
 extension BlockCompressing {
+    /// Adds bytes, compressing each block as it fills.
     package mutating func update<B: Sequence<UInt8>>(_ bytes: B) {
         for b in bytes {
             state.block[state.filled] = b
@@ -51,6 +52,7 @@ extension BlockCompressing {
         }
     }
 
+    /// Pads with the length in bits and returns the state words, big endian.
     package mutating func finalize() -> [UInt8] {
         let bits = (state.blocks &* 64 &+ UInt64(state.filled)) &* 8
         let rem = (state.filled + 1) % 64

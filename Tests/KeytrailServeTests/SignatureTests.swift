@@ -66,13 +66,9 @@ struct SignatureTests {
         }
     }
 
-    @Test func realV3RequestVerifies() throws {
-        let r = Self.respond(Array(Self.v3Text.utf8), try Self.gateway())
-        #expect(r.status == 200 && r.code == nil, "\(r)")
-    }
-
-    @Test func realV2RequestVerifies() throws {
-        let r = Self.respond(Array(Self.v2Text.utf8), try Self.gateway())
+    @Test(arguments: [v3Text, v2Text])
+    func realRequestVerifies(text: String) throws {
+        let r = Self.respond(Array(text.utf8), try Self.gateway())
         #expect(r.status == 200 && r.code == nil, "\(r)")
     }
 
@@ -258,6 +254,9 @@ struct SignatureTests {
 
     @Test func credentialsFileErrorsNameTheLine() {
         #expect(throws: ServeError.self) { try Credentials(text: "# only comments\n\n") }
+        #expect(throws: ServeError.credentialsEmpty(source: "credentials")) {
+            try Credentials(text: "# only comments\n\n")
+        }
         do {
             _ = try Credentials(text: "A s1\nB\n", source: "c.txt")
             Issue.record("accepted a line with one field")
@@ -266,6 +265,9 @@ struct SignatureTests {
             #expect(!error.description.contains("s1"))
         }
         #expect(throws: ServeError.self) { try Credentials(text: "A s1\nA s2\n") }
+        #expect(throws: ServeError.credentialsDuplicate(source: "credentials", line: 2, id: "A")) {
+            try Credentials(text: "A s1\nA s2\n")
+        }
         #expect((try? Credentials(text: "A\ts1\r\n  # c\nB s2 \n"))?.count == 2)
     }
 

@@ -17,11 +17,4 @@ package enum SignatureV2 {
         Base64.encode(HMAC.sha1(key: secret + [0x26], message: Array(stringToSign.utf8)))
     }
 
-    /// `parameters` with `Signature` added, as the SDK sends them (for tests and scripts).
-    package static func sign(method: String, parameters: [String: String], secret: String) -> [String: String] {
-        var out = parameters
-        out["Signature"] = signature(
-            secret: Array(secret.utf8), stringToSign: stringToSign(method: method, parameters: parameters))
-        return out
-    }
 }

@@ -1,17 +1,3 @@
-/// One header line: the name in lower case, the value with surrounding whitespace removed.
-package struct HTTPHeader: Equatable, Sendable {
-    /// The field name, lower-cased (names are case-insensitive).
-    package var name: String
-    /// The field value, trimmed of spaces and tabs.
-    package var value: String
-
-    /// A header.
-    package init(name: String, value: String) {
-        self.name = name
-        self.value = value
-    }
-}
-
 /// A complete HTTP/1.x request.
 package struct HTTPRequest: Equatable, Sendable {
     /// `GET`, `POST`, … as sent (methods are case-sensitive).
@@ -52,14 +38,5 @@ package struct HTTPRequest: Equatable, Sendable {
             .map { $0.trimmingASCIISpaces() }
         if tokens.contains("close") { return false }
         return minorVersion >= 1 || tokens.contains("keep-alive")
-    }
-}
-
-extension Substring {
-    func trimmingASCIISpaces() -> Substring {
-        var s = self
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return s
     }
 }

@@ -48,8 +48,9 @@ package final class Server: @unchecked Sendable {
         boundAddress = bound
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else {
+            let e = SystemError.current
             close(fd)
-            throw .system(call: "pipe", .current)
+            throw .system(call: "pipe", e)
         }
         wakeRead = fds[0]
         wakeWrite = fds[1]
