@@ -1,4 +1,3 @@
-@preconcurrency import Glibc
 import KeytrailPOSIX
 
 /// The callers the server accepts: `ACCESS_KEY_ID SECRET` pairs from a private file.
@@ -40,7 +39,7 @@ package struct Credentials: Sendable {
         } catch {
             throw .cannotOpenCredentials(path: path, error)
         }
-        defer { close(fd) }
+        defer { POSIX.close(fd) }
         guard let status = FileStatus(fd: fd), status.isRegular else { throw .credentialsNotRegular(path: path) }
         guard status.groupOrOtherBits == 0 else { throw .credentialsExposed(path: path, mode: status.mode & 0o777) }
         guard status.size <= 16 << 20 else { throw .credentialsTooLarge(path: path) }

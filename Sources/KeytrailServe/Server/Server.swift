@@ -49,7 +49,7 @@ package final class Server: @unchecked Sendable {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else {
             let e = SystemError.current
-            close(fd)
+            POSIX.close(fd)
             throw .system(call: "pipe", e)
         }
         wakeRead = fds[0]
@@ -61,9 +61,9 @@ package final class Server: @unchecked Sendable {
     }
 
     deinit {
-        if listener >= 0 { close(listener) }
-        close(wakeRead)
-        close(wakeWrite)
+        if listener >= 0 { POSIX.close(listener) }
+        POSIX.close(wakeRead)
+        POSIX.close(wakeWrite)
     }
 
     /// Asks the server to stop: no new connections, in-flight requests finish, `run` returns.
@@ -90,7 +90,7 @@ package final class Server: @unchecked Sendable {
         loop()
         jobs.close()
         for t in threads { t.join() }
-        for c in connections.values { close(c.fd) }
+        for c in connections.values { POSIX.close(c.fd) }
         connections = [:]
     }
 
@@ -103,7 +103,7 @@ package final class Server: @unchecked Sendable {
             if stopRequested.load(ordering: .sequentiallyConsistent) && !stopping.load(ordering: .relaxed) {
                 stopping.store(true, ordering: .sequentiallyConsistent)
                 if listener >= 0 {
-                    close(listener)
+                    POSIX.close(listener)
                     listener = -1
                 }
                 for c in connections.values { perform(c, c.machine.stop()) }
@@ -215,7 +215,7 @@ package final class Server: @unchecked Sendable {
                 shutdown(c.fd, Int32(SHUT_WR))
             case .close:
                 if connections[c.fd] === c { connections.removeValue(forKey: c.fd) }
-                close(c.fd)
+                POSIX.close(c.fd)
             }
         }
     }

@@ -29,7 +29,7 @@ enum Socket {
         }
         guard rc == 0, Glibc.listen(fd, backlog) == 0 else {
             let e = SystemError.current
-            close(fd)
+            POSIX.close(fd)
             throw .cannotListen(address: address.text, e)
         }
         var storage = sockaddr_storage()
