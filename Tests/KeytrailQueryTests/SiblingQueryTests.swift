@@ -82,7 +82,7 @@ struct SiblingQueryTests {
         let asOf = f.records.map(\.timestamp).max()!
         let start = asOf - 400 * 86_400_000
         let s = try f.service()
-        var rng = SplitMix(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var checked = 0
         for (key, rows) in model.latest {
             for service in Set(rows.keys.map(\.service)) {

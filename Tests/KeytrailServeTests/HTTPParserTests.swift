@@ -1,5 +1,6 @@
 import KeytrailServe
 import KeytrailSynth
+import TestSupport
 import Testing
 
 @Suite("HTTP request parser")
@@ -163,7 +164,7 @@ struct HTTPParserTests {
 
     /// Bytes that are often almost a request: random raw bytes, a request line around random bytes,
     /// or pipelined requests built from valid and invalid pieces, sometimes cut short.
-    static func randomInput(_ g: inout SplitMix) -> [UInt8] {
+    static func randomInput(_ g: inout SeededRandom) -> [UInt8] {
         switch g.below(4) {
         case 0:
             return (0..<g.below(200)).map { _ in UInt8(truncatingIfNeeded: g.next()) }
@@ -207,7 +208,7 @@ struct HTTPParserTests {
         var refusals = 0
         for i in 0..<2000 {
             let seed = baseSeed &+ UInt64(i)
-            var g = SplitMix(seed: seed)
+            var g = SeededRandom(seed: seed)
             let bytes = Self.randomInput(&g)
             let whole = Self.feed(bytes, chunk: 4096)
             for chunk in [1, 7, 1 + g.below(64)] {
