@@ -28,10 +28,11 @@ struct EventSourceTests {
         }
     }
 
-    @Test("no or empty eventCategory: management eventTypes are ManagementEvent", arguments: managementTypes)
-    func managementType(_ type: String) {
-        #expect(EventSource.classify(category: nil, type: type) == .management)
-        #expect(EventSource.classify(category: "", type: type) == .management)
+    @Test(
+        "no or empty eventCategory: management eventTypes are ManagementEvent",
+        arguments: managementTypes, [nil, ""] as [String?])
+    func managementType(_ type: String, _ category: String?) {
+        #expect(EventSource.classify(category: category, type: type) == .management)
     }
 
     @Test(
@@ -39,11 +40,10 @@ struct EventSourceTests {
         arguments: [
             nil, "", "apicall", "APICALL", "ApiCall ", " ApiCall", "AwsApiCall", "ConsoleSignIn", "Api", "ApiCalls",
             "PasswordResetEvent", "Data", "Management",
-        ] as [String?]
+        ] as [String?], [nil, ""] as [String?]
     )
-    func otherTypes(_ type: String?) {
-        #expect(EventSource.classify(category: nil, type: type) == .internal)
-        #expect(EventSource.classify(category: "", type: type) == .internal)
+    func otherTypes(_ type: String?, _ category: String?) {
+        #expect(EventSource.classify(category: category, type: type) == .internal)
     }
 
     @Test("byte-buffer classification matches the string form")
