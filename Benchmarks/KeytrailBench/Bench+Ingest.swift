@@ -1,4 +1,4 @@
-@preconcurrency import Glibc
+import KeytrailPOSIX
 import KeytrailStore
 
 extension Bench {
@@ -42,8 +42,7 @@ extension Bench {
     /// The index's size, and how much of it each table and index takes (SQLite's dbstat).
     func indexSize() throws {
         let db = try index()
-        var st = stat()
-        stat(db, &st)
+        let size = Double(FileStatus(path: db)?.size ?? 0) / 1e6
         var extra: [(String, Double)] = []
         let d = try Database(path: db, readOnly: true)
         if let q = try? d.prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC") {
@@ -51,7 +50,7 @@ extension Bench {
         }
         figures.append(
             Figure(
-                name: "index size", median: Double(st.st_size) / 1e6, min: Double(st.st_size) / 1e6, unit: "MB",
+                name: "index size", median: size, min: size, unit: "MB",
                 extra: extra))
     }
 

@@ -88,10 +88,7 @@ enum Corpus {
 
     static func size(_ dir: String) throws -> Int {
         var total = 0
-        for f in try files(dir) {
-            var st = stat()
-            if stat(f, &st) == 0 { total += Int(st.st_size) }
-        }
+        for f in try files(dir) { total += Int(FileStatus(path: f)?.size ?? 0) }
         return total
     }
 
