@@ -48,7 +48,7 @@ package enum EventField: Int, CaseIterable, Sendable {
     /// Every field, in case order. When both spellings are present the camelCase one wins; for a
     /// `userIdentity` field the camelCase `userIdentity` object wins first, even without the field.
     package static let table: [Row] = [
-        // field                camelCase               PascalCase              member of
+        // Row(field, camelCase name, PascalCase name, the object it is a member of)
         Row(.accessKeyId, "accessKeyId", "AccessKeyId", .userIdentity),
         Row(.serviceName, "serviceName", "ServiceName", .event),
         Row(.eventTime, "eventTime", "EventTime", .event),
