@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(name: "keytrail-synth", dependencies: ["KeytrailSynth"], swiftSettings: strict),
         .executableTarget(
             name: "keytrail-bench",
-            dependencies: ["KeytrailSynth", "KeytrailQuery", "KeytrailStore", "KeytrailScan"],
+            dependencies: ["KeytrailSynth", "KeytrailQuery", "KeytrailStore", "KeytrailScan", "KeytrailPOSIX", "CSQLite"],
             path: "Benchmarks/KeytrailBench",
             swiftSettings: strict
         ),

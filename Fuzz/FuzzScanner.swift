@@ -71,12 +71,46 @@ private func stream(_ input: UnsafeRawBufferPointer, chunk: Int) -> FileResult {
     if !condition { fatalError("invariant failed: \(message())") }
 }
 
-/// `skipValue` and `scanObject` agree on the same grammar: same end, or the same error.
+/// The scanner's own promises (as Tests/KeytrailScanTests/ScannerInvariantTests.swift checks on
+/// random input): a value ends inside the input and re-scans to the same end, alone or after
+/// whitespace; an error lies inside the input, its line and column agree with its offset, and it
+/// is the same error one byte later in an array; `scanObject` and `skipValue` agree on the same
+/// grammar, at the top and as a member value, and every slot lies inside its object.
 private func checkScanner(_ input: UnsafeRawBufferPointer) {
     let s = JSONScanner(input)
     let value = Result { () throws(JSONError) in try s.skipValue(0) }
-    if case .success(let end) = value { expect(end > 0 && end <= s.count, "skipValue ended at \(end) of \(s.count)") }
-    if case .failure(let e) = value { expect(e.offset >= 0 && e.offset <= s.count, "error offset \(e.offset)") }
+    let bytes = Array(input)
+    switch value {
+    case .success(let end):
+        expect(end > 0 && end <= s.count, "skipValue ended at \(end) of \(s.count)")
+        expect(skipValue(Array(bytes[..<end])) == .success(end), "the value alone scans to another end")
+        expect(skipValue([0x20, 0x0A, 0x09] + bytes) == .success(end + 3), "shifted by whitespace")
+        if s.skipWhitespace(end) == s.count {
+            let wrapped = skipValue([0x5B] + bytes + [0x5D])
+            let deep = wrapped.failure?.kind == .tooDeep(limit: JSONScanner.maxDepth)
+            expect(deep || wrapped == .success(bytes.count + 2), "a document in an array: \(wrapped)")
+        }
+    case .failure(let e):
+        expect(e.offset >= 0 && e.offset <= s.count, "error offset \(e.offset)")
+        let p = TextPosition(offset: e.offset, in: input)
+        let before = bytes[..<e.offset]
+        let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        expect(
+            p.line == 1 + before.count { $0 == 0x0A } && p.column == e.offset - lineStart + 1,
+            "error at offset \(e.offset) reported at \(p)")
+        // A `]` where the value should start closes the array instead; an input that ran out meets the `]`.
+        let closes = s.skipWhitespace(0) == e.offset && e.offset < s.count && s[e.offset] == 0x5D
+        // One level deeper, input nested to the limit is too deep.
+        let wrapped = skipValue([0x5B] + bytes + [0x5D])
+        let deep = wrapped.failure?.kind == .tooDeep(limit: JSONScanner.maxDepth)
+        if e.kind != .unexpectedEnd && !deep && !closes {
+            expect(wrapped == .failure(JSONError(e.kind, at: e.offset + 1)), "\(e) in an array: \(wrapped)")
+        }
+    }
+    for member in ["serviceName", "userIdentity", "x"] {
+        let doc = Array("{\"\(member)\":".utf8) + bytes + [0x7D]
+        expect(scanObject(doc) == skipValue(doc), "as the value of \(member), scanObject and skipValue differ")
+    }
     let first = s.skipWhitespace(0)
     guard first < s.count else { return }
     if s[first] == 0x22, case .success(let end) = value {
@@ -91,11 +125,44 @@ private func checkScanner(_ input: UnsafeRawBufferPointer) {
     let object = Result { () throws(JSONError) in try s.scanObject(first, depth: 0, into: &fields) }
     expect(object == value, "scanObject \(object) but skipValue \(value)")
     guard case .success(let end) = object else { return }
-    for slot in [
-        fields.accessKeyId, fields.serviceName, fields.eventTime, fields.eventId, fields.eventCategory,
-        fields.eventType, fields.event, fields.events, fields.products, fields.detail,
-    ] where slot.isPresent {
-        expect(first < slot.start && slot.start <= slot.end && slot.end < end, "slot \(slot) outside 0..<\(end)")
+    for field in EventField.allCases where fields[field].isPresent {
+        let slot = fields[field]
+        expect(first < slot.start && slot.start <= slot.end && slot.end < end, "\(field) \(slot) outside 0..<\(end)")
+    }
+}
+
+/// `skipValue` at the start of `bytes`.
+private func skipValue(_ bytes: [UInt8]) -> Result<Int, JSONError> {
+    bytes.withUnsafeBytes { skipValue(JSONScanner($0)) }
+}
+
+private func skipValue(_ s: JSONScanner) -> Result<Int, JSONError> {
+    do throws(JSONError) {
+        return .success(try s.skipValue(0))
+    } catch {
+        return .failure(error)
+    }
+}
+
+/// `scanObject` on `bytes`, which start with `{`.
+private func scanObject(_ bytes: [UInt8]) -> Result<Int, JSONError> {
+    bytes.withUnsafeBytes { scanObject(JSONScanner($0)) }
+}
+
+private func scanObject(_ s: JSONScanner) -> Result<Int, JSONError> {
+    var fields = EventFields()
+    do throws(JSONError) {
+        return .success(try s.scanObject(0, depth: 0, into: &fields))
+    } catch {
+        return .failure(error)
+    }
+}
+
+extension Result {
+    /// The failure, or nil on success.
+    fileprivate var failure: Failure? {
+        if case .failure(let e) = self { return e }
+        return nil
     }
 }
 

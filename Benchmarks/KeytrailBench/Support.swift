@@ -1,14 +1,6 @@
 @preconcurrency import Glibc
+import KeytrailPOSIX
 import KeytrailSynth
-
-/// Wall-clock time.
-enum Clock {
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
-}
 
 /// Child processes, timed, with their peak RSS.
 enum Process {
@@ -37,13 +29,17 @@ enum Process {
         let argv: [UnsafeMutablePointer<CChar>?] = ([path] + args).map { strdup($0) } + [nil]
         defer { for p in argv { free(p) } }
         var pid: pid_t = 0
-        let t0 = Clock.now()
+        let t0 = Clock.monotonicSeconds()
         let rc = posix_spawn(&pid, path, &actions, nil, argv, environ)
-        guard rc == 0 else { throw BenchError("cannot start \(path): \(String(cString: strerror(rc)))") }
+        guard rc == 0 else { throw BenchError("cannot start \(path): \(SystemError(code: rc))") }
         var status: Int32 = 0
         var usage = rusage()
-        while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        let seconds = Clock.now() - t0
+        do {
+            _ = try POSIX.retrying { wait4(pid, &status, 0, &usage) }
+        } catch {
+            throw BenchError("cannot wait for \(path): \(error)")
+        }
+        let seconds = Clock.monotonicSeconds() - t0
         let exit = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
         return Result(status: exit, seconds: seconds, maxRSSKiB: Double(usage.ru_maxrss))
     }
@@ -92,37 +88,28 @@ enum Corpus {
 
     static func size(_ dir: String) throws -> Int {
         var total = 0
-        for f in try files(dir) {
-            var st = stat()
-            if stat(f, &st) == 0 { total += Int(st.st_size) }
-        }
+        for f in try files(dir) { total += Int(FileStatus(path: f)?.size ?? 0) }
         return total
     }
 
     static func read(_ path: String) throws -> String {
-        guard let f = fopen(path, "r") else { throw BenchError("cannot open \(path)") }
-        defer { fclose(f) }
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = fread(&buf, 1, buf.count, f)
-            if n <= 0 { break }
-            out += buf[0..<n]
+        do {
+            return String(decoding: try POSIX.readFile(path), as: UTF8.self)
+        } catch {
+            throw BenchError("cannot read \(path): \(error)")
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Reads every file with large reads and counts `{` bytes: the floor any parser stands on.
     static func rawScan(_ dir: String) throws -> Double {
-        let t0 = Clock.now()
+        let t0 = Clock.monotonicSeconds()
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: 1 << 22, alignment: 64)
         defer { buffer.deallocate() }
         var count = 0
         for f in try files(dir) {
-            let fd = open(f, O_RDONLY)
-            guard fd >= 0 else { continue }
+            guard let fd = try? POSIX.openForReading(f) else { continue }
             while true {
-                let n = Glibc.read(fd, buffer, 1 << 22)
+                let n = (try? POSIX.read(fd, into: buffer, count: 1 << 22)) ?? 0
                 if n <= 0 { break }
                 var p = buffer
                 var left = n
@@ -136,14 +123,14 @@ enum Corpus {
             close(fd)
         }
         if count < 0 { print(count) }
-        return Clock.now() - t0
+        return Clock.monotonicSeconds() - t0
     }
 }
 
 /// What machine the figures come from.
 enum Machine {
     static var description: String {
-        let cpus = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+        let cpus = POSIX.onlineCPUs
         var model = "unknown CPU"
         if let text = try? Corpus.read("/proc/cpuinfo"),
             let line = text.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),

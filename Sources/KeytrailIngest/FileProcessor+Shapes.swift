@@ -136,11 +136,8 @@ extension FileProcessor {
         }
         if ts > until { return skip(.afterUntil) }
         let eventId = decoded(s, f.eventId) ?? UnsafeRawBufferPointer(start: nil, count: 0)
-        let category = decoded(s, f.eventCategory)
-        let type = decoded(s, f.eventType)
-        // Only an absent, null or "" eventCategory is "absent"; a number or an object is "anything else".
-        let odd = f.eventCategory.isPresent && f.eventCategory.kind != .null && !f.eventCategory.isString
-        let source = odd ? .internal : EventSource.classify(category: category, type: type)
+        let category = EventSource.Category(f.eventCategory.kind, text: decoded(s, f.eventCategory))
+        let source = EventSource.classify(category: category, type: decoded(s, f.eventType))
         var c = Candidate(
             key: key, tag: DimensionTag.product(service, in: arena), eventId: eventId, detail: s.bytes(start, end),
             timestamp: ts, source: source)

@@ -1,41 +1,9 @@
-/// Where one member value was found in the scanned buffer, and what kind of value it was.
-package struct FieldSlot: Sendable, Equatable {
-    /// What kind of value a member held.
-    package enum Kind: UInt8, Sendable {
-        case absent, string, null, object, array, other
-    }
-
-    /// What the member held; `.absent` when the object had no such member.
-    package var kind: Kind = .absent
-    /// For strings, the body between the quotes; otherwise the whole value.
-    package var start = 0
-    /// End (exclusive) matching `start`.
-    package var end = 0
-    /// Whether a string body contains backslash escapes.
-    package var escaped = false
-
-    /// An absent member.
-    package init() {}
-
-    /// A member of `kind` spanning `start..<end`.
-    package init(_ kind: Kind, _ start: Int, _ end: Int, escaped: Bool = false) {
-        self.kind = kind
-        self.start = start
-        self.end = end
-        self.escaped = escaped
-    }
-
-    /// Whether the member is a string.
-    @inline(__always) package var isString: Bool { kind == .string }
-    /// Whether the member is present at all.
-    @inline(__always) package var isPresent: Bool { kind != .absent }
-}
-
-/// The members of one JSON object that keytrail reads: the event fields the index keeps, and the
-/// members that reveal a container shape (SLS row, saved API responses).
+/// The members of one JSON object that keytrail reads (`EventField.table`): the event fields the
+/// index keeps, and the members that reveal a container shape (SLS row, saved API responses).
 ///
 /// Only members of the object itself and of its `userIdentity` are taken; a member of the same
-/// name at any other depth is never read.
+/// name at any other depth is never read. One stored slot per `EventField` case, of the same name
+/// (stored, so reading one costs nothing across modules; a test checks each names its own).
 package struct EventFields: Sendable {
     /// `userIdentity.accessKeyId` (camelCase wins over `UserIdentity`/`AccessKeyId`).
     package var accessKeyId = FieldSlot()
@@ -70,4 +38,46 @@ package struct EventFields: Sendable {
 
     /// No members found yet.
     package init() {}
+
+    /// The slot of `field`.
+    package subscript(field: EventField) -> FieldSlot {
+        @inline(__always) get {
+            switch field {
+            case .accessKeyId: return accessKeyId
+            case .serviceName: return serviceName
+            case .eventTime: return eventTime
+            case .eventId: return eventId
+            case .eventCategory: return eventCategory
+            case .eventType: return eventType
+            case .event: return event
+            case .events: return events
+            case .products: return products
+            case .detail: return detail
+            case .eventName: return eventName
+            case .sourceIpAddress: return sourceIpAddress
+            case .referencedResources: return referencedResources
+            case .resourceType: return resourceType
+            case .resourceName: return resourceName
+            }
+        }
+        @inline(__always) set {
+            switch field {
+            case .accessKeyId: accessKeyId = newValue
+            case .serviceName: serviceName = newValue
+            case .eventTime: eventTime = newValue
+            case .eventId: eventId = newValue
+            case .eventCategory: eventCategory = newValue
+            case .eventType: eventType = newValue
+            case .event: event = newValue
+            case .events: events = newValue
+            case .products: products = newValue
+            case .detail: detail = newValue
+            case .eventName: eventName = newValue
+            case .sourceIpAddress: sourceIpAddress = newValue
+            case .referencedResources: referencedResources = newValue
+            case .resourceType: resourceType = newValue
+            case .resourceName: resourceName = newValue
+            }
+        }
+    }
 }

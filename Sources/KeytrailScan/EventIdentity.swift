@@ -13,16 +13,17 @@ package struct EventIdentity: Equatable, Sendable {
     /// An empty identity.
     package init() {}
 
-    /// The identity of the event whose JSON text is `detail`; members missing, or not strings or
-    /// numbers, are empty.
+    /// The identity of the event whose JSON text is `detail`; members missing, null, objects or
+    /// arrays are empty (numbers and booleans keep their text).
     package init(detail: [UInt8]) {
         detail.withUnsafeBytes { buffer in
             let s = JSONScanner(buffer)
             var camel: FieldSlot?
             var pascal: FieldSlot?
+            let spellings = EventField.Object.userIdentity.names!
             Self.members(s, s.skipWhitespace(0)) { name, value in
-                if name == "userIdentity" { camel = value }
-                if name == "UserIdentity" { pascal = value }
+                if name == spellings.camel.description { camel = value }
+                if name == spellings.pascal.description { pascal = value }
             }
             guard let identity = camel ?? pascal, identity.kind == .object else { return }
             var found: [String: String] = [:]

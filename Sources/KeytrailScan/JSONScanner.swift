@@ -1,7 +1,8 @@
-/// A validating, allocation-free JSON scanner over a byte buffer (RFC 8259).
+/// A validating JSON scanner over a byte buffer (RFC 8259).
 ///
 /// Tokens are byte offsets into the buffer. Containers are skipped iteratively with an explicit depth
-/// stack, so hostile nesting hits `maxDepth` instead of the call stack.
+/// stack, so hostile nesting hits `maxDepth` instead of the call stack. Validating allocates only
+/// past 128 levels of nesting (the stack's heap part) and for member names with escapes.
 package struct JSONScanner {
     /// The deepest nesting of arrays and objects accepted.
     package static let maxDepth = 1024
@@ -26,7 +27,8 @@ package struct JSONScanner {
         return p
     }()
 
-    /// The byte at `i` (no bounds check beyond a precondition in debug builds).
+    /// The byte at `i`, unchecked in every build: callers keep `0 <= i < count` (the scan loops test
+    /// `i < count` before each read).
     @inline(__always) package subscript(i: Int) -> UInt8 { base[i] }
 
     /// The address of the byte at `i` (stable while the buffer lives).

@@ -88,9 +88,6 @@ struct EventFieldsTests {
         FieldsCase(name: "empty userIdentity", json: #"{"userIdentity":{}}"#),
     ]
 
-    @Test("members at other depths are never read", arguments: traps)
-    func depthTraps(_ c: FieldsCase) throws { try Self.check(c) }
-
     static let spellings: [FieldsCase] = [
         FieldsCase(
             name: "PascalCase only",
@@ -191,9 +188,6 @@ struct EventFieldsTests {
             json: #"{"UserIdentity":{"AccessKeyId":"P"},"UserIdentity":{}}"#),
     ]
 
-    @Test("PascalCase spellings, camelCase precedence and repeated members", arguments: spellings)
-    func spellingRules(_ c: FieldsCase) throws { try Self.check(c) }
-
     static let escapedNames: [FieldsCase] = [
         FieldsCase(name: "escaped camel name", json: #"{"service\u004eame":"Ecs"}"#, serviceName: .string("Ecs")),
         FieldsCase(name: "escaped first letter", json: #"{"\u0073erviceName":"Ecs"}"#, serviceName: .string("Ecs")),
@@ -224,9 +218,6 @@ struct EventFieldsTests {
             serviceName: .string("云服务器😀"), eventId: .string("é")),
     ]
 
-    @Test("escaped member names match and escaped values decode", arguments: escapedNames)
-    func escapes(_ c: FieldsCase) throws { try Self.check(c) }
-
     static let kinds: [FieldsCase] = [
         FieldsCase(
             name: "null", json: #"{"serviceName":null,"userIdentity":{"accessKeyId":null}}"#,
@@ -251,8 +242,13 @@ struct EventFieldsTests {
             serviceName: .string("Ecs"), eventTime: .raw(.other, "0")),
     ]
 
-    @Test("non-string values give their kind and extent", arguments: kinds)
-    func valueKinds(_ c: FieldsCase) throws { try Self.check(c) }
+    /// Members at other depths are never read (`traps`); PascalCase spellings, camelCase precedence
+    /// and repeated members (`spellings`); escaped member names match and escaped values decode
+    /// (`escapedNames`); non-string values give their kind and extent (`kinds`).
+    @Test(
+        "each object gives exactly its own fields: traps, spellings, escaped names, value kinds",
+        arguments: traps + spellings + escapedNames + kinds)
+    func fields(_ c: FieldsCase) throws { try Self.check(c) }
 
     @Test("string slots cover the body between the quotes and flag escapes")
     func slotOffsets() throws {

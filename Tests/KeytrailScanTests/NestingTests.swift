@@ -10,30 +10,37 @@ struct NestingTests {
         utf8(String(repeating: open, count: levels) + "0" + String(repeating: close, count: levels))
     }
 
-    @Test("arrays nested exactly maxDepth deep are accepted")
-    func arraysAtLimit() {
-        let doc = Self.nested(Self.maxDepth, open: "[", close: "]")
+    /// A kind of container, by how a level of it opens and closes.
+    struct Nest: Sendable, CustomTestStringConvertible {
+        let open: String
+        let close: String
+        var isObject: Bool { open.hasPrefix("{") }
+        var testDescription: String { isObject ? "objects" : "arrays" }
+    }
+
+    static let nests = [Nest(open: "[", close: "]"), Nest(open: #"{"a":"#, close: "}")]
+
+    @Test("containers nested exactly maxDepth deep are accepted by skipValue (and scanObject)", arguments: nests)
+    func atLimit(_ n: Nest) {
+        let doc = Self.nested(Self.maxDepth, open: n.open, close: n.close)
         #expect(validateDocument(doc) == .success(doc.count))
+        if n.isObject { #expect(scanObjectResult(doc) == .success(doc.count)) }
+    }
+
+    @Test("empty arrays nested exactly maxDepth deep are accepted")
+    func emptyArraysAtLimit() {
         let empty = utf8(String(repeating: "[", count: Self.maxDepth) + String(repeating: "]", count: Self.maxDepth))
         #expect(validateDocument(empty) == .success(empty.count))
     }
 
-    @Test("objects nested exactly maxDepth deep are accepted by skipValue and scanObject")
-    func objectsAtLimit() {
-        let doc = Self.nested(Self.maxDepth, open: #"{"a":"#, close: "}")
-        #expect(validateDocument(doc) == .success(doc.count))
-        #expect(scanObjectResult(doc) == .success(doc.count))
-    }
-
-    @Test("one level more than maxDepth is tooDeep at the offending bracket")
-    func oneTooDeep() {
-        let arrays = Self.nested(Self.maxDepth + 1, open: "[", close: "]")
-        #expect(validateDocument(arrays) == .failure(JSONError(.tooDeep(limit: Self.maxDepth), at: Self.maxDepth)))
-        let open = #"{"a":"#
-        let objects = Self.nested(Self.maxDepth + 1, open: open, close: "}")
-        let offset = Self.maxDepth * open.utf8.count
-        #expect(validateDocument(objects) == .failure(JSONError(.tooDeep(limit: Self.maxDepth), at: offset)))
-        #expect(scanObjectResult(objects) == .failure(JSONError(.tooDeep(limit: Self.maxDepth), at: offset)))
+    @Test("one level more than maxDepth is tooDeep at the offending bracket", arguments: nests)
+    func oneTooDeep(_ n: Nest) {
+        let doc = Self.nested(Self.maxDepth + 1, open: n.open, close: n.close)
+        let offset = Self.maxDepth * n.open.utf8.count
+        #expect(validateDocument(doc) == .failure(JSONError(.tooDeep(limit: Self.maxDepth), at: offset)))
+        if n.isObject {
+            #expect(scanObjectResult(doc) == .failure(JSONError(.tooDeep(limit: Self.maxDepth), at: offset)))
+        }
     }
 
     @Test("100,000 open brackets throw tooDeep without exhausting the stack")
@@ -56,22 +63,19 @@ struct NestingTests {
         #expect(validateDocument(brackets) == .failure(JSONError(.unexpectedEnd, at: Self.maxDepth)))
     }
 
-    @Test("the depth argument counts the containers around the value", arguments: [0, 1, 7, 1000, 1023])
-    func depthArgument(_ depth: Int) {
+    @Test("the depth argument counts the containers around the value", arguments: [0, 1, 7, 1000, 1023], nests)
+    func depthArgument(_ depth: Int, _ n: Nest) {
         let room = Self.maxDepth - depth
-        let fits = Self.nested(room, open: "[", close: "]")
+        let fits = Self.nested(room, open: n.open, close: n.close)
+        let over = Self.nested(room + 1, open: n.open, close: n.close)
+        let tooDeep: Result<Int, JSONError> = .failure(
+            JSONError(.tooDeep(limit: Self.maxDepth), at: room * n.open.utf8.count))
         #expect(skipValueResult(fits, depth: depth) == .success(fits.count))
-        let over = Self.nested(room + 1, open: "[", close: "]")
-        #expect(skipValueResult(over, depth: depth) == .failure(JSONError(.tooDeep(limit: Self.maxDepth), at: room)))
-
-        let open = #"{"a":"#
-        let objects = Self.nested(room, open: open, close: "}")
-        #expect(scanObjectResult(objects, depth: depth) == .success(objects.count))
-        let deeper = Self.nested(room + 1, open: open, close: "}")
-        let offset = room * open.utf8.count
-        #expect(
-            scanObjectResult(deeper, depth: depth) == .failure(JSONError(.tooDeep(limit: Self.maxDepth), at: offset))
-        )
+        #expect(skipValueResult(over, depth: depth) == tooDeep)
+        if n.isObject {
+            #expect(scanObjectResult(fits, depth: depth) == .success(fits.count))
+            #expect(scanObjectResult(over, depth: depth) == tooDeep)
+        }
     }
 
     @Test("scanObject inside maxDepth containers is already too deep")

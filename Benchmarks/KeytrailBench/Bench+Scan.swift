@@ -1,0 +1,94 @@
+@preconcurrency import Glibc
+import KeytrailPOSIX
+import KeytrailScan
+
+extension Bench {
+    /// The scanner alone, SQLite and the disk left out: the plain corpus in memory, validated
+    /// (`skipValue`) and scanned as ingest scans it (`scanObject` on every element of each OSS
+    /// array), beside the floor of touching every byte once (`memchr` for `{`).
+    func scan() throws {
+        let files = try memoryCorpus()
+        let bytes = files.reduce(0) { $0 + $1.count }
+        let floor = try measure(runs: config.runs) { Self.seconds { Self.countBraces(files) } }
+        figures.append(throughput("scan floor: memchr `{`, in memory", bytes: bytes, floor))
+        let ofFloor = { (t: (median: Double, min: Double, max: Double)) in ("% of floor", 100 * floor.median / t.median)
+        }
+        let validate = try measure(runs: config.runs) { try Self.seconds { try Self.validate(files) } }
+        figures.append(throughput("scan: validate (skipValue)", bytes: bytes, validate, extra: [ofFloor(validate)]))
+        var events = 0
+        let scan = try measure(runs: config.runs) { try Self.seconds { events = try Self.scanEvents(files) } }
+        guard events == config.events else { throw BenchError("scanned \(events) events of \(config.events)") }
+        figures.append(
+            throughput(
+                "scan: events (scanObject)", bytes: bytes, scan,
+                extra: [("events/s", Double(events) / scan.median), ofFloor(scan)]))
+    }
+
+    /// The floor of any reader: every plain file read from disk with large reads, `{` counted.
+    func readFloor() throws {
+        let dir = config.corpusDir + "/plain"
+        let t = try measure(runs: config.runs) { try Corpus.rawScan(dir) }
+        figures.append(throughput("floor: raw byte scan, plain", bytes: corpus.plainBytes, t))
+    }
+
+    /// Seconds `body` takes on the monotonic clock.
+    static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        let t0 = Clock.monotonicSeconds()
+        try body()
+        return Clock.monotonicSeconds() - t0
+    }
+
+    /// Counts `{` bytes with memchr: every byte touched once, nothing understood.
+    static func countBraces(_ files: [[UInt8]]) {
+        var count = 0
+        for file in files {
+            file.withUnsafeBytes { buf in
+                guard var p = buf.baseAddress else { return }
+                var left = buf.count
+                while left > 0, let hit = memchr(p, 0x7B, left) {
+                    count += 1
+                    let step = UnsafeRawPointer(hit) - p + 1
+                    p = UnsafeRawPointer(hit) + 1
+                    left -= step
+                }
+            }
+        }
+        if count < 0 { print(count) }
+    }
+
+    /// Validates each file as one JSON value.
+    static func validate(_ files: [[UInt8]]) throws {
+        for file in files {
+            let end = try file.withUnsafeBytes { try JSONScanner($0).skipValue(0) }
+            guard end > 0 else { throw BenchError("empty file") }
+        }
+    }
+
+    /// Scans every element of each file's top-level array for its event fields; the number of events.
+    static func scanEvents(_ files: [[UInt8]]) throws -> Int {
+        var events = 0
+        var touched = 0
+        for file in files {
+            try file.withUnsafeBytes { buf in
+                let s = JSONScanner(buf)
+                var j = s.skipWhitespace(0)
+                guard j < s.count, s[j] == 0x5B else { throw BenchError("a corpus file is not an array") }
+                j = s.skipWhitespace(j + 1)
+                while j < s.count && s[j] != 0x5D {
+                    if s[j] == 0x7B {
+                        var f = EventFields()
+                        j = try s.scanObject(j, depth: 1, into: &f)
+                        touched &+= f.accessKeyId.end &+ f.serviceName.end &+ f.eventTime.end &+ f.eventName.end
+                        events += 1
+                    } else {
+                        j = try s.skipValue(j, depth: 1)
+                    }
+                    j = s.skipWhitespace(j)
+                    if j < s.count && s[j] == 0x2C { j = s.skipWhitespace(j + 1) }
+                }
+            }
+        }
+        if touched == 42 { print(touched) }
+        return events
+    }
+}
