@@ -76,7 +76,7 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: strict
         ),
-        .testTarget(name: "KeytrailScanTests", dependencies: ["KeytrailScan"], swiftSettings: strict),
+        .testTarget(name: "KeytrailScanTests", dependencies: ["KeytrailScan", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KeytrailStoreTests",
             dependencies: ["KeytrailStore", "TestSupport"],

@@ -1,4 +1,5 @@
 import KeytrailScan
+import TestSupport
 import Testing
 
 @Suite("Nesting depth")
@@ -101,7 +102,7 @@ struct NestingTests {
     /// order; a wrong closer at any level is reported where it stands.
     @Test("mixed containers close in order at every depth", arguments: [1, 2, 3, 4, 5])
     func mixedContainers(_ seed: UInt64) {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let depth = Int.random(in: 100...Self.maxDepth, using: &rng)
         var kinds: [Bool] = []
         for _ in 0..<depth { kinds.append(Bool.random(using: &rng)) }

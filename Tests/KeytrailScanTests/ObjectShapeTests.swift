@@ -1,4 +1,5 @@
 import KeytrailScan
+import TestSupport
 import Testing
 
 @Suite("Container members and scanObject robustness")
@@ -113,7 +114,7 @@ struct ObjectShapeTests {
         expected.eventTime = .string("2021-08-05T09:21:32Z")
         expected.eventType = .string("ApiCall")
         expected.eventCategory = .string("Data")
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         for _ in 0..<200 {
             let json = "{" + members.shuffled(using: &rng).joined(separator: ",") + "}"
             var e = try extract(json)

@@ -75,21 +75,6 @@ extension Result {
     }
 }
 
-/// A small seeded generator (SplitMix64) so property tests replay exactly; the seed is part of each message.
-struct SplitMix64: RandomNumberGenerator {
-    private(set) var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The hexadecimal text of `v`, zero-padded to `width` digits.
 func hex(_ v: UInt32, width: Int = 4, uppercase: Bool = false) -> String {
     let s = String(v, radix: 16, uppercase: uppercase)

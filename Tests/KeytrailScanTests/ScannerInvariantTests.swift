@@ -1,4 +1,5 @@
 import KeytrailScan
+import TestSupport
 import Testing
 
 /// What the scanner promises of any input at all, checked on seeded random bytes (the same
@@ -96,7 +97,7 @@ struct ScannerInvariantTests {
         ]
         .map { utf8($0) } + [[0x00], [0x1F], [0x7F], [0x80], [0xC3], [0xED, 0xA0], [0xF4, 0x90], [0xFF]]
 
-    static func randomInput(using rng: inout SplitMix64) -> [UInt8] {
+    static func randomInput(using rng: inout SeededRandom) -> [UInt8] {
         var bytes: [UInt8] = []
         switch Int.random(in: 0..<5, using: &rng) {
         case 0:
@@ -122,7 +123,7 @@ struct ScannerInvariantTests {
 
     @Test("every invariant holds on random input", arguments: [61, 62, 63, 64] as [UInt64])
     func randomInput(_ seed: UInt64) {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var failures: [String] = []
         var outcomes: Set<String> = []
         for _ in 0..<1500 {

@@ -1,4 +1,5 @@
 import KeytrailScan
+import TestSupport
 
 /// A plain byte-by-byte JSON string validator written from RFC 8259 and RFC 3629 (table 3-7 of the Unicode
 /// standard), independent of the scanner's code, with the scanner's error kinds and offsets.
@@ -102,7 +103,7 @@ enum StringReference {
 
     /// A JSON string body spelling `scalars`, choosing at random between raw UTF-8 and each escape form
     /// allowed for a character; also reports whether any escape was used.
-    static func encode(_ scalars: [Unicode.Scalar], using rng: inout SplitMix64) -> (body: [UInt8], escaped: Bool) {
+    static func encode(_ scalars: [Unicode.Scalar], using rng: inout SeededRandom) -> (body: [UInt8], escaped: Bool) {
         var body: [UInt8] = []
         var escaped = false
         let short: [UInt32: String] = [
@@ -134,7 +135,7 @@ enum StringReference {
     }
 
     /// A random Unicode scalar, weighted towards ASCII, the characters JSON escapes, and range edges.
-    static func randomScalar(using rng: inout SplitMix64) -> Unicode.Scalar {
+    static func randomScalar(using rng: inout SeededRandom) -> Unicode.Scalar {
         let edges: [UInt32] = [
             0x00, 0x1F, 0x20, 0x22, 0x2F, 0x5C, 0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xE000, 0xFFFD, 0xFFFF, 0x10000,
             0x10FFFF,

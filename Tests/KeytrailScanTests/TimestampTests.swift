@@ -1,4 +1,5 @@
 import KeytrailScan
+import TestSupport
 import Testing
 
 /// Epoch milliseconds computed the long way: whole years, then whole months, then the rest.
@@ -94,7 +95,7 @@ struct TimestampTests {
 
     @Test("random instants, offsets and fractions agree with the reference", arguments: [31, 32] as [UInt64])
     func randomInstants(_ seed: UInt64) {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         func pad(_ v: Int, _ width: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s
@@ -156,7 +157,7 @@ struct TimestampTests {
 
     @Test("format and parse round-trip", arguments: [41, 42] as [UInt64])
     func roundTrip(_ seed: UInt64) {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var failures: [Int64] = []
         for _ in 0..<2000 {
             // 1900 to 2200.
