@@ -108,9 +108,7 @@ package final class APIService {
         let service = p["ServiceName"] ?? ""
         if service.isEmpty { throw APIError.invalidQueryParameter("ServiceName is missing or empty") }
         guard try reader.keepsSiblings() else {
-            throw IndexError(
-                "the index was built with `ingest --products-only`: it answers Products and Info; "
-                    + "build an index without it for \(action.rawValue)")
+            throw IndexError.noSiblings(operation: action.rawValue)
         }
         let pageSize = try Self.pageSize(p["PageSize"])
         let secret = try reader.tokenKey()

@@ -1,4 +1,5 @@
 import Foundation
+import KeytrailExtract
 import KeytrailIngest
 import TestSupport
 import Testing

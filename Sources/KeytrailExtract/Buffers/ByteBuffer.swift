@@ -1,12 +1,16 @@
 import Glibc
 
 /// A growable, malloc-backed byte buffer that hands out stable raw pointers between growths.
-final class ByteBuffer {
-    private(set) var base: UnsafeMutableRawPointer
-    private(set) var capacity: Int
-    var count = 0
+package final class ByteBuffer {
+    /// The first byte (moves when the buffer grows).
+    package private(set) var base: UnsafeMutableRawPointer
+    /// Bytes allocated.
+    package private(set) var capacity: Int
+    /// Bytes written.
+    package var count = 0
 
-    init(capacity: Int = 1 << 16) {
+    /// An empty buffer of at least `capacity` bytes.
+    package init(capacity: Int = 1 << 16) {
         self.capacity = max(capacity, 64)
         guard let p = malloc(self.capacity) else { fatalError("out of memory allocating \(capacity) bytes") }
         base = p
@@ -15,7 +19,7 @@ final class ByteBuffer {
     deinit { free(base) }
 
     /// Makes room for at least `extra` more bytes (doubling), keeping the content.
-    func reserve(_ extra: Int) {
+    package func reserve(_ extra: Int) {
         let needed = count + extra
         guard needed > capacity else { return }
         var c = capacity
@@ -26,10 +30,10 @@ final class ByteBuffer {
     }
 
     /// The writable space after `count`.
-    var spare: UnsafeMutableRawBufferPointer {
+    package var spare: UnsafeMutableRawBufferPointer {
         UnsafeMutableRawBufferPointer(start: base + count, count: capacity - count)
     }
 
     /// The written bytes.
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+    package var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 }
