@@ -13,26 +13,20 @@ extension POSIX {
         try retrying { withCPath(path) { Glibc.open($0, O_RDONLY | O_CLOEXEC) } }
     }
 
-    /// Reads until `count` bytes are in `into` or the input ends; returns how many were read
-    /// (fewer than `count` only at the end).
-    package static func readFully(_ fd: Int32, into: UnsafeMutableRawPointer, count: Int) throws(SystemError) -> Int {
-        var done = 0
-        while done < count {
-            let n = try read(fd, into: into + done, count: count - done)
-            if n == 0 { break }
-            done += n
-        }
-        return done
-    }
-
-    /// Reads until `count` bytes from `offset` are in `into` or the file ends; returns how many
-    /// were read (fewer than `count` only at the end).
+    /// Reads until `count` bytes are in `into` or the input ends, from the current position or,
+    /// with `offset`, from there (pread(2)); returns how many were read (fewer than `count` only
+    /// at the end).
     package static func readFully(
-        _ fd: Int32, into: UnsafeMutableRawPointer, count: Int, at offset: Int64
+        _ fd: Int32, into: UnsafeMutableRawPointer, count: Int, at offset: Int64? = nil
     ) throws(SystemError) -> Int {
         var done = 0
         while done < count {
-            let n = try read(fd, into: into + done, count: count - done, at: offset + Int64(done))
+            let n: Int
+            if let offset {
+                n = try read(fd, into: into + done, count: count - done, at: offset + Int64(done))
+            } else {
+                n = try read(fd, into: into + done, count: count - done)
+            }
             if n == 0 { break }
             done += n
         }

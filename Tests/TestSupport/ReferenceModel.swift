@@ -79,5 +79,6 @@ package struct ReferenceModel: Sendable {
 }
 
 extension Array: @retroactive Comparable where Element == UInt8 {
+    /// Byte arrays in lexicographic order, as the index compares bytes.
     public static func < (a: [UInt8], b: [UInt8]) -> Bool { a.lexicographicallyPrecedes(b) }
 }

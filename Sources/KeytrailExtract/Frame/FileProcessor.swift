@@ -24,7 +24,9 @@ package final class FileProcessor {
     private var fileNotes: [(UnsafeRawPointer, SkipReason, String)] = []
     private var result = FileResult()
     /// The current file's reduced entries, valid until the next `process`.
-    package private(set) var table = MaxRegisterTable()
+    package var table: MaxRegisterTable { reduced }
+    /// Private, so that the optimiser sees every access to it and checks none at run time.
+    private var reduced = MaxRegisterTable()
     /// Reused for the raw bytes of the current file (its reader fills it).
     package let raw = ByteBuffer(capacity: 1 << 20)
     /// Reused for the decompressed content of the current file (or the window being framed).
@@ -74,7 +76,7 @@ package final class FileProcessor {
     /// Starts a file that will be fed in windows.
     package func begin(path: String) {
         result = FileResult()
-        table.removeAll()
+        reduced.removeAll()
         fileNotes.removeAll(keepingCapacity: true)
         mode = .undecided
         nextLine = 1
@@ -263,12 +265,12 @@ package final class FileProcessor {
             return
         }
         for c in staged {
-            table.offer(
+            reduced.offer(
                 key: c.key, service: c.tag, timestamp: c.timestamp, eventId: c.eventId, source: c.source,
                 detail: c.detail)
         }
         // The unit's buffers are reused for the next one: a pointer no longer names its event.
-        table.forgetLastEvent()
+        reduced.forgetLastEvent()
         result.counts.add(unitCounts)
         for n in unitNotes where result.notes.count + fileNotes.count < Self.maxNotes { fileNotes.append(n) }
     }
