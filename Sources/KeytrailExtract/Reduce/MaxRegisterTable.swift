@@ -3,8 +3,8 @@ package import KeytrailScan
 /// An in-memory max-register per (key, service): keeps the greatest (timestamp, eventId, detail).
 ///
 /// Open addressing over byte keys, with every entry's bytes in one growable buffer: offers from raw
-/// buffers allocate nothing unless they win, and then only append. Merging is associative,
-/// commutative and idempotent (the order is `LatestWins`).
+/// buffers allocate nothing unless they win, and then only append. Offers are associative,
+/// commutative and idempotent: whatever their order, each row keeps its `LatestWins` event.
 package struct MaxRegisterTable {
     /// The latest event seen for one (AccessKey, tag); its bytes live in the table's storage.
     package struct Entry {
