@@ -17,7 +17,7 @@ final class IngestLock {
             throw .cannotCreateLockFile(path: path, error)
         }
         do throws(SystemError) { try POSIX.lockExclusive(fd, wait: wait) } catch {
-            close(fd)
+            // `fd` is set, so `deinit` runs and closes it (closing it here too closed it twice).
             throw error.isWouldBlock ? .busy(databasePath: databasePath) : .cannotLock(path: path, error)
         }
     }
