@@ -37,10 +37,12 @@ let package = Package(
         // SQLite wrapper, schema, migrations, the index's read and write API.
         .target(
             name: "KeytrailStore", dependencies: ["CSQLite", "CDeflate", "KeytrailScan", "KeytrailPOSIX"], swiftSettings: strict),
-        // Walking, gzip, framing, extraction, reduce, commit.
+        // The pure part of ingest: framing, input shapes, extraction, the per-file reduce (no I/O).
+        .target(name: "KeytrailExtract", dependencies: ["KeytrailScan"], swiftSettings: strict),
+        // The I/O part of ingest, by stage: discover, read, reduce, commit, report.
         .target(
             name: "KeytrailIngest",
-            dependencies: ["KeytrailScan", "KeytrailStore", "KeytrailPOSIX", "CZlib", "CDeflate"],
+            dependencies: ["KeytrailExtract", "KeytrailScan", "KeytrailStore", "KeytrailPOSIX", "CZlib", "CDeflate"],
             swiftSettings: strict
         ),
         // SHA-256, SHA-1, HMAC, constant-time comparison, hex and Base64 (paging tokens, request
@@ -84,7 +86,9 @@ let package = Package(
         ),
         .testTarget(
             name: "KeytrailIngestTests",
-            dependencies: ["KeytrailIngest", "KeytrailStore", "KeytrailScan", "KeytrailSynth", "TestSupport"],
+            dependencies: [
+                "KeytrailIngest", "KeytrailExtract", "KeytrailStore", "KeytrailScan", "KeytrailSynth", "TestSupport",
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,3 +1,4 @@
+import KeytrailExtract
 import KeytrailScan
 
 // libFuzzer entry point for the scanner and the framing. Built by Fuzz/run.sh into one module with

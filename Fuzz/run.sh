@@ -17,26 +17,26 @@ out=.build-fuzz
 mkdir -p "$out/crashes" "$out/corpus"
 
 # --- build -------------------------------------------------------------------------------------
-# KeytrailScan is its own module (the ingest sources say `import KeytrailScan`); the entry point and
-# the framing sources form one module, so FileProcessor's internal API is visible to the target.
-flags=(-swift-version 6 -O -parse-as-library -sanitize=fuzzer,address -g
+# The fuzz target links the two modules as the package builds them: KeytrailScan (the scanner) and
+# KeytrailExtract (framing, shapes, extraction, the per-file reduce), each from its whole folder.
+# `package` declarations are visible across them through one -package-name, as under SwiftPM.
+flags=(-swift-version 6 -O -parse-as-library -sanitize=fuzzer,address -g -package-name keytrail
     -enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility
     -enable-upcoming-feature InternalImportsByDefault -warnings-as-errors)
-ingest=()
-for name in FileProcessor FileProcessor+Shapes MaxRegisterTable HashSlots Arena ByteBuffer IngestCounts DimensionTag; do
-    ingest+=("Sources/KeytrailIngest/$name.swift")
-done
+sources() { find "Sources/$1" -name '*.swift' | LC_ALL=C sort; }
+module() {
+    local name=$1
+    shift
+    mapfile -t files < <(sources "$name")
+    swiftc "${flags[@]}" -module-name "$name" -I "$out" -wmo -num-threads 0 "$@" \
+        -emit-module -emit-module-path "$out/$name.swiftmodule" \
+        -c "${files[@]}" -o "$out/$name.o"
+}
 echo "fuzz: building $out/fuzz-keytrail"
-swiftc "${flags[@]}" -module-name KeytrailScan -wmo -num-threads 0 \
-    -emit-module -emit-module-path "$out/KeytrailScan.swiftmodule" \
-    -c Sources/KeytrailScan/*.swift -o "$out/KeytrailScan.o"
-# The framing needs only the store's Dimension enum: a module of that one file stands in for it.
-swiftc "${flags[@]}" -module-name KeytrailStore -wmo -num-threads 0 \
-    -emit-module -emit-module-path "$out/KeytrailStore.swiftmodule" \
-    -c Sources/KeytrailStore/Dimension.swift -o "$out/KeytrailStore.o"
+module KeytrailScan
+module KeytrailExtract
 swiftc "${flags[@]}" -module-name FuzzKeytrail -I "$out" \
-    Fuzz/FuzzScanner.swift "${ingest[@]}" \
-    "$out/KeytrailScan.o" "$out/KeytrailStore.o" -use-ld=lld -o "$out/fuzz-keytrail"
+    Fuzz/FuzzScanner.swift "$out/KeytrailScan.o" "$out/KeytrailExtract.o" -use-ld=lld -o "$out/fuzz-keytrail"
 
 # --- seed corpus -------------------------------------------------------------------------------
 cp Fuzz/seeds/* "$out/corpus/"

@@ -1,4 +1,5 @@
 import Glibc
+import KeytrailPOSIX
 
 /// One ingest per index at a time: an exclusive `flock` on `<index>.lock`, held for the run.
 ///
@@ -10,20 +11,14 @@ final class IngestLock {
 
     /// Takes the lock for the index at `databasePath`; throws when another ingest holds it and
     /// `wait` is false.
-    init(databasePath: String, wait: Bool) throws {
+    init(databasePath: String, wait: Bool) throws(IngestError) {
         let path = databasePath + ".lock"
-        fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard fd >= 0 else {
-            throw IngestError("cannot create the lock file \(path): \(String(cString: strerror(errno)))")
+        do throws(SystemError) { fd = try POSIX.open(path, flags: O_RDWR | O_CREAT, mode: 0o644) } catch {
+            throw .cannotCreateLockFile(path: path, error)
         }
-        while flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0 {
-            if errno == EINTR { continue }
-            let busy = errno == EWOULDBLOCK
-            close(fd)
-            throw IngestError(
-                busy
-                    ? "another keytrail ingest is writing to \(databasePath); wait for it, or rerun with --wait"
-                    : "cannot lock \(path): \(String(cString: strerror(errno)))")
+        do throws(SystemError) { try POSIX.lockExclusive(fd, wait: wait) } catch {
+            // `fd` is set, so `deinit` runs and closes it (closing it here too closed it twice).
+            throw error.isWouldBlock ? .busy(databasePath: databasePath) : .cannotLock(path: path, error)
         }
     }
 

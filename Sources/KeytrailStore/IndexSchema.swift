@@ -95,17 +95,19 @@ package enum IndexSchema {
     /// Creates or upgrades the schema of a writable connection; refuses foreign or newer files.
     /// Returns the version the file had (0 for a new one) when it was upgraded, else nil.
     @discardableResult
-    static func migrate(_ db: Database) throws -> Int64? {
-        let app = try db.scalarInt("PRAGMA application_id") ?? 0
-        var version = try db.scalarInt("PRAGMA user_version") ?? 0
-        let tables = try db.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
+    static func migrate(_ db: Database) throws(IndexError) -> Int64? {
+        let (app, version, tables) = try IndexError.wrapping { () throws(SQLiteError) in try identify(db) }
         try check(path: db.path, app: app, version: version, tables: tables)
         guard version < currentVersion else { return nil }
-        // Every pending step in one transaction: a reader never sees a half-upgraded file.
+        return try IndexError.wrapping { () throws(SQLiteError) in try upgrade(db) }
+    }
+
+    /// Runs every pending migration in one transaction: a reader never sees a half-upgraded file.
+    private static func upgrade(_ db: Database) throws(SQLiteError) -> Int64? {
         try db.execute("BEGIN IMMEDIATE")
-        do {
+        do throws(SQLiteError) {
             // Re-read under the write lock: another process may have migrated meanwhile.
-            version = try db.scalarInt("PRAGMA user_version") ?? 0
+            var version = try db.scalarInt("PRAGMA user_version") ?? 0
             let from = version
             while version < currentVersion {
                 try db.execute(migrations[Int(version)])
@@ -124,27 +126,25 @@ package enum IndexSchema {
     /// Checks a connection for reading: a keytrail index of a version this build understands.
     /// Returns false for a file with no schema yet (an ingest killed before it wrote one): it
     /// answers as an empty index.
-    static func checkReadable(_ db: Database) throws -> Bool {
-        let app = try db.scalarInt("PRAGMA application_id") ?? 0
-        let version = try db.scalarInt("PRAGMA user_version") ?? 0
-        let tables = try db.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
+    static func checkReadable(_ db: Database) throws(IndexError) -> Bool {
+        let (app, version, tables) = try IndexError.wrapping { () throws(SQLiteError) in try identify(db) }
         try check(path: db.path, app: app, version: version, tables: tables)
         if app == 0 && version == 0 && tables == 0 { return false }
-        if version < currentVersion {
-            throw IndexError("\(db.path) is an index of schema version \(version); run `keytrail ingest` to upgrade it")
-        }
+        if version < currentVersion { throw .olderSchema(path: db.path, version: version) }
         return true
     }
 
-    static func check(path: String, app: Int64, version: Int64, tables: Int64) throws {
+    /// The file's application id, schema version and count of schema objects.
+    private static func identify(_ db: Database) throws(SQLiteError) -> (app: Int64, version: Int64, tables: Int64) {
+        let app = try db.scalarInt("PRAGMA application_id") ?? 0
+        let version = try db.scalarInt("PRAGMA user_version") ?? 0
+        let tables = try db.scalarInt("SELECT count(*) FROM sqlite_schema") ?? 0
+        return (app, version, tables)
+    }
+
+    static func check(path: String, app: Int64, version: Int64, tables: Int64) throws(IndexError) {
         if app == 0 && version == 0 && tables == 0 { return }
-        guard app == applicationID else {
-            throw IndexError("\(path) is a SQLite database but not a keytrail index")
-        }
-        if version > currentVersion {
-            throw IndexError(
-                "\(path) has schema version \(version), newer than this keytrail (\(currentVersion)); upgrade keytrail"
-            )
-        }
+        guard app == applicationID else { throw .foreign(path: path) }
+        if version > currentVersion { throw .newerSchema(path: path, version: version, supported: currentVersion) }
     }
 }

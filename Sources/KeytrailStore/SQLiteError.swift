@@ -1,5 +1,5 @@
 /// An error reported by SQLite, with its extended result code, message and the statement involved.
-package struct SQLiteError: Error, CustomStringConvertible, Sendable {
+package struct SQLiteError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The extended result code (`sqlite3_extended_errcode`).
     package var code: Int32
     /// SQLite's message.
@@ -14,22 +14,10 @@ package struct SQLiteError: Error, CustomStringConvertible, Sendable {
         self.sql = sql
     }
 
-    /// Whether the primary result code is SQLITE_BUSY or SQLITE_LOCKED.
-    package var isBusy: Bool { code & 0xFF == 5 || code & 0xFF == 6 }
-
     /// `message (code N)`, with the SQL when known.
     package var description: String {
         var s = "\(message) (SQLite code \(code))"
         if let sql { s += " in: \(sql)" }
         return s
     }
-}
-
-/// An error about the index file itself (not a keytrail index, too new, missing).
-package struct IndexError: Error, CustomStringConvertible, Sendable {
-    /// A full sentence for the user.
-    package var description: String
-
-    /// Creates an error with a message for the user.
-    package init(_ description: String) { self.description = description }
 }

@@ -1,5 +1,3 @@
-import Glibc
-
 /// What a generated archive holds: for each indexed event, the facts a reference model needs.
 package struct SynthRecord: Sendable {
     /// `userIdentity.accessKeyId`, nil for events without a key.
@@ -56,39 +54,4 @@ package enum SynthArchive {
         }
         return written
     }
-}
-
-/// Small file-system helpers for the generator.
-package enum SynthFiles {
-    /// Creates `path` and its parents.
-    package static func makeDirectories(_ path: String) throws {
-        var current = path.hasPrefix("/") ? "" : "."
-        for part in path.split(separator: "/") {
-            current += "/" + part
-            if mkdir(current, 0o755) != 0 && errno != EEXIST {
-                throw SynthError("cannot create directory \(current): \(String(cString: strerror(errno)))")
-            }
-        }
-    }
-
-    /// Writes `data` to `path` (creating parent directories).
-    package static func write(_ data: [UInt8], to path: String) throws {
-        if let slash = path.lastIndex(of: "/") { try makeDirectories(String(path[..<slash])) }
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw SynthError("cannot create \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var off = 0
-        while off < data.count {
-            let n = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, data.count - off) }
-            guard n > 0 else { throw SynthError("cannot write \(path): \(String(cString: strerror(errno)))") }
-            off += n
-        }
-    }
-}
-
-/// A generator failure.
-package struct SynthError: Error, CustomStringConvertible {
-    /// What went wrong.
-    package var description: String
-    init(_ d: String) { description = d }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KeytrailExtract
 import KeytrailIngest
 import KeytrailSynth
 import TestSupport
@@ -54,17 +55,16 @@ struct IngestGuaranteeTests {
 
     /// Bad JSON text inside a string does not end the value around it: a pretty document whose
     /// first line holds such a string is still one document (one rejection, however it is read).
-    @Test func badNestedTextOnTheFirstLineOfADocument() throws {
+    @Test(arguments: [Int.max, 0])
+    func badNestedTextOnTheFirstLineOfADocument(streamAbove above: Int) throws {
         let dir = TemporaryDirectory()
         try dir.write("in/doc.json", "{\"event\": \"x\",\n \"a\": 1}\n")
-        for above in [Int.max, 0] {
-            var options = IngestOptions(databasePath: dir.file("k-\(above).sqlite"), jobs: 1)
-            options.streamAbove = above
-            options.streamChunk = 7
-            let report = try Ingester(options: options).run(paths: [Array(dir.file("in").utf8)])
-            #expect(report.rejections.count == 1, "\(report.rejections.map(\.formatted))")
-            #expect(report.rejections.first?.line == 1 && report.rejections.first?.column == 11)
-        }
+        var options = IngestOptions(databasePath: dir.file("k-\(above).sqlite"), jobs: 1)
+        options.streamAbove = above
+        options.streamChunk = 7
+        let report = try Ingester(options: options).run(paths: [Array(dir.file("in").utf8)])
+        #expect(report.rejections.count == 1, "\(report.rejections.map(\.formatted))")
+        #expect(report.rejections.first?.line == 1 && report.rejections.first?.column == 11)
     }
 
     @Test func truncatedAndCorruptGzipRejectTheWholeFile() throws {

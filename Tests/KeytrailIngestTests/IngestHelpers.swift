@@ -1,4 +1,5 @@
 import Foundation
+import KeytrailExtract
 import KeytrailIngest
 import KeytrailSynth
 import TestSupport
@@ -46,6 +47,9 @@ struct Row: Equatable, CustomStringConvertible {
     var description: String { "\(key)/\(service)@\(timestamp) \(eventId) src=\(source) \(detail.prefix(60))" }
 }
 
+/// The index's code for each `Source` the reference model names.
+let storedSource: [String: Int64] = ["ManagementEvent": 0, "DataEvent": 1, "Internal": 2]
+
 /// Every row of the index, sorted.
 func rows(_ path: String) throws -> [Row] {
     let db = try Database(path: path, readOnly: true)
@@ -82,6 +86,7 @@ struct DimensionRowDump: Equatable, CustomStringConvertible {
     var dimension: ReferenceDimension
     var timestamp: Int64
     var eventId: String
+    var source: Int64
     var detail: String
     var description: String {
         "\(key)/\(dimension.kind)/\(dimension.service)/\(dimension.name)/\(dimension.sub)@\(timestamp) \(eventId)"
@@ -94,7 +99,7 @@ func dimensionRows(_ path: String) throws -> [DimensionRowDump] {
     let db = try Database(path: path, readOnly: true)
     let s = try db.prepare(
         """
-        SELECT d.key, d.kind, d.service, d.name, d.sub, d.ts, d.event_id, e.detail FROM dims d
+        SELECT d.key, d.kind, d.service, d.name, d.sub, d.ts, d.event_id, e.detail, e.source FROM dims d
         LEFT JOIN event_details e ON e.key = d.key AND e.service = d.service AND e.ts = d.ts AND e.event_id = d.event_id WHERE d.kind > 0
         """)
     var out: [DimensionRowDump] = []
@@ -104,7 +109,8 @@ func dimensionRows(_ path: String) throws -> [DimensionRowDump] {
                 key: s.text(0),
                 dimension: ReferenceDimension(
                     kind: Int(s.int64(1)), service: s.text(2), name: s.text(3), sub: s.text(4)),
-                timestamp: s.int64(5), eventId: s.text(6), detail: storedText(s, 7)))
+                timestamp: s.int64(5), eventId: s.text(6), source: s.isNull(8) ? -1 : s.int64(8),
+                detail: storedText(s, 7)))
     }
     let bad = try db.prepare(
         """
@@ -127,7 +133,7 @@ func expectedDimensions(_ records: [SynthRecord]) -> [DimensionRowDump] {
         rows.map { d, p in
             DimensionRowDump(
                 key: key, dimension: d, timestamp: p.timestamp, eventId: String(decoding: p.eventId, as: UTF8.self),
-                detail: String(decoding: p.detail, as: UTF8.self))
+                source: storedSource[p.source] ?? -1, detail: String(decoding: p.detail, as: UTF8.self))
         }
     }
     .sorted { ($0.key, $0.dimension) < ($1.key, $1.dimension) }

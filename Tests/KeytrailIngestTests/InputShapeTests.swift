@@ -1,12 +1,15 @@
 import Foundation
+import KeytrailExtract
 import KeytrailIngest
 import TestSupport
 import Testing
 
 @Suite("Input shapes")
 struct InputShapeTests {
-    let e1 = event(key: "K1", service: "Ecs", time: "2024-05-01T00:00:00Z", id: "A")
-    let e2 = event(key: "K2", service: "Oss", time: "2024-05-02T00:00:00Z", id: "B")
+    static let e1 = event(key: "K1", service: "Ecs", time: "2024-05-01T00:00:00Z", id: "A")
+    static let e2 = event(key: "K2", service: "Oss", time: "2024-05-02T00:00:00Z", id: "B")
+    let e1 = Self.e1
+    let e2 = Self.e2
 
     /// Ingests one file holding `content` and returns the index rows.
     func single(_ name: String, _ content: [UInt8]) throws -> (IngestReport, [Row]) {
@@ -16,17 +19,75 @@ struct InputShapeTests {
         return (report, try rows(dir.file("index.sqlite")))
     }
 
-    func expectBoth(_ name: String, _ text: String, details: [String]? = nil) throws {
-        let (report, r) = try single(name, Array(text.utf8))
+    /// A file named `name` holding `text`, whose events are e1 and e2 (or, for pretty documents,
+    /// `details`: their text as written).
+    struct Shape: Sendable, CustomTestStringConvertible {
+        var name: String
+        var text: String
+        var details: [String]? = nil
+        var testDescription: String { name }
+    }
+
+    func expectBoth(_ shape: Shape) throws {
+        let (report, r) = try single(shape.name, Array(shape.text.utf8))
         #expect(report.rejections.isEmpty, "\(report.rejections.map(\.formatted))")
         #expect(r.map(\.key) == ["K1", "K2"])
-        #expect(r.map(\.detail) == (details ?? [e1, e2]))
+        #expect(r.map(\.detail) == (shape.details ?? [e1, e2]))
         #expect(report.events.indexed == 2)
     }
 
-    @Test func ossArrayCompactAndPretty() throws {
-        try expectBoth("a.json", "[\(e1),\(e2)]")
-        try expectBoth("b.json", "[\n  \(e1),\n  \(e2)\n]\n")
+    @Test(arguments: [
+        Shape(name: "a.json", text: "[\(e1),\(e2)]"),
+        Shape(name: "b.json", text: "[\n  \(e1),\n  \(e2)\n]\n"),
+    ])
+    func ossArrayCompactAndPretty(_ shape: Shape) throws {
+        try expectBoth(shape)
+    }
+
+    @Test func lookupEventsResponse() throws {
+        try expectBoth(
+            Shape(name: "lookup.json", text: "{\"RequestId\":\"R\",\"Events\":[\(e1),\(e2)],\"NextToken\":\"\"}"))
+    }
+
+    static let pretty1 =
+        "{\n  \"eventId\": \"A\",\n  \"userIdentity\": {\"accessKeyId\": \"K1\"},\n  \"serviceName\": \"Ecs\",\n  \"eventTime\": \"2024-05-01T00:00:00Z\"\n}"
+    static let pretty2 = pretty1.replacingOccurrences(of: "K1", with: "K2").replacingOccurrences(of: "Ecs", with: "Oss")
+
+    @Test(arguments: [
+        Shape(name: "lines.jsonl", text: "\(e1)\n\n\(e2)\n"),
+        Shape(name: "docs.json", text: pretty1 + "\n" + pretty2 + "\n", details: [pretty1, pretty2]),
+    ])
+    func jsonLinesAndDocumentsBackToBack(_ shape: Shape) throws {
+        try expectBoth(shape)
+    }
+
+    static let slsRows = [e1, e2].enumerated().map { i, e in
+        "{\"__time__\":\(i == 0 ? "\"1714521600\"" : "1714608000"),\"__topic__\":\"actiontrail_audit_event\",\"event\":\(quoted(e))}"
+    }
+
+    @Test(arguments: [
+        Shape(name: "sls.jsonl", text: slsRows.joined(separator: "\n") + "\n"),
+        // SLS GetLogs responses: an array of rows.
+        Shape(name: "getlogs.json", text: "[" + slsRows.joined(separator: ",") + "]"),
+    ])
+    func slsRowsWithEventString(_ shape: Shape) throws {
+        try expectBoth(shape)
+    }
+
+    @Test(arguments: [
+        Shape(
+            name: "products.json",
+            text:
+                "{\"RequestId\":\"R\",\"Products\":[{\"Detail\":\(quoted(e1)),\"ServiceName\":\"Ecs\"},{\"Detail\":\(quoted(e2))}]}"
+        ),
+        Shape(
+            name: "events.json",
+            text:
+                "{\"RequestId\":\"R\",\"NextToken\":\"\",\"Events\":[{\"Detail\":\(quoted(e1)),\"EventName\":\"X\"},{\"Detail\":\(quoted(e2))}]}"
+        ),
+    ])
+    func savedApiResponsesWithDetailStrings(_ shape: Shape) throws {
+        try expectBoth(shape)
     }
 
     @Test func gzipDetectedByContentNotName() throws {
@@ -43,36 +104,6 @@ struct InputShapeTests {
         let (report, r) = try single("two.gz", gzip(e1 + "\n") + gzip(e2 + "\n"))
         #expect(report.rejections.isEmpty)
         #expect(r.map(\.key) == ["K1", "K2"])
-    }
-
-    @Test func lookupEventsResponse() throws {
-        try expectBoth("lookup.json", "{\"RequestId\":\"R\",\"Events\":[\(e1),\(e2)],\"NextToken\":\"\"}")
-    }
-
-    @Test func jsonLinesAndDocumentsBackToBack() throws {
-        try expectBoth("lines.jsonl", "\(e1)\n\n\(e2)\n")
-        let pretty1 =
-            "{\n  \"eventId\": \"A\",\n  \"userIdentity\": {\"accessKeyId\": \"K1\"},\n  \"serviceName\": \"Ecs\",\n  \"eventTime\": \"2024-05-01T00:00:00Z\"\n}"
-        let pretty2 = pretty1.replacingOccurrences(of: "K1", with: "K2").replacingOccurrences(of: "Ecs", with: "Oss")
-        try expectBoth("docs.json", pretty1 + "\n" + pretty2 + "\n", details: [pretty1, pretty2])
-    }
-
-    @Test func slsRowsWithEventString() throws {
-        let rows = [e1, e2].enumerated().map { i, e in
-            "{\"__time__\":\(i == 0 ? "\"1714521600\"" : "1714608000"),\"__topic__\":\"actiontrail_audit_event\",\"event\":\(quoted(e))}"
-        }
-        try expectBoth("sls.jsonl", rows.joined(separator: "\n") + "\n")
-        // SLS GetLogs responses: an array of rows.
-        try expectBoth("getlogs.json", "[" + rows.joined(separator: ",") + "]")
-    }
-
-    @Test func savedApiResponsesWithDetailStrings() throws {
-        let products =
-            "{\"RequestId\":\"R\",\"Products\":[{\"Detail\":\(quoted(e1)),\"ServiceName\":\"Ecs\"},{\"Detail\":\(quoted(e2))}]}"
-        try expectBoth("products.json", products)
-        let events =
-            "{\"RequestId\":\"R\",\"NextToken\":\"\",\"Events\":[{\"Detail\":\(quoted(e1)),\"EventName\":\"X\"},{\"Detail\":\(quoted(e2))}]}"
-        try expectBoth("events.json", events)
     }
 
     @Test func singlePrettyEventAndBOM() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import KeytrailExtract
 import KeytrailIngest
 import KeytrailSynth
 import TestSupport
@@ -6,23 +7,17 @@ import Testing
 
 @Suite("Index equals a reference model")
 struct ReferenceModelTests {
-    /// The model's view as rows, to compare with the index.
+    /// The model's view as rows, to compare with the index (Source as the index stores it).
     func expected(_ model: ReferenceModel) -> [Row] {
         model.latest.flatMap { key, services in
             services.values.map { p in
                 Row(
                     key: key, service: p.service, timestamp: p.timestamp,
                     eventId: String(decoding: p.eventId, as: UTF8.self),
-                    source: -1, detail: String(decoding: p.detail, as: UTF8.self))
+                    source: storedSource[p.source] ?? -1, detail: String(decoding: p.detail, as: UTF8.self))
             }
         }
         .sorted { ($0.key, $0.service) < ($1.key, $1.service) }
-    }
-
-    func withoutSource(_ r: [Row]) -> [Row] {
-        r.map {
-            var x = $0; x.source = -1; return x
-        }
     }
 
     @Test(arguments: [1, 2, 3])
@@ -33,7 +28,7 @@ struct ReferenceModelTests {
             to: dir.file("in"), events: 300, factory: factory, end: 1_790_000_000_000, seed: seed)
         let report = try ingest(dir, [dir.file("in")])
         #expect(report.rejections.isEmpty, "seed \(seed): \(report.rejections.map(\.formatted))")
-        let got = withoutSource(try rows(dir.file("index.sqlite")))
+        let got = try rows(dir.file("index.sqlite"))
         let want = expected(ReferenceModel(records))
         #expect(got.count == want.count, "seed \(seed)")
         for (g, w) in zip(got, want) where g != w {
@@ -81,7 +76,7 @@ struct ReferenceModelTests {
         let a = try rows(dir.file("a.sqlite"))
         let b = try rows(dir.file("b.sqlite"))
         #expect(a == b, "seed \(seed)")
-        #expect(withoutSource(a) == reference, "seed \(seed)")
+        #expect(a == reference, "seed \(seed)")
         let dimsA = try dimensionRows(dir.file("a.sqlite"))
         #expect(dimsA == (try dimensionRows(dir.file("b.sqlite"))), "seed \(seed)")
         #expect(dimsA == expectedDimensions(records), "seed \(seed)")

@@ -79,28 +79,36 @@ struct IndexStoreTests {
         try w.commit()
         #expect(try w.manifestEntry(path: Array("/a/b.gz".utf8), until: IndexWriter.noUntil) == entry)
         #expect(try w.manifestEntry(path: Array("/a/b.gz".utf8), until: 5) == nil)
-        #expect(try w.hasChecksum([1, 2, 3], until: IndexWriter.noUntil))
+        #expect(try w.checksums(until: IndexWriter.noUntil).contains([1, 2, 3]))
         #expect(try w.checksums(until: IndexWriter.noUntil) == [[1, 2, 3]])
     }
 
-    @Test func refusesForeignAndNewerDatabases() throws {
-        let dir = TemporaryDirectory()
-        let foreign = dir.file("other.sqlite")
-        do {
-            let db = try Database(path: foreign, create: true)
-            try db.execute("CREATE TABLE t(x)")
-        }
-        #expect(throws: IndexError.self) { try IndexWriter(path: foreign) }
-        #expect(throws: IndexError.self) { try IndexReader(path: foreign) }
+    /// A SQLite file that is not a keytrail index, or an index of a newer schema.
+    enum Refused: String, Sendable, CaseIterable {
+        case foreign, newer
 
-        let newer = dir.file("newer.sqlite")
-        _ = try IndexWriter(path: newer)
-        do {
-            let db = try Database(path: newer)
-            try db.execute("PRAGMA user_version = \(IndexSchema.currentVersion + 1)")
+        /// Makes the file in `dir`; returns its path.
+        func make(in dir: TemporaryDirectory) throws -> String {
+            let path = dir.file("\(rawValue).sqlite")
+            switch self {
+            case .foreign:
+                let db = try Database(path: path, create: true)
+                try db.execute("CREATE TABLE t(x)")
+            case .newer:
+                _ = try IndexWriter(path: path)
+                let db = try Database(path: path)
+                try db.execute("PRAGMA user_version = \(IndexSchema.currentVersion + 1)")
+            }
+            return path
         }
-        #expect(throws: IndexError.self) { try IndexWriter(path: newer) }
-        #expect(throws: IndexError.self) { try IndexReader(path: newer) }
+    }
+
+    @Test(arguments: Refused.allCases)
+    func refusesForeignAndNewerDatabases(_ kind: Refused) throws {
+        let dir = TemporaryDirectory()
+        let path = try kind.make(in: dir)
+        #expect(throws: IndexError.self) { try IndexWriter(path: path) }
+        #expect(throws: IndexError.self) { try IndexReader(path: path) }
     }
 
     @Test func missingIndexSaysToIngestFirst() throws {
@@ -108,8 +116,9 @@ struct IndexStoreTests {
         do {
             _ = try IndexReader(path: dir.file("none.sqlite"))
             Issue.record("expected an error")
-        } catch let e as IndexError {
-            #expect(e.description.contains("keytrail ingest"))
+        } catch {
+            #expect(error == .missing(path: dir.file("none.sqlite")))
+            #expect(error.description.contains("keytrail ingest"))
         }
     }
 }

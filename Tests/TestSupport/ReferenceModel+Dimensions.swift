@@ -4,11 +4,16 @@ package import KeytrailSynth
 /// One row of a sibling dimension: kind (1 eventName, 2 sourceIpAddress, 3 resource), service,
 /// name (EventName, Ip or ResourceType) and sub (ResourceName).
 package struct ReferenceDimension: Hashable, Sendable, Comparable {
+    /// 1 eventName, 2 sourceIpAddress, 3 resource.
     package var kind: Int
+    /// ServiceName.
     package var service: String
+    /// EventName, Ip or ResourceType.
     package var name: String
+    /// ResourceName (empty for the other kinds).
     package var sub: String
 
+    /// A row of `kind`.
     package init(kind: Int, service: String, name: String, sub: String) {
         self.kind = kind
         self.service = service
@@ -16,6 +21,7 @@ package struct ReferenceDimension: Hashable, Sendable, Comparable {
         self.sub = sub
     }
 
+    /// Ordered as the index's primary key: kind, then service, name and sub as bytes.
     package static func < (a: Self, b: Self) -> Bool {
         (a.kind, Array(a.service.utf8), Array(a.name.utf8), Array(a.sub.utf8))
             < (b.kind, Array(b.service.utf8), Array(b.name.utf8), Array(b.sub.utf8))
@@ -25,18 +31,20 @@ package struct ReferenceDimension: Hashable, Sendable, Comparable {
 /// The sibling dimensions of a set of records, read with Foundation's JSON parser (independent of
 /// keytrail's scanner): key → row → latest (timestamp, eventId, detail).
 package struct ReferenceDimensions: Sendable {
+    /// key → row → latest.
     package private(set) var latest: [String: [ReferenceDimension: ReferenceProduct]] = [:]
 
+    /// A model of `records`.
     package init(_ records: [SynthRecord]) {
         for r in records { add(r) }
     }
 
+    /// Offers one record to every row its event counts for.
     package mutating func add(_ r: SynthRecord) {
         guard let key = r.accessKeyId, !key.isEmpty, !r.serviceName.isEmpty,
             let event = try? JSONSerialization.jsonObject(with: Data(r.detail)) as? [String: Any]
         else { return }
-        let candidate = ReferenceProduct(
-            service: r.serviceName, timestamp: r.timestamp, eventId: Array(r.eventId.utf8), detail: r.detail)
+        let candidate = ReferenceProduct(r)
         for d in Self.dimensions(of: event, service: r.serviceName) {
             if let old = latest[key]?[d],
                 (candidate.timestamp, candidate.eventId, candidate.detail) <= (old.timestamp, old.eventId, old.detail)

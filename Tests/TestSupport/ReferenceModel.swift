@@ -1,3 +1,4 @@
+import Foundation
 package import KeytrailSynth
 
 /// The expected answer for one (key, service): the greatest (timestamp, eventId, detail).
@@ -10,6 +11,33 @@ package struct ReferenceProduct: Equatable, Sendable {
     package var eventId: [UInt8]
     /// Detail bytes.
     package var detail: [UInt8]
+    /// The answer's `Source`, by DESIGN's rule read from the Detail with Foundation's parser:
+    /// `DataEvent`, `ManagementEvent` or `Internal`.
+    package var source: String
+
+    /// The expected answer for a record's event.
+    init(_ r: SynthRecord) {
+        service = r.serviceName
+        timestamp = r.timestamp
+        eventId = Array(r.eventId.utf8)
+        detail = r.detail
+        source = Self.source(of: r.detail)
+    }
+
+    /// DESIGN, Semantics 5, written out independently of keytrail's `EventSource`.
+    static func source(of detail: [UInt8]) -> String {
+        let event = (try? JSONSerialization.jsonObject(with: Data(detail))) as? [String: Any] ?? [:]
+        let category = event["eventCategory"]
+        if let c = category as? String, !c.isEmpty {
+            return c == "Data" ? "DataEvent" : c == "Management" ? "ManagementEvent" : "Internal"
+        }
+        // Present and neither a string nor null: "anything else".
+        if let category, !(category is NSNull), !(category is String) { return "Internal" }
+        let management = [
+            "ApiCall", "ConsoleOperation", "ConsoleSignin", "ConsoleSignout", "AliyunServiceEvent", "PasswordReset",
+        ]
+        return (event["eventType"] as? String).map(management.contains) == true ? "ManagementEvent" : "Internal"
+    }
 }
 
 /// A plain-dictionary model of the index, built from generated records, to check keytrail against.
@@ -25,8 +53,7 @@ package struct ReferenceModel: Sendable {
     /// Offers one record (events without a key are ignored).
     package mutating func add(_ r: SynthRecord) {
         guard let key = r.accessKeyId, !key.isEmpty, !r.serviceName.isEmpty else { return }
-        let candidate = ReferenceProduct(
-            service: r.serviceName, timestamp: r.timestamp, eventId: Array(r.eventId.utf8), detail: r.detail)
+        let candidate = ReferenceProduct(r)
         if let old = latest[key]?[r.serviceName] {
             let newer =
                 (candidate.timestamp, candidate.eventId, candidate.detail) > (old.timestamp, old.eventId, old.detail)
@@ -52,5 +79,6 @@ package struct ReferenceModel: Sendable {
 }
 
 extension Array: @retroactive Comparable where Element == UInt8 {
+    /// Byte arrays in lexicographic order, as the index compares bytes.
     public static func < (a: [UInt8], b: [UInt8]) -> Bool { a.lexicographicallyPrecedes(b) }
 }

@@ -1,3 +1,4 @@
+import KeytrailExtract
 import KeytrailIngest
 import KeytrailQuery
 import KeytrailScan

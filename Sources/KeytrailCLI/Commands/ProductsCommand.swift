@@ -1,4 +1,5 @@
 import KeytrailQuery
+import KeytrailStore
 
 /// `keytrail products`: GetAccessKeyLastUsedProducts, for one key or a list.
 enum ProductsCommand {
@@ -69,8 +70,8 @@ enum ProductsCommand {
                     lines.append(error.apiError.body(requestId: requestId, accessKeyId: key, pretty: false))
                     Output.error(r.description)
                     status = 2
-                case .index(let message):
-                    throw .failure(message)
+                case .index(let e):
+                    throw .failure(e.description)
                 }
             }
         }

@@ -1,4 +1,4 @@
-import KeytrailScan
+package import KeytrailStore
 
 /// Why a query got no answer: the one error type of KeytrailQuery.
 package enum QueryError: Error, Sendable, CustomStringConvertible {
@@ -6,16 +6,16 @@ package enum QueryError: Error, Sendable, CustomStringConvertible {
     case api(APIError)
     /// The as-of time is before an event the index holds for the key (HTTP 409, exit 2).
     case asOfRefused(AsOfRefusal)
-    /// The index could not answer (a missing table, a corrupt Detail, a products-only index):
-    /// the message for the user (HTTP 500, exit 2).
-    case index(String)
+    /// The index could not answer (a missing table, a corrupt Detail, a products-only index)
+    /// (HTTP 500, exit 2).
+    case index(IndexError)
 
     /// The message for `keytrail: error:`.
     package var description: String {
         switch self {
         case .api(let e): return "\(e.code): \(e.detail)"
         case .asOfRefused(let r): return r.description
-        case .index(let message): return message
+        case .index(let e): return e.description
         }
     }
 
@@ -26,19 +26,19 @@ package enum QueryError: Error, Sendable, CustomStringConvertible {
         case .asOfRefused(let r):
             return APIError(
                 code: "AsOfBeforeIndexedEvents", message: r.description, httpStatus: 409, detail: r.description)
-        case .index(let message):
+        case .index(let e):
             return APIError(
                 code: "InternalError", message: "The request processing has failed due to some unknown error.",
-                httpStatus: 500, detail: message)
+                httpStatus: 500, detail: e.description)
         }
     }
 
     /// Runs an index read, turning its failure into `.index`.
-    static func reading<T>(_ body: () throws -> T) throws(QueryError) -> T {
-        do {
+    static func reading<T>(_ body: @autoclosure () throws(IndexError) -> T) throws(QueryError) -> T {
+        do throws(IndexError) {
             return try body()
         } catch {
-            throw .index("\(error)")
+            throw .index(error)
         }
     }
 }

@@ -23,7 +23,7 @@ package struct KeyAudit: Sendable {
         let listed = Set(inventory ?? [])
         var seen = Set<String>()
         var out: [AuditedKey] = []
-        for s in try QueryError.reading({ try reader.keys() }) {
+        for s in try QueryError.reading(try reader.keys()) {
             // As for every query: the index cannot know what was latest at an earlier time.
             try Window(asOf: asOf, days: idleAfterDays).admit(key: s.key, newest: s.lastUsed)
             seen.insert(s.key)

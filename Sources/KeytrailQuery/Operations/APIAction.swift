@@ -1,4 +1,4 @@
-package import KeytrailStore
+package import KeytrailScan
 
 /// The five operations of ActionTrail 2020-07-06 that keytrail answers.
 package enum APIAction: String, CaseIterable, Sendable {

@@ -8,13 +8,11 @@ extension APIService {
         let kind = listing.dimension
         let service = p["ServiceName"] ?? ""
         if service.isEmpty { throw .api(.invalidQueryParameter("ServiceName is missing or empty")) }
-        guard try QueryError.reading({ try reader.keepsSiblings() }) else {
-            throw .index(
-                "the index was built with `ingest --products-only`: it answers Products and Info; "
-                    + "build an index without it for \(listing.action.rawValue)")
+        guard try QueryError.reading(try reader.keepsSiblings()) else {
+            throw .index(.noSiblings(operation: listing.action.rawValue))
         }
         let pageSize = try Self.pageSize(p["PageSize"])
-        let secret = try QueryError.reading { try reader.tokenKey() }
+        let secret = try QueryError.reading(try reader.tokenKey())
         let fingerprint = PageToken.listing(key: key, service: service)
         var window: Window
         var after: PageToken?
@@ -27,14 +25,13 @@ extension APIService {
             after = t
         } else {
             window = try self.window()
-            let newest = try QueryError.reading { try reader.products(key: key, details: false) }.map(\.timestamp).max()
+            let newest = try QueryError.reading(try reader.products(key: key, details: false)).map(\.timestamp).max()
             try window.admit(key: key, newest: newest)
         }
         // Rows are placed, filtered and cut at their position as of the first page's generation,
         // so a commit between pages neither repeats nor skips one; they show their latest event.
-        let (all, generation, pruned) = try QueryError.reading {
-            try reader.dimension(key: key, kind, service: service, generation: after?.generation)
-        }
+        let (all, generation, pruned) = try QueryError.reading(
+            try reader.dimension(key: key, kind, service: service, generation: after?.generation))
         if let after, after.generation < pruned {
             throw .api(
                 .invalidQueryParameter(

@@ -90,6 +90,6 @@ package final class APIService {
     func detail(of p: Product, key: String) throws(QueryError) -> [UInt8] {
         let row = ProductRow(
             service: p.serviceName, timestamp: p.usedTimestamp, eventId: p.eventId, source: p.source, detail: [])
-        return try QueryError.reading { try reader.detail(of: row, key: key) }
+        return try QueryError.reading(try reader.detail(of: row, key: key))
     }
 }

@@ -1,4 +1,5 @@
 import KeytrailCrypto
+import KeytrailScan
 import KeytrailStore
 
 /// Where the next page of an Events/Ips/Resources listing starts: after the last row shown, in

@@ -44,13 +44,13 @@ package final class ProductsQuery {
 
     /// The window for `asOf` and `days`, resolving `latest` against the index.
     package func window(asOf: AsOf, days: Int) throws(QueryError) -> Window {
-        try asOf.window(days: days) { () throws(QueryError) in try QueryError.reading { try reader.newestTimestamp() } }
+        try asOf.window(days: days) { () throws(QueryError) in try QueryError.reading(try reader.newestTimestamp()) }
     }
 
     /// The products of `key` in `window` (without `details`, their Details are left empty).
     /// Throws `.asOfRefused` when the index holds a newer event for the key than the window's end.
     package func answer(key: String, window: Window, details: Bool = true) throws(QueryError) -> ProductsAnswer {
-        let rows = try QueryError.reading { try reader.products(key: key, details: details) }
+        let rows = try QueryError.reading(try reader.products(key: key, details: details))
         try window.admit(key: key, newest: rows.map(\.timestamp).max())
         var products: [Product] = []
         for r in rows where window.contains(r.timestamp) {

@@ -1,3 +1,4 @@
+package import KeytrailExtract
 import KeytrailScan
 
 /// What an ingest run did: the summary every run ends with.

@@ -1,28 +1,35 @@
-import Glibc
-import KeytrailScan
-
-/// The latest event seen for one (AccessKey, service); its bytes live in the table's storage.
-struct ProductEntry {
-    /// Offset of key then service bytes.
-    var start: Int
-    var keyCount: Int32
-    var serviceCount: Int32
-    /// Offset of eventId then Detail bytes (moved when a newer event wins).
-    var idStart: Int
-    var idCount: Int32
-    var detailCount: Int
-    var timestamp: Int64
-    var source: EventSource
-    var hash: UInt64
-}
+package import KeytrailScan
 
 /// An in-memory max-register per (key, service): keeps the greatest (timestamp, eventId, detail).
 ///
 /// Open addressing over byte keys, with every entry's bytes in one growable buffer: offers from raw
-/// buffers allocate nothing unless they win, and then only append. Merging is associative,
-/// commutative and idempotent.
-struct MaxRegisterTable {
-    private(set) var entries: [ProductEntry] = []
+/// buffers allocate nothing unless they win, and then only append. Offers are associative,
+/// commutative and idempotent: whatever their order, each row keeps its `LatestWins` event.
+package struct MaxRegisterTable {
+    /// The latest event seen for one (AccessKey, tag); its bytes live in the table's storage.
+    package struct Entry {
+        /// Offset of key then service bytes.
+        package var start: Int
+        /// Bytes of the key.
+        package var keyCount: Int32
+        /// Bytes of the tag (service).
+        package var serviceCount: Int32
+        /// Offset of eventId then Detail bytes (moved when a newer event wins).
+        package var idStart: Int
+        /// Bytes of the eventId.
+        package var idCount: Int32
+        /// Bytes of the Detail.
+        package var detailCount: Int
+        /// UsedTimestamp, epoch ms.
+        package var timestamp: Int64
+        /// The event's Source.
+        package var source: EventSource
+        /// The hash of (key, tag), kept for merging into a larger table.
+        package var hash: UInt64
+    }
+
+    /// The table's rows, in the order they were first offered.
+    package private(set) var entries: [Entry] = []
     private var slots = HashSlots()
     private let storage = ByteBuffer(capacity: 1 << 20)
     /// Bytes of replaced event IDs and Details still in the storage.
@@ -31,8 +38,10 @@ struct MaxRegisterTable {
     /// event wins (its product and sibling rows, offered one after another) share one copy.
     private var last: (id: UnsafeRawPointer?, idCount: Int, detail: UnsafeRawPointer?, detailCount: Int, at: Int)?
 
-    var count: Int { entries.count }
-    var isEmpty: Bool { entries.isEmpty }
+    /// How many rows the table holds.
+    package var count: Int { entries.count }
+    /// Whether the table holds no row.
+    package var isEmpty: Bool { entries.isEmpty }
 
     mutating func removeAll() {
         entries.removeAll(keepingCapacity: true)
@@ -45,19 +54,23 @@ struct MaxRegisterTable {
     /// Forgets which event was appended last: call when the buffers offers point into are reused.
     mutating func forgetLastEvent() { last = nil }
 
-    @inline(__always) func key(_ e: ProductEntry) -> UnsafeRawBufferPointer {
+    /// The AccessKey of `e`.
+    @inline(__always) package func key(_ e: Entry) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: storage.base + e.start, count: Int(e.keyCount))
     }
 
-    @inline(__always) func service(_ e: ProductEntry) -> UnsafeRawBufferPointer {
+    /// The `DimensionTag` of `e` (its service, and for a sibling row its dimension and names).
+    @inline(__always) package func service(_ e: Entry) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: storage.base + e.start + Int(e.keyCount), count: Int(e.serviceCount))
     }
 
-    @inline(__always) func eventId(_ e: ProductEntry) -> UnsafeRawBufferPointer {
+    /// The eventId of `e`'s event.
+    @inline(__always) package func eventId(_ e: Entry) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: storage.base + e.idStart, count: Int(e.idCount))
     }
 
-    @inline(__always) func detail(_ e: ProductEntry) -> UnsafeRawBufferPointer {
+    /// The Detail of `e`'s event.
+    @inline(__always) package func detail(_ e: Entry) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: storage.base + e.idStart + Int(e.idCount), count: e.detailCount)
     }
 
@@ -71,26 +84,18 @@ struct MaxRegisterTable {
             source: source, detail: detail)
     }
 
-    /// Merges every entry of `other` into this table.
-    mutating func merge(_ other: MaxRegisterTable) {
-        for e in other.entries {
-            offer(
-                key: other.key(e), service: other.service(e), hash: e.hash, timestamp: e.timestamp,
-                eventId: other.eventId(e), source: e.source, detail: other.detail(e))
-        }
-    }
-
     private mutating func offer(
         key: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, hash h: UInt64, timestamp: Int64,
         eventId: UnsafeRawBufferPointer, source: EventSource, detail: UnsafeRawBufferPointer
     ) {
         let (slot, found) = slots.find(h) { i in
             let e = entries[i]
-            return e.hash == h && Self.compare(self.key(e), key) == 0 && Self.compare(self.service(e), service) == 0
+            return e.hash == h && LatestWins.compareBytes(self.key(e), key) == 0
+                && LatestWins.compareBytes(self.service(e), service) == 0
         }
         if let i = found {
             let e = entries[i]
-            if Self.greater(timestamp, eventId, detail, than: self.eventId(e), self.detail(e), e.timestamp) {
+            if LatestWins.beats(timestamp, eventId, detail, e.timestamp, self.eventId(e), self.detail(e)) {
                 garbage += Int(e.idCount) + e.detailCount
                 let idStart = appendEvent(eventId, detail)
                 entries[i].idStart = idStart
@@ -104,7 +109,7 @@ struct MaxRegisterTable {
         let start = append(key, service)
         let idStart = appendEvent(eventId, detail)
         entries.append(
-            ProductEntry(
+            Entry(
                 start: start, keyCount: Int32(key.count), serviceCount: Int32(service.count), idStart: idStart,
                 idCount: Int32(eventId.count), detailCount: detail.count, timestamp: timestamp, source: source, hash: h)
         )
@@ -165,27 +170,6 @@ struct MaxRegisterTable {
             if iv.count > 0 { (storage.base + storage.count).copyMemory(from: iv.baseAddress!, byteCount: iv.count) }
             storage.count += iv.count
         }
-    }
-
-    /// Whether (ts, eventId, detail) is greater than (ts0, eventId0, detail0), comparing bytes.
-    @inline(__always) static func greater(
-        _ ts: Int64, _ eventId: UnsafeRawBufferPointer, _ detail: UnsafeRawBufferPointer,
-        than eventId0: UnsafeRawBufferPointer, _ detail0: UnsafeRawBufferPointer, _ ts0: Int64
-    ) -> Bool {
-        if ts != ts0 { return ts > ts0 }
-        let c = compare(eventId, eventId0)
-        if c != 0 { return c > 0 }
-        return compare(detail, detail0) > 0
-    }
-
-    /// Lexicographic byte comparison (memcmp, then length), as SQLite's BINARY collation.
-    @inline(__always) static func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
-        let n = min(a.count, b.count)
-        if n > 0 {
-            let c = memcmp(a.baseAddress!, b.baseAddress!, n)
-            if c != 0 { return Int(c) }
-        }
-        return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
 
     /// FNV-1a over the key, a separator, and the service, with a final avalanche.

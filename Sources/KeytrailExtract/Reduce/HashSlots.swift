@@ -1,10 +1,13 @@
 /// Open-addressing slots (linear probing) from hashes to entry indices, for tables that keep their
 /// entries in an array of their own.
-struct HashSlots {
+package struct HashSlots {
+    /// Empty slots.
+    package init() {}
+
     private var slots: [Int32] = Array(repeating: -1, count: 1024)
 
     /// Forgets every index (shrinking after an unusually large batch).
-    mutating func reset() {
+    package mutating func reset() {
         if slots.count > 1 << 16 {
             slots = Array(repeating: -1, count: 1024)
         } else {
@@ -14,7 +17,7 @@ struct HashSlots {
 
     /// The slot holding the entry with `hash` for which `matches` holds, with its index; or the
     /// empty slot where such an entry goes, with nil.
-    @inline(__always) func find(_ hash: UInt64, _ matches: (Int) -> Bool) -> (slot: Int, index: Int?) {
+    @inline(__always) package func find(_ hash: UInt64, _ matches: (Int) -> Bool) -> (slot: Int, index: Int?) {
         let mask = slots.count - 1
         var s = Int(truncatingIfNeeded: hash) & mask
         while true {
@@ -27,7 +30,7 @@ struct HashSlots {
 
     /// Puts entry `index` (the table's `count`-th entry) in the empty `slot` found by `find`,
     /// growing when half full; `hashOf` gives any entry's hash for the rehash.
-    @inline(__always) mutating func insert(_ index: Int, at slot: Int, count: Int, hashOf: (Int) -> UInt64) {
+    @inline(__always) package mutating func insert(_ index: Int, at slot: Int, count: Int, hashOf: (Int) -> UInt64) {
         slots[slot] = Int32(index)
         guard count * 2 > slots.count else { return }
         slots = Array(repeating: -1, count: slots.count * 2)

@@ -1,9 +1,9 @@
-import KeytrailStore
+package import KeytrailScan
 
 /// The bytes that tell the reduce tables' rows of one AccessKey apart: the dimension, the service
 /// and the dimension's name(s), length-prefixed so that no byte of a name can be mistaken for a
 /// separator. A product's tag is the dimension byte and the service.
-enum DimensionTag {
+package enum DimensionTag {
     /// `[0][service]`.
     static func product(_ service: UnsafeRawBufferPointer, in arena: Arena) -> UnsafeRawBufferPointer {
         let p = arena.allocate(1 + service.count)
@@ -31,7 +31,7 @@ enum DimensionTag {
     }
 
     /// The parts of a tag made by `product` or `make`.
-    static func decode(_ tag: UnsafeRawBufferPointer) -> (
+    package static func decode(_ tag: UnsafeRawBufferPointer) -> (
         kind: Dimension, service: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, sub: UnsafeRawBufferPointer
     ) {
         let empty = UnsafeRawBufferPointer(start: nil, count: 0)

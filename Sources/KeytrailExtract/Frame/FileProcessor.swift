@@ -1,31 +1,21 @@
 import Glibc
 import KeytrailScan
 
-/// What one input file contributed besides its entries (which stay in the processor's `table`):
-/// counts, notes and rejections.
-struct FileResult {
-    var counts = EventCounts()
-    var notes: [SkipNote] = []
-    var rejections: [Rejection] = []
-    /// Units (lines or the whole document) rejected, listed or not.
-    var rejectedUnits = 0
-}
-
 /// Frames one decompressed input (detecting its shape), scans it, and reduces its events.
 ///
 /// A unit is all-or-nothing: a JSON line in JSON-lines mode, otherwise the whole file. Events are
 /// staged per unit and folded into the file's table only when the unit is valid.
-final class FileProcessor {
+package final class FileProcessor {
     /// Events after this time (epoch ms) are skipped (`--until`).
     let until: Int64
     /// At most this many skip notes are kept per file.
-    static let maxNotes = 100
+    package static let maxNotes = 100
     /// The largest event kept as a Detail; larger ones are skipped and reported.
-    static let maxDetailBytes = 64 << 20
+    package static let maxDetailBytes = 64 << 20
     /// At most this many rejections are listed per file; the rest are counted.
-    static let maxRejections = 1000
+    package static let maxRejections = 1000
     /// How many JSON strings deep an event may be nested (SLS row → event text).
-    static let maxStringNesting = 3
+    package static let maxStringNesting = 3
 
     let arena = Arena()
     var staged: [Candidate] = []
@@ -34,19 +24,23 @@ final class FileProcessor {
     private var fileNotes: [(UnsafeRawPointer, SkipReason, String)] = []
     private var result = FileResult()
     /// The current file's reduced entries, valid until the next `process`.
-    private(set) var table = MaxRegisterTable()
-    /// Reused buffers for the raw bytes and the decompressed content of the current file.
-    let raw = ByteBuffer(capacity: 1 << 20)
-    let inflated = ByteBuffer(capacity: 1 << 20)
+    package var table: MaxRegisterTable { reduced }
+    /// Private, so that the optimiser sees every access to it and checks none at run time.
+    private var reduced = MaxRegisterTable()
+    /// Reused for the raw bytes of the current file (its reader fills it).
+    package let raw = ByteBuffer(capacity: 1 << 20)
+    /// Reused for the decompressed content of the current file (or the window being framed).
+    package let inflated = ByteBuffer(capacity: 1 << 20)
     /// Reused for gathering the Details of a file's winners before they are spilled.
-    let staging = ByteBuffer(capacity: 1 << 20)
+    package let staging = ByteBuffer(capacity: 1 << 20)
     /// The content position that skip notes inside nested strings point at.
     var anchor: UnsafeRawPointer?
 
     /// Whether events are also offered to the sibling rows.
     let siblings: Bool
 
-    init(until: Int64, siblings: Bool = true) {
+    /// A processor that skips events after `until` and, with `siblings`, offers them to the sibling rows.
+    package init(until: Int64, siblings: Bool = true) {
         self.until = until
         self.siblings = siblings
     }
@@ -62,7 +56,7 @@ final class FileProcessor {
     }
 
     /// Processes the decompressed `content` of the file at `path` in one piece.
-    func process(_ content: UnsafeRawBufferPointer, path: String) -> FileResult {
+    package func process(_ content: UnsafeRawBufferPointer, path: String) -> FileResult {
         begin(path: path)
         _ = feed(content, final: true)
         return finish()
@@ -80,9 +74,9 @@ final class FileProcessor {
     private var consumed = 0
 
     /// Starts a file that will be fed in windows.
-    func begin(path: String) {
+    package func begin(path: String) {
         result = FileResult()
-        table.removeAll()
+        reduced.removeAll()
         fileNotes.removeAll(keepingCapacity: true)
         mode = .undecided
         nextLine = 1
@@ -91,12 +85,12 @@ final class FileProcessor {
     }
 
     /// Ends the file: its counts, notes and rejections (its entries stay in `table`).
-    func finish() -> FileResult { result }
+    package func finish() -> FileResult { result }
 
     /// Feeds the file's decompressed bytes from the first unconsumed one; returns how many were
     /// consumed. JSON lines are consumed line by line; a document is consumed only when `final`
     /// (the caller then has to supply the whole file). Zero means "feed more".
-    func feed(_ window: UnsafeRawBufferPointer, final: Bool) -> Int {
+    package func feed(_ window: UnsafeRawBufferPointer, final: Bool) -> Int {
         defer { arena.reset() }
         // A UTF-8 BOM at the very start is ignored; columns count from after it.
         var bom = 0
@@ -271,12 +265,12 @@ final class FileProcessor {
             return
         }
         for c in staged {
-            table.offer(
+            reduced.offer(
                 key: c.key, service: c.tag, timestamp: c.timestamp, eventId: c.eventId, source: c.source,
                 detail: c.detail)
         }
         // The unit's buffers are reused for the next one: a pointer no longer names its event.
-        table.forgetLastEvent()
+        reduced.forgetLastEvent()
         result.counts.add(unitCounts)
         for n in unitNotes where result.notes.count + fileNotes.count < Self.maxNotes { fileNotes.append(n) }
     }

@@ -1,12 +1,12 @@
+import KeytrailExtract
 import KeytrailScan
-import KeytrailStore
 
 /// The latest event per (key, service) across a batch of files. Small fields stay in memory;
 /// Detail text stays in the workers' spill files until the commit reads it back, so memory does
 /// not grow with the number of distinct (key, service) pairs times the Detail size.
 struct BatchTable {
     /// One row. The rows of one event share the bytes of its key and eventId (and its spilled
-    /// Detail); fields are ordered by size so the entry packs into 64 bytes.
+    /// Detail); fields are ordered by size so the entry packs into 72 bytes (69 and padding).
     struct Entry {
         var start: Int
         var serviceStart: Int
@@ -56,14 +56,14 @@ struct BatchTable {
     /// written.
     mutating func merge(
         _ file: MaxRegisterTable, spill: Int, spills: [SpillFile], staging: ByteBuffer
-    ) throws {
+    ) throws(IngestError) {
         staging.count = 0
         let base = spills[spill].size
         defer { staging.count = 0 }
         // Rows won by one event share its eventId and Detail in the file's table: keep one copy of
         // the eventId and stage the Detail once. Its rows come one after another, with one key.
         var ids: [Int: Int] = [:]
-        func idOnce(_ e: ProductEntry) -> Int {
+        func idOnce(_ e: MaxRegisterTable.Entry) -> Int {
             if let at = ids[e.idStart] { return at }
             let at = append(file.eventId(e))
             ids[e.idStart] = at
@@ -72,8 +72,7 @@ struct BatchTable {
         var lastKey: (start: Int, count: Int)?
         func keyOnce(_ key: UnsafeRawBufferPointer) -> Int {
             if let k = lastKey, k.count == key.count,
-                MaxRegisterTable.compare(UnsafeRawBufferPointer(start: storage.base + k.start, count: k.count), key)
-                    == 0
+                LatestWins.compareBytes(UnsafeRawBufferPointer(start: storage.base + k.start, count: k.count), key) == 0
             {
                 return k.start
             }
@@ -82,7 +81,7 @@ struct BatchTable {
             return at
         }
         var staged: [Int: Int] = [:]
-        func stageOnce(_ e: ProductEntry) -> Int {
+        func stageOnce(_ e: MaxRegisterTable.Entry) -> Int {
             if let at = staged[e.idStart] { return at }
             let at = base + staging.count
             stage(file.detail(e), into: staging)
@@ -96,25 +95,19 @@ struct BatchTable {
             let id = file.eventId(e)
             let (slot, hit) = slots.find(e.hash) { i in
                 let x = entries[i]
-                return x.hash == e.hash && MaxRegisterTable.compare(self.key(x), key) == 0
-                    && MaxRegisterTable.compare(self.service(x), service) == 0
+                return x.hash == e.hash && LatestWins.compareBytes(self.key(x), key) == 0
+                    && LatestWins.compareBytes(self.service(x), service) == 0
             }
             if let found = hit {
                 let x = entries[found]
-                var wins = e.timestamp > x.timestamp
-                if e.timestamp == x.timestamp {
-                    let c = MaxRegisterTable.compare(id, eventId(x))
-                    if c != 0 {
-                        wins = c > 0
-                    } else {
-                        // Same time and eventId: the greater Detail text wins (rare: read it back).
-                        try spills[Int(x.spill)].read(
-                            offset: x.detailOffset, count: Int(x.detailCount), into: scratch)
-                        wins = MaxRegisterTable.compare(file.detail(e), scratch.bytes) > 0
-                    }
+                // `LatestWins`, with the Detail read back only for a tie on time and eventId (rare).
+                let c = LatestWins.compare(e.timestamp, id, x.timestamp, eventId(x))
+                if c < 0 { continue }
+                if c == 0 {
+                    try spills[Int(x.spill)].read(offset: x.detailOffset, count: Int(x.detailCount), into: scratch)
+                    guard LatestWins.compareBytes(file.detail(e), scratch.bytes) > 0 else { continue }
                 }
-                guard wins else { continue }
-                if id.count != Int(x.idCount) || MaxRegisterTable.compare(id, eventId(x)) != 0 {
+                if LatestWins.compareBytes(id, eventId(x)) != 0 {
                     entries[found].idStart = idOnce(e)
                     entries[found].idCount = Int32(id.count)
                 }

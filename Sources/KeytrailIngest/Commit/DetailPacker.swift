@@ -1,15 +1,6 @@
 import Dispatch
+import KeytrailExtract
 import KeytrailStore
-
-/// The batch entries whose Detail the commit stores: one event's rows, sharing its spilled Detail.
-struct DetailGroup {
-    /// An entry of the group (they share key, service, time, eventId and Detail).
-    var entry: Int
-    /// Rows the event won in this batch.
-    var rows: Int
-    /// Whether a row already named this event (then only a greater text changes anything).
-    var same: Bool
-}
 
 /// Compresses the Details a commit stores, a chunk at a time on every core, and hands them to
 /// SQLite in order. Compressing here rather than in the workers compresses only the batch's
@@ -28,8 +19,8 @@ final class DetailPacker: @unchecked Sendable {
     /// Calls `store` for each group, in order, with its stored Detail and whether it is compressed.
     func run(
         _ groups: [DetailGroup], table: BatchTable, spills: [SpillFile],
-        store: (DetailGroup, UnsafeRawBufferPointer, Bool) throws -> Void
-    ) throws {
+        store: (DetailGroup, UnsafeRawBufferPointer, Bool) throws(IngestError) -> Void
+    ) throws(IngestError) {
         var start = 0
         while start < groups.count {
             // Gather a chunk's raw Details (from the spill files, which the page cache holds).

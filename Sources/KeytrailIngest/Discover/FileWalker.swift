@@ -1,17 +1,6 @@
 import Glibc
-
-/// An input to ingest: a file path (raw bytes, which need not be UTF-8) or standard input.
-struct InputItem {
-    /// The path as the user named it or as found in a directory, raw bytes.
-    var path: [UInt8]
-    /// Absolute form, the manifest's key.
-    var absolute: [UInt8]
-    /// Whether this is standard input (`-`).
-    var isStdin: Bool
-
-    /// The path for messages (invalid UTF-8 shown as U+FFFD).
-    var display: String { isStdin ? "-" : String(decoding: path, as: UTF8.self) }
-}
+import KeytrailExtract
+import KeytrailPOSIX
 
 /// Expands the command line's paths: files as given, directories recursively (sorted by name),
 /// `-` as standard input. Missing paths, loops and special files become rejections.
@@ -25,7 +14,7 @@ struct FileWalker {
 
     init(paths: [[UInt8]], exclude: [[UInt8]] = []) {
         for p in exclude {
-            if let st = Self.status(p) { excluded.append((UInt64(st.st_dev), UInt64(st.st_ino))) }
+            if let st = FileStatus(path: p) { excluded.append((st.device, st.inode)) }
         }
         var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         if getcwd(&buf, buf.count) != nil {
@@ -47,22 +36,21 @@ struct FileWalker {
 
     private mutating func visit(_ path: [UInt8], ancestors: [(UInt64, UInt64)]) {
         let display = String(decoding: path, as: UTF8.self)
-        guard let st = Self.status(path) else {
-            let why = String(cString: strerror(errno))
-            rejections.append(Rejection(path: display, kind: .io, message: "cannot open: \(why)"))
+        guard let st = FileStatus(path: path) else {
+            rejections.append(Rejection(path: display, kind: .io, message: "cannot open: \(SystemError.current)"))
             return
         }
-        switch st.st_mode & S_IFMT {
-        case S_IFDIR:
-            let id = (UInt64(st.st_dev), UInt64(st.st_ino))
+        switch st.mode & UInt32(S_IFMT) {
+        case UInt32(S_IFDIR):
+            let id = (st.device, st.inode)
             if ancestors.contains(where: { $0 == id }) {
                 rejections.append(
                     Rejection(
                         path: display, kind: .io, message: "directory loop (a symbolic link to an ancestor); skipped"))
                 return
             }
-            guard let dir = Self.withCPath(path, { opendir($0) }) else {
-                let why = String(cString: strerror(errno))
+            guard let dir = POSIX.withCPath(path, { opendir($0) }) else {
+                let why = SystemError.current
                 rejections.append(Rejection(path: display, kind: .io, message: "cannot read directory: \(why)"))
                 return
             }
@@ -78,30 +66,16 @@ struct FileWalker {
             names.sort { $0.lexicographicallyPrecedes($1) }
             let prefix = path.last == 0x2F ? path : path + [0x2F]
             for name in names { visit(prefix + name, ancestors: ancestors + [id]) }
-        case S_IFIFO where !ancestors.isEmpty, S_IFCHR where !ancestors.isEmpty:
+        case UInt32(S_IFIFO) where !ancestors.isEmpty, UInt32(S_IFCHR) where !ancestors.isEmpty:
             // Named on the command line (`<(zcat …)`) a pipe is input; met in a directory walk,
             // opening one could block forever.
             rejections.append(Rejection(path: display, kind: .io, message: "not a regular file; skipped"))
-        case S_IFREG, S_IFIFO, S_IFCHR:
-            let id = (UInt64(st.st_dev), UInt64(st.st_ino))
+        case UInt32(S_IFREG), UInt32(S_IFIFO), UInt32(S_IFCHR):
+            let id = (st.device, st.inode)
             if excluded.contains(where: { $0 == id }) { return }
             items.append(InputItem(path: path, absolute: absolute(path), isStdin: false))
         default:
             rejections.append(Rejection(path: display, kind: .io, message: "not a regular file; skipped"))
-        }
-    }
-
-    /// `stat(2)` of a path (following symbolic links), nil when it fails (errno is set).
-    static func status(_ path: [UInt8]) -> stat? {
-        var st = stat()
-        let rc = withCPath(path) { stat($0, &st) }
-        return rc == 0 ? st : nil
-    }
-
-    /// Calls `body` with `path` as a NUL-terminated C string.
-    static func withCPath<R>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R {
-        (path + [0]).withUnsafeBufferPointer { p in
-            p.withMemoryRebound(to: CChar.self) { body($0.baseAddress!) }
         }
     }
 }

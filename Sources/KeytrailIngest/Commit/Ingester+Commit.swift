@@ -1,0 +1,90 @@
+import KeytrailExtract
+import KeytrailPOSIX
+import KeytrailStore
+
+extension Ingester {
+    /// Writes the batch in one transaction (max-register upserts, newest timestamp, manifest
+    /// rows), then empties it.
+    func commit(_ batch: inout Batch, _ shared: Lock<SharedBatch>) throws(IngestError) {
+        try shared.withLock { (s: inout SharedBatch) throws(IngestError) in
+            try commit(&batch, table: s.table, spills: s.spills)
+            s.table.removeAll()
+            for f in s.spills { f.reset() }
+        }
+        batch = Batch()
+    }
+
+    private func commit(_ batch: inout Batch, table: BatchTable, spills: [SpillFile]) throws(IngestError) {
+        guard !table.isEmpty || !batch.manifest.isEmpty else { return }
+        let tCommit = Clock.monotonicSeconds()
+        defer { phase.commit += Clock.monotonicSeconds() - tCommit; phase.commits += 1 }
+        try index { () throws(IndexError) in try writer.begin() }
+        do throws(IngestError) {
+            try write(batch, table: table, spills: spills)
+            try index { () throws(IndexError) in try writer.commit() }
+        } catch {
+            writer.rollback()
+            throw .commitFailed(databasePath: options.databasePath, files: batch.files, cause: error)
+        }
+    }
+
+    /// The transaction's writes: the rows, then each winning event's Detail, then the manifest.
+    private func write(_ batch: Batch, table: BatchTable, spills: [SpillFile]) throws(IngestError) {
+        // Rows first, in key order (B-tree locality): which of them their event won.
+        var won = [UInt8](repeating: 0, count: table.count)
+        // The table holds each row once: into an empty index, every row is new.
+        let new = writer.startedEmpty
+        for i in table.rowOrder() {
+            let e = table.entries[i]
+            let tag = DimensionTag.decode(table.service(e))
+            let offer = try index { () throws(IndexError) in
+                try writer.offerDimension(
+                    key: table.key(e), tag.kind, service: tag.service, name: tag.name, sub: tag.sub,
+                    timestamp: e.timestamp, eventId: table.eventId(e), new: new)
+            }
+            switch offer {
+            case .won: won[i] = 1
+            case .same: won[i] = 2
+            case .lost: break
+            }
+        }
+        // Then each event's Detail, once for all the rows it won (the rows of one event share
+        // its Detail in the spill files, so in spill order they sit together). They are
+        // compressed here, in parallel chunks: only the batch's final winners, not every file's.
+        var groups: [DetailGroup] = []
+        for i in table.spillOrder() where won[i] != 0 {
+            let e = table.entries[i]
+            if let g = groups.last, table.entries[g.entry].spill == e.spill,
+                table.entries[g.entry].detailOffset == e.detailOffset
+            {
+                groups[groups.count - 1].rows += won[i] == 1 ? 1 : 0
+                groups[groups.count - 1].same = groups[groups.count - 1].same || won[i] == 2
+            } else {
+                groups.append(DetailGroup(entry: i, rows: won[i] == 1 ? 1 : 0, same: won[i] == 2))
+            }
+        }
+        // Stored in key order: the Details table is clustered by key, so they are appended.
+        let byKey = table.keyOrder(groups.map(\.entry))
+        try packer.run(byKey.map { groups[$0] }, table: table, spills: spills) {
+            g, stored, compressed throws(IngestError) in
+            let e = table.entries[g.entry]
+            try index { () throws(IndexError) in
+                try writer.referenceEvent(
+                    key: table.key(e), service: DimensionTag.decode(table.service(e)).service, timestamp: e.timestamp,
+                    eventId: table.eventId(e), source: e.source, detail: stored, compressed: compressed, rows: g.rows)
+            }
+        }
+        if table.newest > Int64.min { try index { () throws(IndexError) in try writer.noteTimestamp(table.newest) } }
+        let now = Int64(Clock.monotonicSeconds() * 1000)
+        for (path, entry, events) in batch.manifest {
+            try index { () throws(IndexError) in
+                try writer.recordFile(path: path, until: until, entry: entry, events: events, now: now)
+            }
+        }
+    }
+
+    /// Runs one call of the index writer, its error as the ingest's.
+    private func index<T>(_ body: () throws(IndexError) -> T) throws(IngestError) -> T {
+        do { return try body() } catch { throw .index(error) }
+    }
+}

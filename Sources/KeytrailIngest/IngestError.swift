@@ -1,0 +1,42 @@
+package import KeytrailPOSIX
+package import KeytrailStore
+
+/// Why an ingest could not run or stopped: a failure of the machinery or of the index, not of an
+/// input file (those are `Rejection`s). Each message is a full sentence for the user.
+package enum IngestError: Error, CustomStringConvertible, Sendable {
+    /// SQLite could not open or create the index; nothing was read.
+    case cannotOpenIndex(path: String, SQLiteError)
+    /// The index refused the run (not writable, not a keytrail index, other settings, corrupt).
+    case index(IndexError)
+    /// Another ingest holds the index's lock, and the run was not asked to wait.
+    case busy(databasePath: String)
+    /// The lock file beside the index could not be created.
+    case cannotCreateLockFile(path: String, SystemError)
+    /// The lock file could not be locked.
+    case cannotLock(path: String, SystemError)
+    /// A spill file could not be created in the index's directory.
+    case cannotCreateTemporaryFile(directory: String, SystemError)
+    /// A spill file could not be written.
+    case cannotWriteTemporaryFile(SystemError)
+    /// A spill file could not be read back.
+    case cannotReadTemporaryFile(SystemError)
+    /// A batch's commit failed (`cause`); its `files` are read again by the next run.
+    indirect case commitFailed(databasePath: String, files: Int, cause: IngestError)
+
+    /// The message for the user.
+    package var description: String {
+        switch self {
+        case .cannotOpenIndex(let path, let e): return "cannot write the index \(path): \(e); nothing was read"
+        case .index(let e): return e.description
+        case .busy(let db): return "another keytrail ingest is writing to \(db); wait for it, or rerun with --wait"
+        case .cannotCreateLockFile(let path, let e): return "cannot create the lock file \(path): \(e)"
+        case .cannotLock(let path, let e): return "cannot lock \(path): \(e)"
+        case .cannotCreateTemporaryFile(let dir, let e): return "cannot create a temporary file in \(dir): \(e)"
+        case .cannotWriteTemporaryFile(let e): return "cannot write a temporary file: \(e)"
+        case .cannotReadTemporaryFile(let e): return "cannot read a temporary file: \(e)"
+        case .commitFailed(let db, let files, let cause):
+            return "cannot write the index \(db): \(cause); the \(files) file(s) of this batch "
+                + "were not recorded and the next run reads them again (earlier batches are kept)"
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package import KeytrailScan
+
+extension IndexWriter {
+    /// Offers one (key, service) candidate: the product row and its event's Detail (a shorthand
+    /// for `offerDimension` and `referenceEvent`, for callers that offer one row at a time).
+    package func offerProduct(
+        key: UnsafeRawBufferPointer,
+        service: UnsafeRawBufferPointer,
+        timestamp: Int64,
+        eventId: UnsafeRawBufferPointer,
+        source: EventSource,
+        detail: UnsafeRawBufferPointer
+    ) throws(IndexError) {
+        let none = UnsafeRawBufferPointer(start: nil, count: 0)
+        switch try offerDimension(
+            key: key, .product, service: service, name: none, sub: none, timestamp: timestamp, eventId: eventId)
+        {
+        case .won:
+            try referenceEvent(
+                key: key, service: service, timestamp: timestamp, eventId: eventId, source: source, detail: detail,
+                rows: 1)
+        case .same:
+            try referenceEvent(
+                key: key, service: service, timestamp: timestamp, eventId: eventId, source: source, detail: detail,
+                rows: 0)
+        case .lost: break
+        }
+    }
+
+    /// What offering a sibling row did.
+    package enum DimensionOffer: Sendable {
+        /// The row keeps its event.
+        case lost
+        /// The row already names this event (only a greater copy of its text can change it).
+        case same
+        /// The row now names this event: it needs one more reference.
+        case won
+    }
+
+    /// Offers one candidate row (key, kind, service, name, sub): it names the latest (timestamp,
+    /// eventId) offered, by `LatestWins`. `new`: the caller knows the row does not exist (the
+    /// index `startedEmpty` and each row is offered once in the transaction). The event's Detail
+    /// is stored by `referenceEvent`, once for all the rows it won; the event a row stops naming
+    /// is released by `releaseEvents` (before the commit).
+    package func offerDimension(
+        key: UnsafeRawBufferPointer,
+        _ kind: Dimension,
+        service: UnsafeRawBufferPointer,
+        name: UnsafeRawBufferPointer,
+        sub: UnsafeRawBufferPointer,
+        timestamp: Int64,
+        eventId: UnsafeRawBufferPointer,
+        new: Bool = false
+    ) throws(IndexError) -> DimensionOffer {
+        try IndexError.wrapping { () throws(SQLiteError) in
+            try offerDimensionRow(
+                key: key, kind, service: service, name: name, sub: sub, timestamp: timestamp, eventId: eventId,
+                new: new)
+        }
+    }
+
+    private func offerDimensionRow(
+        key: UnsafeRawBufferPointer, _ kind: Dimension, service: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer,
+        sub: UnsafeRawBufferPointer, timestamp: Int64, eventId: UnsafeRawBufferPointer, new: Bool
+    ) throws(SQLiteError) -> DimensionOffer {
+        func bindRow(_ st: Statement) {
+            st.bindText(1, key)
+            st.bind(2, Int64(kind.rawValue))
+            st.bindText(3, service)
+            st.bindText(4, name)
+            st.bindText(5, sub)
+        }
+        var old: EventRef?
+        if !new {
+            bindRow(findDim)
+            if try findDim.step() {
+                old = EventRef(
+                    key: Array(key), service: Array(service), timestamp: findDim.int64(0), id: findDim.bytes(1))
+            }
+            findDim.reset()
+        }
+        if let old {
+            let c = old.id.withUnsafeBytes { LatestWins.compare(timestamp, eventId, old.timestamp, $0) }
+            if c < 0 { return .lost }
+            if c == 0 { return .same }
+            released[old, default: 0] += 1
+            // Only listings page; products are answered whole.
+            if kind != .product {
+                bindRow(recordHistory)
+                recordHistory.bind(6, generation)
+                recordHistory.bind(7, old.timestamp)
+                recordHistory.bind(8, now)
+                try recordHistory.run()
+            }
+        }
+        let st = old == nil ? insertDim : updateDim
+        bindRow(st)
+        st.bind(6, timestamp)
+        st.bindText(7, eventId)
+        try st.run()
+        return .won
+    }
+
+    /// Stores an event's Detail for `rows` more rows that now name it (once however many), or,
+    /// with `rows` 0, keeps the latest of its stored text and `detail` (by `LatestWins`: the
+    /// greater as bytes).
+    package func referenceEvent(
+        key: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, timestamp: Int64, eventId: UnsafeRawBufferPointer,
+        source: EventSource, detail: UnsafeRawBufferPointer, compressed: Bool = false, rows: Int
+    ) throws(IndexError) {
+        func bind(_ st: Statement) {
+            st.bind(1, timestamp)
+            st.bindText(2, eventId)
+            st.bind(3, Int64(source.code))
+            st.bind(5, Int64(rows))
+            st.bindText(6, key)
+            st.bindText(7, service)
+        }
+        if rows > 0 {
+            bind(addDetailRef)
+            if compressed { addDetailRef.bindBlob(4, detail) } else { addDetailRef.bindText(4, detail) }
+            try IndexError.wrapping { () throws(SQLiteError) in try addDetailRef.run() }
+            if db.changes == 1 { return }
+        }
+        // The event is stored already: keep the greater text of the two.
+        findDetail.bindText(1, key)
+        findDetail.bindText(2, service)
+        findDetail.bind(3, timestamp)
+        findDetail.bindText(4, eventId)
+        defer { findDetail.reset() }
+        guard try IndexError.wrapping({ () throws(SQLiteError) in try findDetail.step() }) else { return }
+        var greater = false
+        let same = findDetail.withBytes(0) { stored in LatestWins.compareBytes(stored, detail) == 0 }
+        if !same {
+            let old: [UInt8]? =
+                findDetail.isBlob(0) ? findDetail.withBytes(0) { codec.decode($0) } : findDetail.bytes(0)
+            let new = compressed ? codec.decode(detail) : Array(detail)
+            guard let old, let new else { throw .corruptDetail(path: db.path, whileWriting: true) }
+            greater = new.withUnsafeBytes { n in old.withUnsafeBytes { o in LatestWins.compareBytes(n, o) } } > 0
+        }
+        findDetail.reset()
+        if !greater && rows == 0 { return }
+        bind(raiseDetail)
+        if !greater {
+            raiseDetail.bindNull(4)
+        } else if compressed {
+            raiseDetail.bindBlob(4, detail)
+        } else {
+            raiseDetail.bindText(4, detail)
+        }
+        try IndexError.wrapping { () throws(SQLiteError) in try raiseDetail.run() }
+    }
+
+    /// Releases the events rows stopped naming in this transaction; an event no row names is
+    /// deleted. `commit` does this too.
+    package func releaseEvents() throws(IndexError) {
+        defer { released.removeAll() }
+        for (event, n) in released {
+            for st in [dropDetailRef, deleteDetail] {
+                st.bind(1, event.timestamp)
+                event.id.withUnsafeBytes { st.bindText(2, $0) }
+                st.bind(3, Int64(n))
+                event.key.withUnsafeBytes { st.bindText(6, $0) }
+                event.service.withUnsafeBytes { st.bindText(7, $0) }
+                try IndexError.wrapping { () throws(SQLiteError) in try st.run() }
+            }
+        }
+    }
+
+    /// An event as rows name it.
+    struct EventRef: Hashable {
+        var key: [UInt8]
+        var service: [UInt8]
+        var timestamp: Int64
+        var id: [UInt8]
+    }
+}
