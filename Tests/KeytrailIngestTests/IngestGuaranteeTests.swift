@@ -1,6 +1,7 @@
 import Foundation
 import KeytrailExtract
 import KeytrailIngest
+import KeytrailStore
 import KeytrailSynth
 import TestSupport
 import Testing
@@ -15,6 +16,20 @@ struct IngestGuaranteeTests {
         #expect(report.rejections.map(\.kind) == [.empty, .empty])
         #expect(report.rejections.allSatisfy { $0.line == 1 && $0.column == 1 })
         #expect(report.filesRejected == 2)
+    }
+
+    /// DESIGN: the manifest's times are wall-clock epoch milliseconds (not a monotonic clock).
+    @Test func theManifestRecordsWallClockMilliseconds() throws {
+        let dir = TemporaryDirectory()
+        try dir.write("in/a.json", "[\(event(id: "A"))]")
+        let before = Int64(Date().timeIntervalSince1970 * 1000)
+        try ingest(dir, [dir.file("in")])
+        let after = Int64(Date().timeIntervalSince1970 * 1000)
+        let db = try Database(path: dir.file("index.sqlite"), readOnly: true)
+        let s = try db.prepare("SELECT ingested_at FROM files")
+        #expect(try s.step())
+        let at = s.int64(0)
+        #expect(before <= at && at <= after, "ingested_at \(at) is not between \(before) and \(after)")
     }
 
     @Test func malformedDocumentRejectsTheWholeFileWithItsPosition() throws {

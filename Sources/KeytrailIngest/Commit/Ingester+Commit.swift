@@ -75,7 +75,7 @@ extension Ingester {
             }
         }
         if table.newest > Int64.min { try index { () throws(IndexError) in try writer.noteTimestamp(table.newest) } }
-        let now = Int64(Clock.monotonicSeconds() * 1000)
+        let now = Clock.wallMillis()
         for (path, entry, events) in batch.manifest {
             try index { () throws(IndexError) in
                 try writer.recordFile(path: path, until: until, entry: entry, events: events, now: now)
