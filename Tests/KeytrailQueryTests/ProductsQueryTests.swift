@@ -113,7 +113,7 @@ struct CatalogAndRulesTests {
         let o = try ServiceCatalog(overrides: "serviceName\ten\tcn\nEcs\tMy ECS\t\nNew\tNew Service\t新服务\n# comment\n")
         #expect(o.names(for: "Ecs") == ("My ECS", "Ecs"))
         #expect(o.names(for: "new") == ("New Service", "新服务"))
-        #expect(throws: CatalogError.self) { try ServiceCatalog(overrides: "OnlyName\n") }
+        #expect(throws: QueryError.self) { try ServiceCatalog(overrides: "OnlyName\n") }
     }
 
     @Test(arguments: [

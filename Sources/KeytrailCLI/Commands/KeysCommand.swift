@@ -16,10 +16,10 @@ enum KeysCommand {
         var inventory: [String]?
         if let path = a.value("inventory") {
             let bytes = try Output.readFile(path)
-            do throws(InventoryError) {
+            do throws(QueryError) {
                 inventory = try KeyAudit.inventory(bytes)
             } catch {
-                throw .usage("\(path):\(error.line): \(error.message)")
+                throw CLIError.reading(path, error)
             }
         }
         let service = try options.service()

@@ -70,8 +70,8 @@ enum ProductsCommand {
                     lines.append(error.apiError.body(requestId: requestId, accessKeyId: key, pretty: false))
                     Output.error(r.description)
                     status = 2
-                case .index(let e):
-                    throw .failure(e.description)
+                case .index, .malformedLine:
+                    throw .failure(error.description)
                 }
             }
         }

@@ -1,3 +1,5 @@
+import KeytrailQuery
+
 /// Why a command stopped without an answer: the one error type of the command line, each case
 /// with its exit status.
 enum CLIError: Error {
@@ -8,6 +10,13 @@ enum CLIError: Error {
 
     /// The exit status of the case.
     var status: Int32 { 2 }
+
+    /// The error for a user's file at `path` that the query module could not read: a bad line is
+    /// a usage error that names `path:line`.
+    static func reading(_ path: String, _ error: QueryError) -> CLIError {
+        guard case .malformedLine(let line, let message) = error else { return .failure(error.description) }
+        return .usage("\(path):\(line): \(message)")
+    }
 
     /// Runs `body`, turning another module's error into `.failure` with its message.
     static func failing<T>(_ body: () throws -> T) throws(CLIError) -> T {

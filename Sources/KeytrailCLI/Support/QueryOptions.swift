@@ -29,10 +29,10 @@ struct QueryOptions {
             return ServiceCatalog()
         }
         let text = String(decoding: try Output.readFile(path), as: UTF8.self)
-        do throws(CatalogError) {
+        do throws(QueryError) {
             return try ServiceCatalog(overrides: text)
         } catch {
-            throw .usage("\(path):\(error.line): \(error.message)")
+            throw CLIError.reading(path, error)
         }
     }
 

@@ -9,6 +9,9 @@ package enum QueryError: Error, Sendable, CustomStringConvertible {
     /// The index could not answer (a missing table, a corrupt Detail, a products-only index)
     /// (HTTP 500, exit 2).
     case index(IndexError)
+    /// A line of a user's file (a catalog, an inventory) that cannot be read: its 1-based number
+    /// and what was wrong (the caller names the file).
+    case malformedLine(line: Int, message: String)
 
     /// The message for `keytrail: error:`.
     package var description: String {
@@ -16,6 +19,7 @@ package enum QueryError: Error, Sendable, CustomStringConvertible {
         case .api(let e): return "\(e.code): \(e.detail)"
         case .asOfRefused(let r): return r.description
         case .index(let e): return e.description
+        case .malformedLine(let line, let message): return "line \(line): \(message)"
         }
     }
 
@@ -26,10 +30,10 @@ package enum QueryError: Error, Sendable, CustomStringConvertible {
         case .asOfRefused(let r):
             return APIError(
                 code: "AsOfBeforeIndexedEvents", message: r.description, httpStatus: 409, detail: r.description)
-        case .index(let e):
+        case .index, .malformedLine:
             return APIError(
                 code: "InternalError", message: "The request processing has failed due to some unknown error.",
-                httpStatus: 500, detail: e.description)
+                httpStatus: 500, detail: description)
         }
     }
 

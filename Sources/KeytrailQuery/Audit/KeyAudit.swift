@@ -51,7 +51,7 @@ package struct KeyAudit: Sendable {
 
     /// The key IDs of an inventory file: one per line (blank lines and `#` comments ignored), or a
     /// CSV whose header has an AccessKey ID column (as RAM's console exports).
-    package static func inventory(_ bytes: [UInt8]) throws(InventoryError) -> [String] {
+    package static func inventory(_ bytes: [UInt8]) throws(QueryError) -> [String] {
         var text = String(decoding: bytes, as: UTF8.self)
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         // "\r\n" is one Character: split on both line ends.
@@ -66,14 +66,14 @@ package struct KeyAudit: Sendable {
         }
         let header = csvFields(lines[first]).map { $0.lowercased().filter { $0.isLetter } }
         guard let column = header.firstIndex(where: { $0 == "accesskeyid" || $0 == "accesskey" }) else {
-            throw InventoryError(
+            throw .malformedLine(
                 line: first + 1, message: "a CSV inventory needs an 'AccessKey ID' column in its header line")
         }
         var keys: [String] = []
         for (i, line) in lines.enumerated().dropFirst(first + 1) where !line.trimmed.isEmpty {
             let fields = csvFields(line)
             guard column < fields.count else {
-                throw InventoryError(line: i + 1, message: "the line has \(fields.count) field(s), no AccessKey ID")
+                throw .malformedLine(line: i + 1, message: "the line has \(fields.count) field(s), no AccessKey ID")
             }
             let key = fields[column].trimmed
             if !key.isEmpty { keys.append(key) }

@@ -13,7 +13,7 @@ package struct ServiceCatalog: Sendable {
 
     /// The built-in catalog with rows from a user's TSV (`serviceName<TAB>en<TAB>cn`, optional header
     /// row starting with `serviceName`, `#` comments) added or overriding.
-    package init(overrides tsv: String) throws(CatalogError) {
+    package init(overrides tsv: String) throws(QueryError) {
         self.init()
         var lineNumber = 0
         // Split on scalars: "\r\n" is one Character in Swift.
@@ -24,7 +24,7 @@ package struct ServiceCatalog: Sendable {
             let cols = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             if lineNumber == 1 && cols.first == "serviceName" { continue }
             guard cols.count >= 2, !cols[0].isEmpty else {
-                throw CatalogError(
+                throw .malformedLine(
                     line: lineNumber, message: "expected serviceName<TAB>English name[<TAB>Chinese name]")
             }
             add(cols[0], cols[1], cols.count > 2 ? cols[2] : "")
@@ -47,12 +47,4 @@ package struct ServiceCatalog: Sendable {
     static func fold(_ s: String) -> String {
         String(decoding: s.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }, as: UTF8.self)
     }
-}
-
-/// A malformed line in a user's catalog file.
-package struct CatalogError: Error, Sendable {
-    /// 1-based line number.
-    package var line: Int
-    /// What was wrong.
-    package var message: String
 }

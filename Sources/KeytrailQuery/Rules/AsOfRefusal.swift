@@ -1,7 +1,7 @@
 import KeytrailScan
 
 /// The query was asked at a time before events the index holds for the key: refuse, don't guess.
-package struct AsOfRefusal: Error, Sendable, CustomStringConvertible {
+package struct AsOfRefusal: Sendable, CustomStringConvertible {
     /// The key asked about.
     package var accessKey: String
     /// The as-of time asked.
