@@ -36,7 +36,8 @@ let package = Package(
         .target(name: "KeytrailScan", swiftSettings: strict),
         // SQLite wrapper, schema, migrations, the index's read and write API.
         .target(
-            name: "KeytrailStore", dependencies: ["CSQLite", "CDeflate", "KeytrailScan", "KeytrailPOSIX"], swiftSettings: strict),
+            name: "KeytrailStore", dependencies: ["CSQLite", "CDeflate", "KeytrailScan", "KeytrailPOSIX"],
+            swiftSettings: strict),
         // The pure part of ingest: framing, input shapes, extraction, the per-file reduce (no I/O).
         .target(name: "KeytrailExtract", dependencies: ["KeytrailScan"], swiftSettings: strict),
         // The I/O part of ingest, by stage: discover, read, reduce, commit, report.
@@ -59,16 +60,23 @@ let package = Package(
         // Arguments, commands, output.
         .target(
             name: "KeytrailCLI",
-            dependencies: ["KeytrailIngest", "KeytrailQuery", "KeytrailServe", "KeytrailStore", "KeytrailScan", "KeytrailPOSIX"],
+            dependencies: [
+                "KeytrailIngest", "KeytrailExtract", "KeytrailQuery", "KeytrailServe", "KeytrailStore", "KeytrailScan",
+                "KeytrailPOSIX",
+            ],
             swiftSettings: strict
         ),
         .executableTarget(name: "keytrail", dependencies: ["KeytrailCLI"], swiftSettings: strict),
         // Deterministic synthetic ActionTrail archives (sample-logs, tests, benchmarks).
-        .target(name: "KeytrailSynth", dependencies: ["CZlib", "KeytrailScan", "KeytrailPOSIX"], swiftSettings: strict),
+        .target(
+            name: "KeytrailSynth", dependencies: ["CZlib", "KeytrailScan", "KeytrailPOSIX"], swiftSettings: strict),
         .executableTarget(name: "keytrail-synth", dependencies: ["KeytrailSynth"], swiftSettings: strict),
         .executableTarget(
             name: "keytrail-bench",
-            dependencies: ["KeytrailSynth", "KeytrailQuery", "KeytrailStore", "KeytrailScan", "KeytrailPOSIX", "CSQLite"],
+            dependencies: [
+                "KeytrailSynth", "KeytrailQuery", "KeytrailStore", "KeytrailScan", "KeytrailExtract", "KeytrailPOSIX",
+                "CSQLite",
+            ],
             path: "Benchmarks/KeytrailBench",
             swiftSettings: strict
         ),
@@ -98,7 +106,9 @@ let package = Package(
         ),
         .testTarget(
             name: "KeytrailServeTests",
-            dependencies: ["KeytrailServe", "KeytrailQuery", "KeytrailScan", "KeytrailPOSIX", "KeytrailSynth", "TestSupport"],
+            dependencies: [
+                "KeytrailServe", "KeytrailQuery", "KeytrailScan", "KeytrailPOSIX", "KeytrailSynth", "TestSupport",
+            ],
             swiftSettings: strict
         ),
         .testTarget(name: "KeytrailCryptoTests", dependencies: ["KeytrailCrypto"], swiftSettings: strict),

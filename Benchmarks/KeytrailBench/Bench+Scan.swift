@@ -1,4 +1,5 @@
 @preconcurrency import Glibc
+import KeytrailExtract
 import KeytrailPOSIX
 import KeytrailScan
 
@@ -22,6 +23,33 @@ extension Bench {
             throughput(
                 "scan: events (scanObject)", bytes: bytes, scan,
                 extra: [("events/s", Double(events) / scan.median), ofFloor(scan)]))
+    }
+
+    /// The pure part of ingest on the corpus in memory: shape detection, framing, extraction of
+    /// every dimension and the per-file reduce, as one ingest worker does it (no reading, no
+    /// SQLite): the ceiling of ingest on one core.
+    func frame() throws {
+        let files = try memoryCorpus()
+        let bytes = files.reduce(0) { $0 + $1.count }
+        let processor = FileProcessor(until: Int64.max)
+        var events = 0
+        var rows = 0
+        let t = try measure(runs: config.runs) {
+            Self.seconds {
+                events = 0
+                rows = 0
+                for file in files {
+                    let result = file.withUnsafeBytes { processor.process($0, path: "bench") }
+                    events += result.counts.indexed
+                    rows += processor.table.count
+                }
+            }
+        }
+        guard events == config.events else { throw BenchError("framed \(events) events of \(config.events)") }
+        figures.append(
+            throughput(
+                "frame: FileProcessor, every dimension", bytes: bytes, t,
+                extra: [("events/s", Double(events) / t.median), ("rows/s", Double(rows) / t.median)]))
     }
 
     /// The floor of any reader: every plain file read from disk with large reads, `{` counted.

@@ -10,11 +10,6 @@ struct BenchCase: Sendable {
     var run: @Sendable (Bench) throws -> Void
 
     /// Every case, in the order they run. Floors and peers sit next to what they bound.
-    ///
-    /// The framing case (FileProcessor over the in-memory corpus, SQLite left out) goes after
-    /// `scan` once the pure ingest target (KeytrailExtract) exists: add it to the bench's
-    /// dependencies in Package.swift and a case here that walks `bench.memoryCorpus()` as
-    /// `Bench.scanEvents` does, through the processor instead of `scanObject`.
     static let all: [BenchCase] = [
         BenchCase(name: "read-floor", summary: "floor: read every plain file from disk and count `{` bytes") {
             try $0.readFloor()
@@ -22,6 +17,9 @@ struct BenchCase: Sendable {
         BenchCase(name: "scan", summary: "in-process scanner on the corpus in memory, beside a raw byte-scan floor") {
             try $0.scan()
         },
+        BenchCase(
+            name: "frame", summary: "in-process framing, extraction and per-file reduce (KeytrailExtract), no SQLite"
+        ) { try $0.frame() },
         BenchCase(name: "ingest-plain", summary: "keytrail ingest of the plain corpus", needsExecutable: true) {
             try $0.ingest("plain")
         },
