@@ -1,9 +1,10 @@
 import KeytrailExtract
 import KeytrailScan
 
-// libFuzzer entry point for the scanner and the framing. Built by Fuzz/run.sh into one module with
-// the KeytrailIngest sources it needs, so `FileProcessor` (internal) is visible. Every failed
-// invariant traps with a message that names it; libFuzzer saves the input.
+// libFuzzer entry point for the scanner and the framing. Fuzz/run.sh builds it against the
+// KeytrailScan and KeytrailExtract modules as the package builds them (one package name, so
+// `FileProcessor` is visible). Every failed invariant traps with a message that names it;
+// libFuzzer saves the input.
 
 /// One processor for every input, as an ingest worker reuses its processor from file to file.
 nonisolated(unsafe) private let processor = FileProcessor(until: Int64.max)
