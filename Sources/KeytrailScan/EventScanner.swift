@@ -3,6 +3,15 @@ extension JSONScanner {
     /// its `EventFields` into `fields` (which starts empty), by the precedence rules of
     /// `EventField.table`. Returns the offset after the closing brace.
     package func scanObject(_ start: Int, depth: Int, into fields: inout EventFields) throws(JSONError) -> Int {
+        try scanMembers(of: .event, start, depth: depth, into: &fields)
+    }
+
+    /// The one member loop of `scanObject` and `scanIdentity`: validates the object at `start`,
+    /// matching each member name against `object`'s rows of `EventField.table`.
+    @inline(__always)
+    func scanMembers(
+        of object: EventField.Object, _ start: Int, depth: Int, into fields: inout EventFields
+    ) throws(JSONError) -> Int {
         // Bit i: field i's camelCase name was seen, so its PascalCase one no longer counts.
         var camelSeen: UInt32 = 0
         // A camelCase `userIdentity` wins over `UserIdentity`, even without a key.
@@ -16,7 +25,10 @@ extension JSONScanner {
             guard i < count else { throw JSONError(.unexpectedEnd, at: i) }
             guard base[i] == 0x22 else { throw JSONError(.expectedKey, at: i) }
             let key = try scanString(i)
-            let member = matchMember(i + 1, key.end - 1, escaped: key.hasEscapes)
+            let member =
+                object == .event
+                ? matchMember(i + 1, key.end - 1, escaped: key.hasEscapes)
+                : matchIdentityMember(i + 1, key.end - 1, escaped: key.hasEscapes)
             i = skipWhitespace(key.end)
             guard i < count else { throw JSONError(.unexpectedEnd, at: i) }
             guard base[i] == 0x3A else { throw JSONError(.expectedColon, at: i) }
@@ -95,40 +107,7 @@ extension JSONScanner {
     /// Scans a `userIdentity` object, taking only its own members of `EventField.table`'s
     /// `.userIdentity` rows.
     func scanIdentity(_ start: Int, depth: Int, into fields: inout EventFields) throws(JSONError) -> Int {
-        let inner = depth + 1
-        if inner > Self.maxDepth { throw JSONError(.tooDeep(limit: Self.maxDepth), at: start) }
-        var camelSeen: UInt32 = 0
-        var i = skipWhitespace(start + 1)
-        guard i < count else { throw JSONError(.unexpectedEnd, at: i) }
-        if base[i] == 0x7D { return i + 1 }
-        while true {
-            guard i < count else { throw JSONError(.unexpectedEnd, at: i) }
-            guard base[i] == 0x22 else { throw JSONError(.expectedKey, at: i) }
-            let key = try scanString(i)
-            let member = matchIdentityMember(i + 1, key.end - 1, escaped: key.hasEscapes)
-            i = skipWhitespace(key.end)
-            guard i < count else { throw JSONError(.unexpectedEnd, at: i) }
-            guard base[i] == 0x3A else { throw JSONError(.expectedColon, at: i) }
-            i = skipWhitespace(i + 1)
-            guard i < count else { throw JSONError(.unexpectedEnd, at: i) }
-            if case .field(let field, let pascal) = member {
-                let (slot, end) = try slotValue(i, depth: inner)
-                i = end
-                store(slot, field, pascal: pascal, into: &fields, camelSeen: &camelSeen)
-            } else {
-                i = try skipValue(i, depth: inner)
-            }
-            i = skipWhitespace(i)
-            guard i < count else { throw JSONError(.unexpectedEnd, at: i) }
-            let c = base[i]
-            if c == 0x2C {
-                i = skipWhitespace(i + 1)
-            } else if c == 0x7D {
-                return i + 1
-            } else {
-                throw JSONError(.expectedCommaOrEnd, at: i)
-            }
-        }
+        try scanMembers(of: .userIdentity, start, depth: depth, into: &fields)
     }
 
     /// Decodes `string` slot bytes (unescaping when needed) and calls `body` with them.
