@@ -23,12 +23,13 @@ enum IngestCommand {
         options.waitForLock = a.flag("wait")
         if a.flag("products-only") { options.siblings = false }
         if let n = try a.integer("batch-files", range: 1...1_000_000) { options.batchFiles = n }
-        let ingester = try CLIError.failing { try Ingester(options: options) }
+        let ingester = try CLIError.failing(IngestError.self, try Ingester(options: options))
         if let note = ingester.upgradeNote { Output.err("keytrail: note: \(note)") }
         let showProgress = Output.isTerminal(2) && !a.flag("quiet")
         var lastDraw = 0.0
         let paths = a.positionals.map { Array($0.utf8) }
-        let report = try CLIError.failing {
+        let report = try CLIError.failing(
+            IngestError.self,
             try ingester.run(paths: paths) { p in
                 guard showProgress, p.seconds - lastDraw >= 0.25 || p.filesDone == p.filesTotal else { return }
                 lastDraw = p.seconds
@@ -37,8 +38,7 @@ enum IngestCommand {
                     2,
                     "\r\u{1B}[Kingest: \(p.filesDone)/\(p.filesTotal) files, \(p.events) events, "
                         + "\(JSONOutput.formatDecimal(mbps, digits: 1)) MB/s")
-            }
-        }
+            })
         if showProgress { Output.write(2, "\r\u{1B}[K") }
         for r in report.rejections { Output.err(r.formatted) }
         for n in report.notes {

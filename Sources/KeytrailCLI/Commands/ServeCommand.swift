@@ -1,6 +1,7 @@
 import KeytrailPOSIX
 import KeytrailQuery
 import KeytrailServe
+import KeytrailStore
 
 /// `keytrail serve`: the five operations over HTTP for the official SDKs (DESIGN "Local API endpoint").
 enum ServeCommand {
@@ -34,7 +35,8 @@ enum ServeCommand {
                     "serve needs --credentials FILE (ACCESS_KEY_ID SECRET lines, mode 600), "
                         + "or --no-auth on a loopback address")
             }
-            authenticator = Authenticator(credentials: try CLIError.failing { try Credentials.load(path: path) })
+            authenticator = Authenticator(
+                credentials: try CLIError.failing(ServeError.self, try Credentials.load(path: path)))
         }
         options.quiet = a.flag("quiet")
         options.workers = try a.integer("workers", range: 1...256) ?? max(2, min(16, POSIX.onlineCPUs))
@@ -47,14 +49,14 @@ enum ServeCommand {
         var services: [any ActionAnswering] = []
         for _ in 0..<options.workers {
             services.append(
-                try CLIError.failing {
-                    try APIService(dbPath: dbPath, catalog: catalog, asOf: query.asOf, days: query.days)
-                })
+                try CLIError.failing(
+                    IndexError.self,
+                    try APIService(dbPath: dbPath, catalog: catalog, asOf: query.asOf, days: query.days)))
         }
         let answerers = services
-        let server = try CLIError.failing {
-            try Server(options: options, gateway: Gateway(authenticator: authenticator), answerers: answerers)
-        }
+        let server = try CLIError.failing(
+            ServeError.self,
+            try Server(options: options, gateway: Gateway(authenticator: authenticator), answerers: answerers))
         services = []
         server.stopOnSignals()
         server.run { Output.err("listening on http://\(server.boundAddress.text)") }

@@ -18,12 +18,15 @@ enum CLIError: Error {
         return .usage("\(path):\(line): \(message)")
     }
 
-    /// Runs `body`, turning another module's error into `.failure` with its message.
-    static func failing<T>(_ body: () throws -> T) throws(CLIError) -> T {
-        do {
+    /// Evaluates `body`, turning another module's error (its one error type, `E`) into `.failure`
+    /// with its message.
+    static func failing<T, E: Error & CustomStringConvertible>(
+        _: E.Type, _ body: @autoclosure () throws(E) -> T
+    ) throws(CLIError) -> T {
+        do throws(E) {
             return try body()
         } catch {
-            throw .failure("\(error)")
+            throw .failure(error.description)
         }
     }
 }

@@ -40,7 +40,8 @@ struct QueryOptions {
     func service() throws(CLIError) -> APIService {
         let path = KeytrailCommand.databasePath(arguments)
         let catalog = try catalog()
-        return try CLIError.failing { try APIService(dbPath: path, catalog: catalog, asOf: asOf, days: days) }
+        return try CLIError.failing(
+            IndexError.self, try APIService(dbPath: path, catalog: catalog, asOf: asOf, days: days))
     }
 
     /// For an invalid key: its error answered (exit 1), before the index is opened, as the cloud

@@ -14,7 +14,7 @@ package final class APIService {
     package let days: Int
 
     /// The service over the index at `dbPath`, answering with `asOf` and `days` by default.
-    package convenience init(dbPath: String, catalog: ServiceCatalog, asOf: AsOf, days: Int) throws {
+    package convenience init(dbPath: String, catalog: ServiceCatalog, asOf: AsOf, days: Int) throws(IndexError) {
         try self.init(reader: IndexReader(path: dbPath), catalog: catalog, asOf: asOf, days: days)
     }
 
