@@ -105,6 +105,8 @@ struct RobustnessTests {
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
+            // Not a wait for an event: the kill lands wherever the load puts it, and every landing
+            // must leave an index that answers and a rerun that finishes with the same answers.
             usleep(useconds_t(delayMs * 1000))
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
