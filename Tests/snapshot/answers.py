@@ -107,6 +107,29 @@ def snapshot(binary, name, archive, work, jobs):
                  .replace(keyfile, "<KEYS>"))
     parts.append(run(binary, ["products", "--keys-from", "-", "--db", db, "--as-of", "latest"],
                      stdin="\n".join(probes[:3]).encode()))
+    # User files: a catalog override (one name blank but for a space, one malformed line) and an
+    # inventory (one-per-line, and a CSV without its column).
+    catalog = os.path.join(work, name + "-catalog.tsv")
+    with open(catalog, "w") as f:
+        f.write("serviceName\ten\tcn\nEcs\t \t\u4e91\nOss\tStorage, Object\t\n")
+    bad_catalog = os.path.join(work, name + "-bad-catalog.tsv")
+    with open(bad_catalog, "w") as f:
+        f.write("Ecs\tE\nOnlyName\n")
+    inventory = os.path.join(work, name + "-inventory.txt")
+    with open(inventory, "w") as f:
+        f.write("# keys\n" + "\n".join(keys[:3] + ["LTAI-NEVER-SEEN"]) + "\n")
+    bad_inventory = os.path.join(work, name + "-inventory.csv")
+    with open(bad_inventory, "w") as f:
+        f.write("Name,Created\nA,B\n")
+    for key in keys[:5]:
+        for fmt in ["table", "json"]:
+            parts.append(run(binary, ["products", key, "--db", db, "--as-of", "latest", "--format", fmt,
+                                      "--catalog", catalog]))
+    parts.append(run(binary, ["products", probes[0], "--db", db, "--catalog", bad_catalog]))
+    for fmt in ["table", "json", "csv"]:
+        parts.append(run(binary, ["keys", "--db", db, "--as-of", "latest", "--inventory", inventory,
+                                  "--format", fmt]))
+    parts.append(run(binary, ["keys", "--db", db, "--as-of", "latest", "--inventory", bad_inventory]))
     return "".join(parts).replace(db, "<DB>").replace(work, "<WORK>")
 
 

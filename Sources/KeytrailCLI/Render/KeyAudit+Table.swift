@@ -29,7 +29,8 @@ extension KeyAudit {
         return TextTable(
             header: Self.columns, rows: keys.map(Self.cells),
             footer: "\(keys.count) key(s)" + (counts.isEmpty ? "" : ": " + counts.joined(separator: ", "))
-                + "; idle = last used more than \(idleAfterDays) days before \(Timestamp.format(asOf, millis: false))"
+                + "; idle = last used more than \(idleAfterDays) days before \(Timestamp.format(asOf, millis: false))",
+            trimsTrailingSpaces: true
         ).render()
     }
 }

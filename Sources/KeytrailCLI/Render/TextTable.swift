@@ -1,5 +1,5 @@
 /// The one text-table renderer of the command line: columns padded to their widest cell (two
-/// spaces apart, the last one unpadded), trailing spaces trimmed, a footer line below.
+/// spaces apart, the last one unpadded), a footer line below.
 struct TextTable {
     /// The header cells.
     var header: [String]
@@ -7,6 +7,9 @@ struct TextTable {
     var rows: [[String]]
     /// A line after the rows (counts, the window), if any.
     var footer: String?
+    /// Whether trailing spaces go (the keys table, whose last cells are often empty); a products
+    /// table keeps its cells' bytes as they are.
+    var trimsTrailingSpaces = false
 
     /// The table as lines joined by newlines (no final newline).
     func render() -> String {
@@ -18,7 +21,7 @@ struct TextTable {
             for (i, c) in r.enumerated() {
                 line += i == r.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count + 2)
             }
-            while line.last == " " { line.removeLast() }
+            while trimsTrailingSpaces && line.last == " " { line.removeLast() }
             return line
         }
         if let footer { lines.append(footer) }
