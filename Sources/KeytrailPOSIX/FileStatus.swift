@@ -8,8 +8,9 @@ package struct FileStatus: Equatable, Sendable {
     package var mtimeNanos: Int64
     /// The file type and permission bits (`st_mode`).
     package var mode: UInt32
-    /// Device and inode: the file's identity (loop detection).
+    /// The device holding the file; with `inode`, the file's identity (loop detection).
     package var device: UInt64
+    /// The file's inode number on `device`.
     package var inode: UInt64
 
     /// The status of `path`, following symbolic links; nil when it cannot be read (see `errno`).

@@ -74,5 +74,8 @@ extension POSIX {
 
 extension SystemError {
     /// Whether this is "would block" (a lock held elsewhere, a non-blocking call with nothing to do).
-    package var isWouldBlock: Bool { code == EWOULDBLOCK }
+    package var isWouldBlock: Bool { code == EAGAIN || code == EWOULDBLOCK }
+
+    /// Whether the process or system is out of descriptors or buffers.
+    package var isResourceExhaustion: Bool { code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM }
 }

@@ -18,7 +18,7 @@ enum ServeCommand {
         do throws(ServeError) {
             if let listen = a.value("listen") { options.address = try ListenAddress(parsing: listen) }
         } catch {
-            throw .usage(error.description)
+            throw error.isUsage ? .usage(error.description) : .failure(error.description)
         }
         let authenticator: Authenticator?
         if a.flag("no-auth") {
@@ -53,10 +53,9 @@ enum ServeCommand {
                     IndexError.self,
                     try APIService(dbPath: dbPath, catalog: catalog, asOf: query.asOf, days: query.days)))
         }
-        let answerers = services
         let server = try CLIError.failing(
             ServeError.self,
-            try Server(options: options, gateway: Gateway(authenticator: authenticator), answerers: answerers))
+            try Server(options: options, gateway: Gateway(authenticator: authenticator), answerers: services))
         services = []
         server.stopOnSignals()
         server.run { Output.err("listening on http://\(server.boundAddress.text)") }

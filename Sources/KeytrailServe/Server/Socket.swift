@@ -155,11 +155,3 @@ enum Socket {
         return family == AF_INET6 ? "[\(host)]:\(port(of: s))" : "\(host):\(port(of: s))"
     }
 }
-
-extension SystemError {
-    /// Whether a non-blocking call found nothing to do now (EAGAIN).
-    var isWouldBlock: Bool { code == EAGAIN || code == EWOULDBLOCK }
-
-    /// Whether the process or system is out of descriptors or buffers (accepting pauses).
-    var isResourceExhaustion: Bool { code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM }
-}
