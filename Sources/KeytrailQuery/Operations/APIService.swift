@@ -9,8 +9,9 @@ package final class APIService {
     package let reader: IndexReader
     let products: ProductsQuery
     let catalog: ServiceCatalog
-    /// The default as-of and window length of every question asked.
+    /// The as-of of every question asked.
     package let asOf: AsOf
+    /// The window length, in days, of every question asked.
     package let days: Int
 
     /// The service over the index at `dbPath`, answering with `asOf` and `days` by default.

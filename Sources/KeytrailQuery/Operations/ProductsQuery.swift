@@ -1,35 +1,5 @@
-package import KeytrailScan
+import KeytrailScan
 package import KeytrailStore
-
-/// One answered product, in the API's terms.
-package struct Product: Equatable, Sendable {
-    /// `UsedTimestamp`, epoch ms.
-    package var usedTimestamp: Int64
-    /// `Detail`: the event's JSON text (UTF-8).
-    package var detail: [UInt8]
-    /// `Source`.
-    package var source: EventSource
-    /// `ServiceName`.
-    package var serviceName: String
-    /// `ServiceNameCn`.
-    package var serviceNameCn: String
-    /// `ServiceNameEn`.
-    package var serviceNameEn: String
-    /// The event's `eventId` (not answered; breaks ties for Info).
-    package var eventId: String = ""
-}
-
-/// The answer to GetAccessKeyLastUsedProducts for one key.
-package struct ProductsAnswer: Sendable {
-    /// The key asked about.
-    package var accessKey: String
-    /// The window used.
-    package var window: Window
-    /// Products in the window, newest first, then ServiceName by bytes.
-    package var products: [Product]
-    /// When the window hides every product the index knows for the key: a note for stderr.
-    package var hiddenNote: String?
-}
 
 /// Answers GetAccessKeyLastUsedProducts from the index.
 package final class ProductsQuery {

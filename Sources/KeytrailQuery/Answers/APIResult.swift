@@ -1,0 +1,31 @@
+/// One answer, encoded as the cloud would send it.
+package struct APIResult: Sendable {
+    /// The HTTP status (200, or the error's).
+    package var status: Int
+    /// The response body: the answer, or the error body.
+    package var body: String
+    /// The error code; nil for an answer.
+    package var code: String?
+    /// For the terminal (stderr): the error's detail, or notes that go with an answer.
+    package var notes: [String]
+
+    /// An answer or an error as it will be sent.
+    package init(status: Int, body: String, code: String?, notes: [String]) {
+        self.status = status
+        self.body = body
+        self.code = code
+        self.notes = notes
+    }
+
+    /// `answer` encoded with `requestId`.
+    package init(_ answer: Answer, requestId: String) {
+        self.init(status: 200, body: answer.json(requestId: requestId, pretty: true), code: nil, notes: answer.notes)
+    }
+
+    /// `error` answered with `requestId`.
+    package init(_ error: APIError, requestId: String) {
+        self.init(
+            status: error.httpStatus, body: error.body(requestId: requestId, pretty: true), code: error.code,
+            notes: [error.detail])
+    }
+}
