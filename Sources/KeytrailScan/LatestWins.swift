@@ -24,19 +24,15 @@ package enum LatestWins {
         return a.count == b.count ? 0 : (a.count < b.count ? -1 : 1)
     }
 
-    /// `compareBytes` of two byte sequences held in Swift values.
+    /// `compareBytes` of two byte sequences held in Swift values (`[UInt8]`, `String.UTF8View`):
+    /// the same comparison, on their contiguous storage (a copy only for a sequence without one).
     package static func compareBytes<A: Sequence<UInt8>, B: Sequence<UInt8>>(_ a: A, _ b: B) -> Int {
-        var i = a.makeIterator()
-        var j = b.makeIterator()
-        while true {
-            switch (i.next(), j.next()) {
-            case (nil, nil): return 0
-            case (nil, _): return -1
-            case (_, nil): return 1
-            case (let x?, let y?) where x != y: return x < y ? -1 : 1
-            default: continue
-            }
-        }
+        withBytes(a) { x in withBytes(b) { y in compareBytes(x, y) } }
+    }
+
+    private static func withBytes<S: Sequence<UInt8>, R>(_ s: S, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        if let r = s.withContiguousStorageIfAvailable({ body(UnsafeRawBufferPointer($0)) }) { return r }
+        return Array(s).withUnsafeBytes { body($0) }
     }
 
     /// The order of (time, eventId) alone: negative, zero (a tie the Details must break) or positive.
