@@ -64,7 +64,7 @@ struct ReferenceModelTests {
         let reference = expected(ReferenceModel(records))
 
         try ingest(dir, [dir.file("in")], db: "a.sqlite", jobs: 1, batchFiles: 1000)
-        var rng = SplitMix(seed: seed)
+        var rng = SeededRandom(seed: seed)
         let shuffled = names.shuffled(using: &rng).map { dir.file("in/" + $0) }
         for chunk in stride(from: 0, to: shuffled.count, by: 3).map({
             Array(shuffled[$0..<min($0 + 3, shuffled.count)])

@@ -107,8 +107,14 @@ struct IndexStoreTests {
     func refusesForeignAndNewerDatabases(_ kind: Refused) throws {
         let dir = TemporaryDirectory()
         let path = try kind.make(in: dir)
-        #expect(throws: IndexError.self) { try IndexWriter(path: path) }
-        #expect(throws: IndexError.self) { try IndexReader(path: path) }
+        let want: IndexError =
+            switch kind {
+            case .foreign: .foreign(path: path)
+            case .newer:
+                .newerSchema(path: path, version: IndexSchema.currentVersion + 1, supported: IndexSchema.currentVersion)
+            }
+        #expect(throws: want) { try IndexWriter(path: path) }
+        #expect(throws: want) { try IndexReader(path: path) }
     }
 
     @Test func missingIndexSaysToIngestFirst() throws {

@@ -23,7 +23,9 @@ struct MigrationTests {
                 INSERT INTO meta VALUES('max_ts', 7);
                 """)
         }
-        #expect(throws: IndexError.self) { try IndexReader(path: path).products(key: "K") }
+        #expect(throws: IndexError.olderSchema(path: path, version: 1)) {
+            try IndexReader(path: path).products(key: "K")
+        }
         let w = try IndexWriter(path: path)
         #expect(w.upgradedFrom == 1)
         #expect(try IndexWriter(path: path).upgradedFrom == nil)
