@@ -85,14 +85,16 @@ package struct Authenticator: Sendable {
                 method: request.method, path: request.path, query: query, headers: request.headers,
                 signedHeaders: auth.signedHeaders, payloadHash: payload)
         else { return .failure(.incompleteSignature("a signed header is missing")) }
+        let stringToSign = SignatureV3.stringToSign(canonicalRequest: canonical)
         guard
             HMAC.constantTimeEqual(Array(payload.lowercased().utf8), Array(Hex.encode(SHA256.hash(request.body)).utf8))
         else {
-            return .failure(.signatureDoesNotMatch("x-acs-content-sha256 is not the body's SHA-256"))
+            return .failure(
+                .signatureDoesNotMatch(stringToSign: stringToSign, "x-acs-content-sha256 is not the body's SHA-256"))
         }
-        let expected = SignatureV3.signature(secret: secret, canonicalRequest: canonical)
+        let expected = SignatureV3.signature(secret: secret, stringToSign: stringToSign)
         guard HMAC.constantTimeEqual(Array(expected.utf8), Array(auth.signature.utf8)) else {
-            return .failure(.signatureDoesNotMatch("ACS3-HMAC-SHA256 signature differs"))
+            return .failure(.signatureDoesNotMatch(stringToSign: stringToSign, "ACS3-HMAC-SHA256 signature differs"))
         }
         return checkDateAndNonce(
             caller: auth.credential, date: request.header("x-acs-date"),
@@ -112,10 +114,10 @@ package struct Authenticator: Sendable {
         else {
             return .failure(.incompleteSignature("Action, Timestamp and SignatureNonce must be signed parameters"))
         }
-        let expected = SignatureV2.signature(
-            secret: secret, stringToSign: SignatureV2.stringToSign(method: request.method, parameters: p))
+        let stringToSign = SignatureV2.stringToSign(method: request.method, parameters: p)
+        let expected = SignatureV2.signature(secret: secret, stringToSign: stringToSign)
         guard HMAC.constantTimeEqual(Array(expected.utf8), Array(signature.utf8)) else {
-            return .failure(.signatureDoesNotMatch("HMAC-SHA1 signature differs"))
+            return .failure(.signatureDoesNotMatch(stringToSign: stringToSign, "HMAC-SHA1 signature differs"))
         }
         return checkDateAndNonce(caller: caller, date: p["Timestamp"], nonce: nonce, now: now)
     }

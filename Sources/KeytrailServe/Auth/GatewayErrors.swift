@@ -11,9 +11,16 @@ extension APIError {
     }
 
     /// `SignatureDoesNotMatch` (400): well-formed, but not what the caller's secret signs.
-    package static func signatureDoesNotMatch(_ detail: String) -> APIError {
+    ///
+    /// The message is the cloud's, with the string the server signed after `server string to sign
+    /// is:` (it holds no secret): the older RPC SDK splits the message at `:` and compares the
+    /// second piece with its own string to sign, telling a wrong secret (`InvalidAccessKeySecret`)
+    /// from a request the two sides canonicalise differently.
+    package static func signatureDoesNotMatch(stringToSign: String, _ detail: String) -> APIError {
         APIError(
-            code: "SignatureDoesNotMatch", message: "Specified signature is not matched with our calculation.",
+            code: "SignatureDoesNotMatch",
+            message:
+                "Specified signature is not matched with our calculation. server string to sign is:\(stringToSign)",
             httpStatus: 400, detail: detail)
     }
 

@@ -74,10 +74,19 @@ package enum SignatureV3 {
             + "\(signedHeaders.joined(separator: ";"))\n\(payloadHash)"
     }
 
+    /// The string to sign of `canonicalRequest`: `ACS3-HMAC-SHA256\n<hex sha256(canonical request)>`.
+    package static func stringToSign(canonicalRequest: String) -> String {
+        "\(algorithm)\n\(Hex.encode(SHA256.hash(canonicalRequest.utf8)))"
+    }
+
     /// The hex signature of `canonicalRequest` under `secret`.
     package static func signature(secret: [UInt8], canonicalRequest: String) -> String {
-        let stringToSign = "\(algorithm)\n\(Hex.encode(SHA256.hash(canonicalRequest.utf8)))"
-        return Hex.encode(HMAC.sha256(key: secret, message: Array(stringToSign.utf8)))
+        signature(secret: secret, stringToSign: stringToSign(canonicalRequest: canonicalRequest))
+    }
+
+    /// The hex signature of `stringToSign` under `secret`.
+    package static func signature(secret: [UInt8], stringToSign: String) -> String {
+        Hex.encode(HMAC.sha256(key: secret, message: Array(stringToSign.utf8)))
     }
 
     /// Signs a request as the SDK does: adds `x-acs-content-sha256` and `Authorization` over every
