@@ -98,11 +98,42 @@ struct HTTPParserTests {
         #expect(try p.next()?.body == Array("abc".utf8))
     }
 
+    /// What a client behind `HTTP_PROXY` sends: the target in absolute form (RFC 9112 §3.2.2) is
+    /// read as its origin form, its authority replacing any Host header (in the first one's place).
+    @Test(arguments: [
+        (
+            "POST http://actiontrail.cn-hangzhou.aliyuncs.com/?AccessKey=K HTTP/1.1\r\nX: 1\r\nHost: stale\r\n"
+                + "host: twice\r\nContent-Length: 0\r\n\r\n",
+            "/", "AccessKey=K", "actiontrail.cn-hangzhou.aliyuncs.com", ["x", "host", "content-length"]
+        ),
+        ("GET HTTPS://h:8080?a=1&b HTTP/1.1\r\n\r\n", "/", "a=1&b", "h:8080", ["host"]),
+        ("GET http://[::1]:7706 HTTP/1.0\r\nA: b\r\n\r\n", "/", "", "[::1]:7706", ["host", "a"]),
+        ("GET http://h/x/y?q?r HTTP/1.1\r\n\r\n", "/x/y", "q?r", "h", ["host"]),
+    ])
+    func absoluteFormIsTheOriginFormWithItsAuthorityAsHost(
+        text: String, path: String, query: String, authority: String, names: [String]
+    ) throws {
+        let r = try #require(try Self.parse(Array(text.utf8)).first)
+        #expect(r.path == path && r.query == query && r.authority == authority)
+        #expect(r.header("host") == authority && r.headerValues("host").count == 1)
+        #expect(r.headers.map(\.name) == names)
+        // Origin form has no authority and keeps its Host.
+        let origin = try #require(try Self.parse(Array("GET /?a HTTP/1.1\r\nHost: h\r\n\r\n".utf8)).first)
+        #expect(origin.authority == nil && origin.header("host") == "h")
+    }
+
     @Test(arguments: [
         "GET\r\n\r\n",
         "GET / HTTP/1.1 extra\r\n\r\n",
         "GET  / HTTP/1.1\r\n\r\n",
-        "GET http://x/ HTTP/1.1\r\n\r\n",
+        "GET http:///x HTTP/1.1\r\n\r\n",
+        "GET http://?a HTTP/1.1\r\n\r\n",
+        "GET http://user@x/ HTTP/1.1\r\n\r\n",
+        "GET ftp://x/ HTTP/1.1\r\n\r\n",
+        "GET http:x/ HTTP/1.1\r\n\r\n",
+        "GET x/ HTTP/1.1\r\n\r\n",
+        "OPTIONS * HTTP/1.1\r\n\r\n",
+        "CONNECT x:443 HTTP/1.1\r\n\r\n",
         "GET / HTTP/2.0\r\n\r\n",
         "GET / HTTP/1.1\r\nno colon\r\n\r\n",
         "GET / HTTP/1.1\r\nname : v\r\n\r\n",
@@ -157,7 +188,8 @@ struct HTTPParserTests {
 
     /// `request` written back as bytes: one line per header, CRLF line ends.
     static func serialize(_ r: HTTPRequest) -> [UInt8] {
-        var text = "\(r.method) \(r.path)\(r.query.isEmpty ? "" : "?" + r.query) HTTP/1.\(r.minorVersion)\r\n"
+        let target = (r.authority.map { "http://" + $0 } ?? "") + r.path + (r.query.isEmpty ? "" : "?" + r.query)
+        var text = "\(r.method) \(target) HTTP/1.\(r.minorVersion)\r\n"
         for h in r.headers { text += "\(h.name): \(h.value)\r\n" }
         return Array((text + "\r\n").utf8) + r.body
     }
@@ -178,7 +210,10 @@ struct HTTPParserTests {
                 let eol = pick(["\r\n", "\r\n", "\n"])
                 if g.below(8) == 0 { out += Array(eol.utf8) }
                 var head = pick(["GET", "POST", "GET", "POST", "G(T"]) + " "
-                head += pick(["/", "/?a=1&b", "/x?y?z", "/?", "/", "/a b", "http://x/"]) + " "
+                head +=
+                    pick([
+                        "/", "/?a=1&b", "/x?y?z", "/?", "/", "/a b", "http://x/", "HTTP://x:1?a", "http://", "ftp://x/",
+                    ]) + " "
                 head += pick(["HTTP/1.1", "HTTP/1.1", "HTTP/1.0", "HTTP/1.1", "HTTP/2.0"]) + eol
                 let body = (0..<g.below(12)).map { _ in UInt8(ascii: "a") + UInt8(g.below(26)) }
                 for _ in 0..<g.below(3) {

@@ -304,6 +304,21 @@ def main():
     check(raw(port, b"GET / HTTP/1.1\r\nHost: x\r\n bad fold\r\n\r\n") == 400 and alive(),
           "obs-fold header: 400; still answering")
 
+    # ---- through HTTP_PROXY (read per request): a host name that cannot resolve, so the answer can
+    # only come from the server named as the proxy, which gets the request line in absolute form.
+    os.environ["HTTP_PROXY"] = os.environ["HTTPS_PROXY"] = f"http://127.0.0.1:{port}"
+    try:
+        fake = "actiontrail.cn-hangzhou.aliyuncs.com.invalid"
+        for name, kw in [("V3", {}), ("V2", {"v2": True}), ("STS", {"token": "a-security-token"})]:
+            ak, secret = ("STS.CALLER_ID", "sts-secret") if name == "STS" else ("LTAI_CALLER_ID", "caller-secret")
+            status, body, code = call(client(port, ak, secret, endpoint=fake, **kw), "products", access_key=KEY)
+            check(status == 200 and without_id(body) == without_id(cli(kt, db, "products", KEY)),
+                  f"{name} through HTTP_PROXY equals the CLI's ({status} {code})")
+        s, _, c = call(client(port, "LTAI_CALLER_ID", "wrong-secret", endpoint=fake), "products", access_key=KEY)
+        check((s, c) == (400, "SignatureDoesNotMatch"), f"wrong secret through HTTP_PROXY: got {s} {c}")
+    finally:
+        del os.environ["HTTP_PROXY"], os.environ["HTTPS_PROXY"]
+
     # ---- bounded concurrent load during an ingest: zero errors
     archive = os.path.join(tmp, "synth")
     subprocess.run([a.synth, "--out", archive, "--events", "20000", "--seed", "7"], check=True,

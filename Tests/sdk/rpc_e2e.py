@@ -8,7 +8,8 @@ It signs with HMAC-SHA1 in the query string, adds `RegionId`, an empty `Signatur
 and GET, must answer what the command line answers (RequestId aside); a wrong secret must raise the
 SDK's own `ServerException` — and because our `SignatureDoesNotMatch` message carries the string we
 signed, the SDK recognises it as its own and rewrites it to `InvalidAccessKeySecret`; an empty key is
-`InvalidQueryParameter`. Run by Tests/sdk/run.sh after e2e.py; shares its helpers.
+`InvalidQueryParameter`. The same SDK through `HTTP_PROXY`, to a made-up host name, reaches the
+server with an absolute-form request line. Run by Tests/sdk/run.sh after e2e.py; shares its helpers.
 """
 import argparse
 import json
@@ -36,6 +37,8 @@ REQUESTS = {
     "ips": GetAccessKeyLastUsedIpsRequest.GetAccessKeyLastUsedIpsRequest,
     "resources": GetAccessKeyLastUsedResourcesRequest.GetAccessKeyLastUsedResourcesRequest,
 }
+# The host name the SDK is pointed at when it goes through the proxy: it must never resolve.
+FAKE_HOST = "actiontrail.cn-hangzhou.aliyuncs.com.invalid"
 
 
 def acs_client(port, ak, secret, token=None):
@@ -135,6 +138,22 @@ def main():
     check((status, code) == (404, "InvalidAccessKeyId.NotFound"), f"RPC unknown caller: got {status} {code}")
     status, _, code, _ = call(plain, "events", AccessKey=KEY, ServiceName="Ecs", PageSize="101")
     check((status, code) == (400, "InvalidQueryParameter"), f"RPC PageSize 101: got {status} {code}")
+
+    # Through HTTP_PROXY (the SDK reads it per request): a host name that does not exist, the request
+    # line in absolute form, answered by the server it names as the proxy.
+    proxy = f"http://127.0.0.1:{port}"
+    os.environ["HTTP_PROXY"] = os.environ["HTTPS_PROXY"] = proxy
+    try:
+        via = AcsClient("LTAI_CALLER_ID", "caller-secret", "cn-hangzhou")
+        for method in ["POST", "GET"]:
+            status, body, code, msg = call(via, "products", method=method, host=FAKE_HOST, AccessKey=KEY)
+            check(status == 200 and without_id(body) == without_id(cli(kt, db, "products", KEY)),
+                  f"RPC through HTTP_PROXY {method} equals the CLI's ({status} {code} {msg})")
+        status, _, code, _ = call(AcsClient("LTAI_CALLER_ID", "bad", "cn-hangzhou"), "products", host=FAKE_HOST,
+                                  AccessKey=KEY)
+        check((status, code) == (400, "InvalidAccessKeySecret"), f"RPC through HTTP_PROXY, wrong secret: got {code}")
+    finally:
+        del os.environ["HTTP_PROXY"], os.environ["HTTPS_PROXY"]
 
     log = "".join(srv.log)
     check("caller-secret" not in log and "sts-secret" not in log and "Signature=" not in log

@@ -12,11 +12,14 @@ package struct HTTPRequest: Equatable, Sendable {
     package var headers: [HTTPHeader]
     /// The body (at most the parser's body limit).
     package var body: [UInt8]
+    /// The authority of an absolute-form target (`http://AUTHORITY/…`, RFC 9112 §3.2.2), which is
+    /// then also the `host` header; nil for an origin-form target.
+    package var authority: String?
 
     /// A request.
     package init(
         method: String, path: String, query: String, minorVersion: Int = 1, headers: [HTTPHeader],
-        body: [UInt8] = []
+        body: [UInt8] = [], authority: String? = nil
     ) {
         self.method = method
         self.path = path
@@ -24,6 +27,7 @@ package struct HTTPRequest: Equatable, Sendable {
         self.minorVersion = minorVersion
         self.headers = headers
         self.body = body
+        self.authority = authority
     }
 
     /// The first value of header `name` (lower case).

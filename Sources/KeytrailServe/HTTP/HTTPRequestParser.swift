@@ -1,6 +1,6 @@
 /// Reads HTTP/1.x requests from bytes delivered in pieces of any size (pipelining included).
 ///
-/// Accepted: origin-form targets, HTTP/1.0 and 1.1, CRLF or bare-LF line ends, bodies with
+/// Accepted: origin-form and absolute-form targets, HTTP/1.0 and 1.1, CRLF or bare-LF line ends, bodies with
 /// `Content-Length`. Refused: obs-fold continuation lines, control bytes, conflicting lengths, any
 /// `Transfer-Encoding` (411: the SDKs always send a length), heads over `maxHead` (431) and bodies
 /// over `maxBody` (413, decided from the header before the body is read).
@@ -103,10 +103,10 @@ package struct HTTPRequestParser {
         let parts = requestLine.split(separator: 0x20, omittingEmptySubsequences: false)
         guard parts.count == 3 else { throw .malformed("request line is not METHOD SP TARGET SP VERSION") }
         guard !parts[0].isEmpty, parts[0].allSatisfy(isTokenByte) else { throw .malformed("bad method") }
-        let target = parts[1]
-        guard target.first == 0x2F, target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
-            throw .malformed("request target must be an absolute path")
+        guard parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw .malformed("control byte or non-ASCII byte in the request target")
         }
+        let (authority, target) = try splitTarget(parts[1])
         let minor: Int
         switch String(decoding: parts[2], as: UTF8.self) {
         case "HTTP/1.1": minor = 1
@@ -130,13 +130,20 @@ package struct HTTPRequestParser {
                     name: String(decoding: name, as: UTF8.self).lowercased(),
                     value: String(decoding: value, as: UTF8.self)))
         }
+        if let authority {
+            // RFC 9112 §3.2.2: the target's authority replaces any Host header, as a conforming
+            // proxy would have forwarded it (and clients must send a Host identical to it).
+            let first = headers.firstIndex { $0.name == "host" } ?? 0
+            headers.removeAll { $0.name == "host" }
+            headers.insert(HTTPHeader(name: "host", value: authority), at: min(first, headers.count))
+        }
         let targetText = String(decoding: target, as: UTF8.self)
         let q = targetText.firstIndex(of: "?")
         var request = HTTPRequest(
             method: String(decoding: parts[0], as: UTF8.self),
             path: q.map { String(targetText[..<$0]) } ?? targetText,
             query: q.map { String(targetText[targetText.index(after: $0)...]) } ?? "", minorVersion: minor,
-            headers: headers)
+            headers: headers, authority: authority)
         if request.header("transfer-encoding") != nil { throw .lengthRequired }
         var length = 0
         let lengths = request.headerValues("content-length").flatMap { $0.split(separator: ",") }
@@ -149,6 +156,30 @@ package struct HTTPRequestParser {
         }
         request.body = []
         return (request, length)
+    }
+
+    /// The authority (nil for origin-form) and the origin-form part (`/path?query`) of a request
+    /// target: origin-form `/…`, or absolute-form `http://authority/…` (RFC 9112 §3.2.2, what a
+    /// client sends through `HTTP_PROXY`), scheme `http` or `https` in any case. An empty path is
+    /// `/` (RFC 9110 §4.2.3). Refused: other forms and schemes, an empty authority or one with
+    /// userinfo (RFC 9110 §4.2.1, §4.2.4).
+    static func splitTarget(
+        _ target: ArraySlice<UInt8>
+    ) throws(HTTPParseError) -> (authority: String?, target: ArraySlice<UInt8>) {
+        if target.first == 0x2F { return (nil, target) }
+        guard let colon = target.firstIndex(of: 0x3A),
+            ["http", "https"].contains(String(decoding: target[..<colon], as: UTF8.self).lowercased()),
+            target[colon...].starts(with: Array("://".utf8))
+        else { throw .malformed("request target must be an absolute path or an http URI") }
+        let start = colon + 3
+        let end = target[start...].firstIndex { $0 == 0x2F || $0 == 0x3F } ?? target.endIndex
+        let authority = target[start..<end]
+        guard !authority.isEmpty, !authority.contains(0x40), !authority.contains(0x23) else {
+            throw .malformed("the request target's authority is empty or holds userinfo")
+        }
+        let rest = target[end...]
+        let path = rest.first == 0x2F ? rest : ArraySlice([0x2F] + rest)
+        return (String(decoding: authority, as: UTF8.self), path)
     }
 
     /// tchar (RFC 9110 §5.6.2).
