@@ -266,13 +266,90 @@ struct ServeTests {
         let server = try ServeProcess(["--db", db, "--credentials", creds, "--as-of", "latest"])
         let c = try RawClient(port: server.port)
         c.send(Self.signedRequest(accessKey: Self.key, port: server.port))
-        #expect(c.response()?.status == 200)
+        let r = try #require(c.response())
+        #expect(r.status == 200)
         // The worker logs after the answer is sent: wait for the line, not for a time.
         let line = " LTAI_CALLER_ID GetAccessKeyLastUsedProducts 200 - "
         #expect(server.waitForStderr(containing: line), "\(server.stderrText)")
+        // The key asked about and the answer's RequestId end the line.
+        let requestId = try #require(r.headers["x-acs-request-id"])
+        #expect(server.waitForStderr(containing: "ms \(Self.key) \(requestId)\n"), "\(server.stderrText)")
+        // A refused request names the key too; the health check needs no signature and names none.
+        c.send(Self.signedRequest(accessKey: "LTAI_REFUSED", nonce: "n", port: server.port))
+        #expect(c.response()?.status == 200)
+        c.send(Self.signedRequest(accessKey: "LTAI_REFUSED", nonce: "n", port: server.port))
+        let replay = try #require(c.response())
+        #expect(replay.status == 400)
+        let refused = " 400 SignatureNonceUsed "
+        #expect(server.waitForStderr(containing: refused), "\(server.stderrText)")
+        #expect(
+            server.stderrText.contains("ms LTAI_REFUSED \(replay.headers["x-acs-request-id"] ?? "?")\n"),
+            "\(server.stderrText)")
+        c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        let health = try #require(c.response())
+        #expect(health.status == 200 && health.body == "ok\n")
+        #expect(health.headers["content-type"] == "text/plain; charset=utf-8")
+        #expect(server.waitForStderr(containing: " - /healthz 200 - "), "\(server.stderrText)")
         #expect(server.stop() == 0)
         let log = server.stderrText
         #expect(log.contains(line), "\(log)")
         #expect(!log.contains("caller-secret") && !log.contains("Signature="))
+    }
+
+    /// An index of one event from 2020 (an old archive, as real ones are).
+    static func oldIndex(_ dir: TemporaryDirectory) throws -> String {
+        let event =
+            #"{"eventId":"E1","eventVersion":1,"eventSource":"ecs.aliyuncs.com","sourceIpAddress":"192.0.2.1","#
+            + #""userIdentity":{"type":"ram-user","accountId":"1","accessKeyId":"LTAI_OLD_KEY","userName":"u"},"#
+            + #""serviceName":"Ecs","eventTime":"2020-03-04T05:06:07.089Z","eventName":"DescribeInstances"}"#
+        let db = dir.file("old.sqlite")
+        let ingest = try Binary.run("keytrail", ["ingest", "--db", db, try dir.write("old.json", event + "\n")])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        return db
+    }
+
+    /// The lines `serve` prints at startup, once the last one has arrived.
+    static func startupLines(_ server: ServeProcess, last: String) -> [String] {
+        #expect(server.waitForStderr(containing: last), "\(server.stderrText)")
+        return server.stderrText.split(separator: "\n").map(String.init)
+    }
+
+    @Test func startupNamesTheIndexItsNewestEventTheAsOfAndTheAuth() throws {
+        let (dir, _, creds) = try Self.setUp()
+        let db = try Self.oldIndex(dir)
+        // The default as-of (now) on an old archive: every answer would be empty; the note says so.
+        let server = try ServeProcess(["--db", db, "--credentials", creds])
+        let lines = Self.startupLines(server, last: "start with --as-of latest\n")
+        #expect(server.stop() == 0)
+        #expect(lines.count == 5, "\(lines)")
+        guard lines.count == 5 else { return }
+        #expect(lines[0] == "listening on http://127.0.0.1:\(server.port)")
+        #expect(lines[1] == "index: \(db), newest event 2020-03-04T05:06:07.089Z")
+        #expect(lines[2] == "default as-of: now, the clock at each request; window 400 days")
+        #expect(lines[3] == "auth: signed requests (ACS3-HMAC-SHA256 or HMAC-SHA1) from the 1 caller in \(creds)")
+        #expect(lines[4].hasPrefix("keytrail: note: the newest event (2020-03-04T05:06:07.089Z) is before the 400-day"))
+
+        // `latest`, a window, `--no-auth` and `--quiet`: the lines are still printed, the log is not.
+        let quiet = try ServeProcess(["--db", db, "--no-auth", "--as-of", "latest", "--window-days", "30", "--quiet"])
+        let q = Self.startupLines(quiet, last: "auth: ")
+        let health = try RawClient(port: quiet.port)
+        health.send("GET /healthz?probe=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(health.response()?.body == "ok\n")
+        #expect(quiet.stop() == 0)
+        #expect(
+            q == [
+                "listening on http://127.0.0.1:\(quiet.port)",
+                "index: \(db), newest event 2020-03-04T05:06:07.089Z",
+                "default as-of: latest, now 2020-03-04T05:06:07.089Z (follows ingests); window 30 days",
+                "auth: none (--no-auth): every local request is answered, unsigned",
+            ])
+        #expect(quiet.stderrText == q.joined(separator: "\n") + "\n", "no access log with --quiet")
+
+        // A fixed as-of before the newest event: the keys used since will be refused.
+        let early = try ServeProcess(["--db", db, "--no-auth", "--as-of", "2020-01-01T00:00:00Z"])
+        let e = Self.startupLines(early, last: "--as-of latest answers them\n")
+        #expect(early.stop() == 0)
+        #expect(e.count == 5 && e[2] == "default as-of: 2020-01-01T00:00:00.000Z (--as-of); window 400 days")
+        #expect(e.last?.contains("409 AsOfBeforeIndexedEvents") == true)
     }
 }

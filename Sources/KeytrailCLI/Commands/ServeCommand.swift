@@ -57,8 +57,17 @@ enum ServeCommand {
             ServeError.self,
             try Server(options: options, gateway: Gateway(authenticator: authenticator), answerers: services))
         services = []
+        // The startup lines: `listening on` first (unchanged), then the index, as-of and auth.
+        let facts = try CLIError.failing(
+            IndexError.self, try APIService(dbPath: dbPath, catalog: catalog, asOf: query.asOf, days: query.days))
+        let report = StartupReport(
+            address: server.boundAddress, index: dbPath,
+            newest: try CLIError.failing(IndexError.self, try facts.reader.newestTimestamp()), asOf: query.asOf,
+            window: try CLIError.failing(QueryError.self, try facts.window()),
+            auth: authenticator.map { .signed(callers: $0.credentials.count, file: a.value("credentials") ?? "") }
+                ?? .none)
         server.stopOnSignals()
-        server.run { Output.err("listening on http://\(server.boundAddress.text)") }
+        server.run { report.write() }
         return 0
     }
 

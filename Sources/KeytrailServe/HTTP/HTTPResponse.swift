@@ -1,9 +1,15 @@
-/// A response as the gateway sends it: a JSON body, its RequestId as `x-acs-request-id`.
+/// A response as the gateway sends it: a JSON body (plain text for the health check), its
+/// RequestId as `x-acs-request-id`.
 package struct HTTPResponse: Sendable {
+    /// The JSON content type of every answer.
+    package static let json = "application/json;charset=utf-8"
+
     /// The status code.
     package var status: Int
-    /// The JSON body.
+    /// The body (JSON unless `contentType` says otherwise).
     package var body: String
+    /// The `Content-Type`.
+    package var contentType: String
     /// The body's RequestId (also the `x-acs-request-id` header).
     package var requestId: String
     /// The error code of an error body (for the access log), nil for answers.
@@ -12,9 +18,13 @@ package struct HTTPResponse: Sendable {
     package var close: Bool
 
     /// A response.
-    package init(status: Int, body: String, requestId: String, code: String? = nil, close: Bool = false) {
+    package init(
+        status: Int, body: String, requestId: String, code: String? = nil, close: Bool = false,
+        contentType: String = json
+    ) {
         self.status = status
         self.body = body
+        self.contentType = contentType
         self.requestId = requestId
         self.code = code
         self.close = close
@@ -24,7 +34,7 @@ package struct HTTPResponse: Sendable {
     package func serialized() -> [UInt8] {
         let bodyBytes = Array(body.utf8)
         var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
-        head += "Content-Type: application/json;charset=utf-8\r\n"
+        head += "Content-Type: \(contentType)\r\n"
         head += "Content-Length: \(bodyBytes.count)\r\n"
         head += "x-acs-request-id: \(requestId)\r\n"
         head += close ? "Connection: close\r\n" : "Connection: keep-alive\r\n"

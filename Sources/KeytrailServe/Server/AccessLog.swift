@@ -1,21 +1,26 @@
 import KeytrailPOSIX
 import KeytrailScan
 
-/// One line per request on stderr: `TIME PEER CALLER ACTION STATUS CODE MS`.
+/// One line per request on stderr: `TIME PEER CALLER ACTION STATUS CODE MS ACCESSKEY REQUESTID`.
 ///
-/// `2026-11-24T19:32:55.123Z 127.0.0.1:50412 LTAI_CALLER_ID GetAccessKeyLastUsedProducts 200 - 0.8ms`;
-/// `-` stands for an unknown caller or action and for the code of a success. Never a secret, a
-/// signature or a parameter value other than the caller's AccessKeyId.
+/// `2026-11-24T19:32:55.123Z 127.0.0.1:50412 LTAI_CALLER_ID GetAccessKeyLastUsedProducts 200 - 0.8ms
+/// LTAI5tv6QCVFimUPfpBMBSH6 6C1B2E3A-…` (one line); `-` stands for an unknown caller, action or
+/// AccessKey and for the code of a success. ACCESSKEY is the key asked about (an identifier, as the
+/// caller is), REQUESTID the answer's, so a line can be matched with what a client saw. Never a
+/// secret, a signature, a security token or any other parameter value.
 struct AccessLog: Sendable {
     /// False with `--quiet`.
     var enabled: Bool
 
-    func record(peer: String, caller: String?, action: String?, status: Int, code: String?, micros: Int64) {
+    func record(
+        peer: String, caller: String?, action: String?, status: Int, code: String?, micros: Int64, accessKey: String?,
+        requestId: String
+    ) {
         guard enabled else { return }
         let ms = JSONOutput.formatDecimal(Double(micros) / 1000, digits: 1)
         let line =
             "\(Timestamp.format(Clock.wallMillis(), millis: true)) \(peer) \(Self.clean(caller)) \(Self.clean(action)) "
-            + "\(status) \(Self.clean(code)) \(ms)ms\n"
+            + "\(status) \(Self.clean(code)) \(ms)ms \(Self.clean(accessKey)) \(Self.clean(requestId))\n"
         Self.write(line)
     }
 

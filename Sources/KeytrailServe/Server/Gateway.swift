@@ -26,21 +26,35 @@ package struct Gateway: Sendable {
         package var caller: String?
         /// The action asked, when known.
         package var action: String?
+        /// The `AccessKey` parameter (the key asked about), when the parameters could be read.
+        package var accessKey: String?
         /// Notes from the answer (stderr with the log).
         package var notes: [String] = []
     }
+
+    /// The path of the health check: `GET /healthz` is `200 ok`, without authentication.
+    package static let healthPath = "/healthz"
 
     /// The response to `request`; `answer` is the worker's `APIService.answer`.
     package func handle(
         _ request: HTTPRequest, answer: (APIAction, [String: String], String) -> APIResult
     ) -> Outcome {
         let requestId = RequestID.make()
+        var accessKey: String?
         func fail(_ e: APIError, caller: String? = nil, action: String? = nil) -> Outcome {
             Outcome(
                 response: HTTPResponse(
                     status: e.httpStatus, body: e.body(requestId: requestId, pretty: true), requestId: requestId,
                     code: e.code, close: !request.keepAlive),
-                caller: caller, action: action)
+                caller: caller, action: action, accessKey: accessKey)
+        }
+        if request.method == "GET" && request.path == Self.healthPath {
+            // Answered by a worker, so `ok` also says the workers take requests; the index is not read.
+            return Outcome(
+                response: HTTPResponse(
+                    status: 200, body: "ok\n", requestId: requestId, close: !request.keepAlive,
+                    contentType: "text/plain; charset=utf-8"),
+                caller: nil, action: Self.healthPath)
         }
         guard request.method == "GET" || request.method == "POST" else {
             return fail(.unsupportedMethod(request.method))
@@ -58,6 +72,7 @@ package struct Gateway: Sendable {
                 parts.append(try QueryString.parse(request.body[...]))
             }
             parameters = try QueryString.merge(parts)
+            accessKey = parameters["AccessKey"]
         } catch {
             switch error {
             case .badEncoding: return fail(.invalidQueryParameter("a parameter is not valid percent-encoded UTF-8"))
@@ -97,6 +112,6 @@ package struct Gateway: Sendable {
             response: HTTPResponse(
                 status: result.status, body: result.body, requestId: requestId, code: result.code,
                 close: !request.keepAlive),
-            caller: caller, action: actionName, notes: result.notes)
+            caller: caller, action: actionName, accessKey: accessKey, notes: result.notes)
     }
 }

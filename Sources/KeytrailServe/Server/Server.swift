@@ -207,7 +207,10 @@ package final class Server: @unchecked Sendable {
                     status: e.httpStatus, body: e.body(requestId: id, pretty: true), requestId: id, code: e.code,
                     close: true)
                 Socket.sendNow(c.fd, r.serialized())
-                log.record(peer: c.peer, caller: nil, action: nil, status: e.httpStatus, code: e.code, micros: 0)
+                log.record(
+                    peer: c.peer, caller: nil, action: nil, status: e.httpStatus, code: e.code, micros: 0,
+                    accessKey: nil,
+                    requestId: id)
             case .dispatch(let request):
                 busy += 1
                 jobs.push((c, request))
@@ -233,7 +236,7 @@ package final class Server: @unchecked Sendable {
             let micros = (Clock.monotonicNanos() - start) / 1000
             log.record(
                 peer: c.peer, caller: outcome.caller, action: outcome.action, status: response.status,
-                code: response.code, micros: micros)
+                code: response.code, micros: micros, accessKey: outcome.accessKey, requestId: response.requestId)
             for note in outcome.notes { log.note(note) }
             returned.push((c, close: response.close || !sent))
             wake()
