@@ -1,4 +1,5 @@
 import Foundation
+import KeytrailQuery
 import KeytrailServe
 import Testing
 
@@ -71,5 +72,23 @@ struct RealClientTests {
         let v2 = SignatureTests.v2Text.replacingOccurrences(of: "POST /?", with: "POST HTTPS://Example.invalid?")
         #expect(v2 != SignatureTests.v2Text)
         #expect(try Self.answer(v2, try SignatureTests.gateway()).status == 200)
+    }
+}
+
+/// The startup lines' wording for the cases the binary's tests do not start (ServeTests start the
+/// others): an empty index, several callers.
+@Suite("Startup report")
+struct StartupReportTests {
+    @Test func emptyIndexAndSeveralCallers() throws {
+        let r = StartupReport(
+            address: try ListenAddress(parsing: "[::1]:7706"), index: "k.sqlite", newest: nil, asOf: .now,
+            window: Window(asOf: 0, days: 400), auth: .signed(callers: 2, file: "callers"))
+        #expect(
+            r.lines == [
+                "listening on http://[::1]:7706",
+                "index: k.sqlite, empty (no event yet)",
+                "default as-of: now, the clock at each request; window 400 days",
+                "auth: signed requests (ACS3-HMAC-SHA256 or HMAC-SHA1) from the 2 callers in callers",
+            ])
     }
 }

@@ -2,9 +2,10 @@
 """The official Python SDK (alibabacloud-actiontrail20200706), unchanged, against `keytrail serve`.
 
 Every answer must equal the command line's for the same question (RequestId aside), with V3, V2 and
-STS credentials; every gateway error is provoked and must come back with its code and status, the
-server answering afterwards; a bounded concurrent load during an ingest must see zero errors.
-Run by Tests/sdk/run.sh, which makes the virtualenv.
+STS credentials, and through HTTP_PROXY to a host name that cannot resolve (absolute-form request
+lines); every gateway error is provoked and must come back with its code and status, the server
+answering afterwards; a bounded concurrent load during an ingest must see zero errors.
+Run by Tests/sdk/run.sh, which makes the virtualenv (rpc_e2e.py does the same for the older SDK).
 """
 import argparse
 import base64
