@@ -1,9 +1,10 @@
 /// Reads HTTP/1.x requests from bytes delivered in pieces of any size (pipelining included).
 ///
-/// Accepted: origin-form and absolute-form targets, HTTP/1.0 and 1.1, CRLF or bare-LF line ends, bodies with
-/// `Content-Length`. Refused: obs-fold continuation lines, control bytes, conflicting lengths, any
-/// `Transfer-Encoding` (411: the SDKs always send a length), heads over `maxHead` (431) and bodies
-/// over `maxBody` (413, decided from the header before the body is read).
+/// Accepted: origin-form and absolute-form targets (`splitTarget`), HTTP/1.0 and 1.1, CRLF or
+/// bare-LF line ends, bodies with `Content-Length`. Refused: obs-fold continuation lines, control
+/// bytes, conflicting lengths, any `Transfer-Encoding` (411: the SDKs always send a length), heads
+/// over `maxHead` (431) and bodies over `maxBody` (413, decided from the header before the body is
+/// read).
 package struct HTTPRequestParser {
     /// Limit on the request line plus headers, in bytes.
     package var maxHead: Int
@@ -175,7 +176,7 @@ package struct HTTPRequestParser {
         let end = target[start...].firstIndex { $0 == 0x2F || $0 == 0x3F } ?? target.endIndex
         let authority = target[start..<end]
         guard !authority.isEmpty, !authority.contains(0x40), !authority.contains(0x23) else {
-            throw .malformed("the request target's authority is empty or holds userinfo")
+            throw .malformed("the request target's authority is empty or holds userinfo or a fragment")
         }
         let rest = target[end...]
         let path = rest.first == 0x2F ? rest : ArraySlice([0x2F] + rest)
