@@ -24,7 +24,7 @@ enum IngestCommand {
         if a.flag("products-only") { options.siblings = false }
         if let n = try a.integer("batch-files", range: 1...1_000_000) { options.batchFiles = n }
         let ingester = try CLIError.failing(IngestError.self, try Ingester(options: options))
-        if let note = ingester.upgradeNote { Output.err("keytrail: note: \(note)") }
+        if let note = ingester.upgradeNote { try Output.note(note) }
         let showProgress = Output.isTerminal(2) && !a.flag("quiet")
         var lastDraw = 0.0
         let paths = a.positionals.map { Array($0.utf8) }
@@ -34,20 +34,20 @@ enum IngestCommand {
                 guard showProgress, p.seconds - lastDraw >= 0.25 || p.filesDone == p.filesTotal else { return }
                 lastDraw = p.seconds
                 let mbps = p.seconds > 0 ? Double(p.bytes) / 1e6 / p.seconds : 0
-                Output.write(
+                Output.draw(
                     2,
                     "\r\u{1B}[Kingest: \(p.filesDone)/\(p.filesTotal) files, \(p.events) events, "
                         + "\(JSONOutput.formatDecimal(mbps, digits: 1)) MB/s")
             })
-        if showProgress { Output.write(2, "\r\u{1B}[K") }
-        for r in report.rejections { Output.err(r.formatted) }
+        if showProgress { try Output.write(2, "\r\u{1B}[K") }
+        for r in report.rejections { try Output.err(r.formatted) }
         for n in report.notes {
-            Output.err("\(n.path):\(n.line):\(n.column): warning: event skipped (\(n.reason.name)): \(n.message)")
+            try Output.err("\(n.path):\(n.line):\(n.column): warning: event skipped (\(n.reason.name)): \(n.message)")
         }
         if a.flag("json") {
-            Output.out(report.json)
+            try Output.out(report.json)
         } else if !a.flag("quiet") || !report.rejections.isEmpty {
-            Output.out(report.summary)
+            try Output.out(report.summary)
         }
         return report.rejections.isEmpty ? 0 : 3
     }

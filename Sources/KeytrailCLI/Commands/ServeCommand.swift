@@ -58,7 +58,7 @@ enum ServeCommand {
             try Server(options: options, gateway: Gateway(authenticator: authenticator), answerers: services))
         services = []
         server.stopOnSignals()
-        server.run { Output.err("listening on http://\(server.boundAddress.text)") }
+        server.run { try? Output.err("listening on http://\(server.boundAddress.text)") }
         return 0
     }
 
