@@ -202,7 +202,7 @@ package final class IndexReader {
     }
 
     /// Steps `st`, SQLite's errors wrapped.
-    private func step(_ st: Statement) throws(IndexError) -> Bool {
+    func step(_ st: Statement) throws(IndexError) -> Bool {
         try IndexError.wrapping { () throws(SQLiteError) in try st.step() }
     }
 }

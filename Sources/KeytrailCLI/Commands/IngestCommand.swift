@@ -2,6 +2,7 @@ import KeytrailExtract
 import KeytrailIngest
 import KeytrailQuery
 import KeytrailScan
+import KeytrailStore
 
 /// `keytrail ingest`: index files and print the run's summary.
 enum IngestCommand {
@@ -18,6 +19,7 @@ enum IngestCommand {
             }
             until = t
         }
+        if let until { try refuseLaterEvents(KeytrailCommand.databasePath(a), until: until) }
         let jobs = try a.integer("jobs", range: 1...256)
         var options = IngestOptions(databasePath: KeytrailCommand.databasePath(a), until: until, jobs: jobs)
         options.waitForLock = a.flag("wait")
@@ -50,5 +52,14 @@ enum IngestCommand {
             try Output.out(report.summary)
         }
         return report.rejections.isEmpty ? 0 : 3
+    }
+
+    /// `--until` builds a point-in-time index: an existing index that holds later events cannot
+    /// become one (its answers would mix in the later state), so the run is refused before it
+    /// reads anything. An index that cannot be read is left to the ingest to report.
+    static func refuseLaterEvents(_ path: String, until: Int64) throws(CLIError) {
+        guard let reader = try? IndexReader(path: path), let newest = try? reader.newestTimestamp(), newest > until
+        else { return }
+        throw .failure(AsOfRefusal.untilRefused(path: path, newest: newest, until: until))
     }
 }

@@ -66,13 +66,14 @@ package final class APIService {
 
     /// GetAccessKeyLastUsedProducts.
     package func products(_ p: [String: String]) throws(QueryError) -> ProductsAnswer {
-        try products.answer(key: try Self.accessKey(p), window: try window())
+        try products.answer(key: try Self.accessKey(p), window: try window(), asked: asOf)
     }
 
     /// GetAccessKeyLastUsedInfo: the latest of the key's products in the window.
     package func info(_ p: [String: String]) throws(QueryError) -> InfoAnswer {
         // Info needs one Detail: the products' are not inflated.
-        let answer = try products.answer(key: try Self.accessKey(p), window: try window(), details: false)
+        let answer = try products.answer(
+            key: try Self.accessKey(p), window: try window(), asked: asOf, details: false)
         // Products are ordered newest first; on a tie in time the greater (eventId, Detail) is the latest.
         let newest = answer.products.first?.usedTimestamp
         var tied = answer.products.filter { $0.usedTimestamp == newest }
