@@ -16,6 +16,9 @@ struct OutputTests {
         var stderr: String
     }
 
+    // The queries ask for 401 days: the sample key's Ims, one millisecond before the default
+    // window, would add a note on stderr.
+
     /// Runs the binary with standard output on `stdout` (a file handle or a pipe).
     func run(_ arguments: [String], stdout: Any, stderr: Any? = nil) throws -> Ending {
         let p = Process()
@@ -36,9 +39,9 @@ struct OutputTests {
     @Test(arguments: [
         ["keys", "--format", "csv", "--as-of", "latest"],
         ["keys", "--format", "json", "--as-of", "latest"],
-        ["products", sampleKey, "--as-of", "latest"],
-        ["products", sampleKey, "--as-of", "latest", "--format", "table"],
-        ["info", sampleKey, "--as-of", "latest"],
+        ["products", sampleKey, "--as-of", "latest", "--window-days", "401"],
+        ["products", sampleKey, "--as-of", "latest", "--window-days", "401", "--format", "table"],
+        ["info", sampleKey, "--as-of", "latest", "--window-days", "401"],
         ["events", sampleKey, "--service", "Ecs", "--as-of", "latest"],
     ])
     func aFullDiskIsAnErrorNeverATruncatedAnswer(_ arguments: [String]) throws {
@@ -75,7 +78,10 @@ struct OutputTests {
         #expect(r.reason == .exit && r.status == 2)
     }
 
-    @Test(arguments: [["keys", "--format", "csv", "--as-of", "latest"], ["products", sampleKey, "--as-of", "latest"]])
+    @Test(arguments: [
+        ["keys", "--format", "csv", "--as-of", "latest"],
+        ["products", sampleKey, "--as-of", "latest", "--window-days", "401"],
+    ])
     func aClosedPipeEndsTheCommandQuietly(_ arguments: [String]) throws {
         let dir = TemporaryDirectory()
         let db = try SampleLogs.index(dir)
