@@ -117,6 +117,10 @@ struct NotesTests {
         #expect(n.count == 15)
         #expect(n.dropFirst().allSatisfy { $0.contains("outside the 10-day window ending") })
         #expect((try json(r.stdout)["Products"] as? [Any])?.isEmpty == true)
+        // --keys-from answers all keys in one window ending now: the same advice.
+        let batch = try keytrail(
+            ["products", "--keys-from", "-", "--db", db, "--window-days", "10"], stdin: Array("\(Self.key)\n".utf8))
+        #expect(notes(batch).first?.contains("`--as-of latest`") == true && notes(batch).count == n.count)
         let latest = try keytrail(["products", Self.key, "--db", db, "--window-days", "10", "--as-of", "latest"])
         #expect(!notes(latest).contains { $0.contains("--as-of latest") })
     }
