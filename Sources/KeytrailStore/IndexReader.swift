@@ -1,3 +1,4 @@
+import CSQLite
 import Glibc
 import KeytrailPOSIX
 package import KeytrailScan
@@ -24,9 +25,17 @@ package final class IndexReader {
             return db
         }
         self.db = db
-        let s =
-            try IndexSchema.checkReadable(db)
-            ? try IndexError.wrapping { () throws(SQLiteError) in try Self.statements(db) } : nil
+        let readable: Bool
+        do {
+            readable = try IndexSchema.checkReadable(db)
+        } catch {
+            // WAL mode with a -wal but no -shm, where none can be created: SQLite cannot read it.
+            if case .sqlite(let e) = error, e.code & 0xFF == SQLITE_CANTOPEN, FileStatus(path: path + "-wal") != nil {
+                throw .logWithoutSharedMemory(path: path)
+            }
+            throw error
+        }
+        let s = readable ? try IndexError.wrapping { () throws(SQLiteError) in try Self.statements(db) } : nil
         (byKey, meta, byDimension, byEvent) = (s?[0], s?[1], s?[2], s?[3])
     }
 

@@ -92,6 +92,33 @@ struct ReadOnlyIndexTests {
         #expect(try files(evidence) == ["k.sqlite"])
     }
 
+    @Test func aLogWithoutItsSharedMemoryIsExplained() throws {
+        let dir = TemporaryDirectory()
+        let db = try index(dir, "k.sqlite", .atRest)
+        let evidence = dir.file("evidence")
+        try FileManager.default.createDirectory(atPath: evidence, withIntermediateDirectories: false)
+        // Copied while a writer had changes in its -wal, without the -shm.
+        do {
+            let d = try Database(path: db)
+            try d.execute("PRAGMA journal_mode=WAL")
+            try d.execute("PRAGMA wal_autocheckpoint=0")
+            try d.execute("INSERT OR REPLACE INTO meta(name, value) VALUES('copied', 1)")
+            for suffix in ["", "-wal"] {
+                try FileManager.default.copyItem(atPath: db + suffix, toPath: evidence + "/k.sqlite" + suffix)
+            }
+        }
+        #expect(chmod(evidence, 0o555) == 0)
+        #expect(chmod(dir.path, 0o755) == 0)
+        defer { _ = chmod(evidence, 0o755) }
+        let copy = evidence + "/k.sqlite"
+        let r = try runUnprivileged(["products", Self.sampleKey, "--db", copy, "--as-of", "latest"])
+        #expect(r.status == 2 && r.stdout.isEmpty)
+        #expect(
+            r.stderr == "keytrail: error: \(copy) comes with \(copy)-wal (changes not yet in the index file) but no "
+                + "\(copy)-shm, and none can be created here: copy the index and its -wal to a writable directory and "
+                + "query the copy\n")
+    }
+
     @Test func aFileThatIsNotAnIndexIsNamedSo() throws {
         let dir = TemporaryDirectory()
         let x = try dir.write("x.json", "{\"not\": \"an index\"}\n")
