@@ -1,4 +1,5 @@
 @preconcurrency import Glibc
+import KeytrailPOSIX
 import KeytrailQuery
 
 /// The `keytrail` command line: dispatches to a subcommand and maps outcomes to exit statuses
@@ -9,41 +10,61 @@ package enum KeytrailCommand {
 
     /// Runs the command line `args` (without the program name) and returns the exit status.
     package static func main(_ args: [String]) -> Int32 {
-        // A file-size limit (ulimit -f) must fail a write with EFBIG, reported, not kill us.
+        // A file-size limit (ulimit -f) must fail a write with EFBIG, reported, not kill us; a
+        // closed pipe must fail it with EPIPE, so that `finish` ends the command quietly.
         signal(SIGXFSZ, SIG_IGN)
+        POSIX.ignoreBrokenPipes()
+        let status: Int32
+        do throws(CLIError) {
+            status = try run(args)
+        } catch {
+            return finish(error)
+        }
+        if let failure = Output.failure { return finish(.output(failure)) }
+        return status
+    }
+
+    /// Runs one command; what it throws `finish` reports.
+    private static func run(_ args: [String]) throws(CLIError) -> Int32 {
         guard let command = args.first else {
-            Output.err(usage)
+            try Output.err(usage)
             return 2
         }
         let rest = Array(args.dropFirst())
-        do throws(CLIError) {
-            // The API's operations, each under its own command; products has forms of its own.
-            if let action = APIAction.allCases.first(where: { $0.command == command }) {
-                return action == .products ? try ProductsCommand.run(rest) : try SiblingCommand.run(action, rest)
-            }
-            switch command {
-            case "ingest": return try IngestCommand.run(rest)
-            case "keys": return try KeysCommand.run(rest)
-            case "serve": return try ServeCommand.run(rest)
-            case "help", "--help", "-h":
-                Output.out(usage)
-                return 0
-            case "version", "--version":
-                Output.out("keytrail \(version)")
-                return 0
-            default:
-                throw CLIError.usage("unknown command '\(command)'")
-            }
-        } catch {
-            switch error {
-            case .usage(let message):
-                Output.error(message)
-                Output.err("Run `keytrail help` for usage.")
-            case .failure(let message):
-                Output.error(message)
-            }
-            return error.status
+        // The API's operations, each under its own command; products has forms of its own.
+        if let action = APIAction.allCases.first(where: { $0.command == command }) {
+            return action == .products ? try ProductsCommand.run(rest) : try SiblingCommand.run(action, rest)
         }
+        switch command {
+        case "ingest": return try IngestCommand.run(rest)
+        case "keys": return try KeysCommand.run(rest)
+        case "serve": return try ServeCommand.run(rest)
+        case "help", "--help", "-h":
+            try Output.out(usage)
+            return 0
+        case "version", "--version":
+            try Output.out("keytrail \(version)")
+            return 0
+        default:
+            throw CLIError.usage("unknown command '\(command)'")
+        }
+    }
+
+    /// Reports `error` on stderr and returns its exit status. A broken pipe ends the process as
+    /// git does (killed by SIGPIPE, status 141 in the shell), with nothing on stderr; a message that
+    /// cannot be written itself is given up (there is nowhere left to say it).
+    private static func finish(_ error: CLIError) -> Int32 {
+        switch error {
+        case .usage(let message):
+            try? Output.error(message)
+            try? Output.err("Run `keytrail help` for usage.")
+        case .failure(let message):
+            try? Output.error(message)
+        case .output(let failure):
+            if failure.isBrokenPipe { POSIX.exitForBrokenPipe() }
+            Output.reportFailure(failure)
+        }
+        return error.status
     }
 
     /// The index path: `--db`, else `$KEYTRAIL_DB`, else `keytrail.sqlite`.

@@ -106,3 +106,22 @@ package enum POSIX {
     /// The number of online CPUs.
     package static var onlineCPUs: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
+
+extension POSIX {
+    /// Makes a write to a closed pipe fail with EPIPE instead of killing the process, so the
+    /// caller decides how the command ends.
+    package static func ignoreBrokenPipes() { signal(SIGPIPE, SIG_IGN) }
+
+    /// Ends the process as a broken pipe does by default (killed by SIGPIPE, status 141 in the
+    /// shell), as git does after an EPIPE: quietly, and visible to `set -o pipefail`.
+    package static func exitForBrokenPipe() -> Never {
+        signal(SIGPIPE, SIG_DFL)
+        raise(SIGPIPE)
+        exit(128 + SIGPIPE)
+    }
+}
+
+extension SystemError {
+    /// Whether this is a write to a pipe (or socket) whose reader has gone.
+    package var isBrokenPipe: Bool { code == EPIPE }
+}

@@ -6,17 +6,23 @@ package final class Database {
     /// The path the connection was opened with.
     package let path: String
 
-    /// Opens (and with `create`, creates) the database at `path`.
-    package init(path: String, readOnly: Bool = false, create: Bool = false) throws(SQLiteError) {
+    /// Opens (and with `create`, creates) the database at `path`. `immutable` (read-only only)
+    /// tells SQLite the file cannot change while open: it then takes no locks and opens no `-wal`
+    /// or `-shm` file, which is how a WAL database on read-only media is read.
+    package init(path: String, readOnly: Bool = false, create: Bool = false, immutable: Bool = false)
+        throws(SQLiteError)
+    {
         var db: OpaquePointer?
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
         flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        let name = immutable && readOnly ? Self.uri(path, "immutable=1") : path
+        if name != path { flags |= SQLITE_OPEN_URI }
+        let rc = sqlite3_open_v2(name, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"
             if let db { sqlite3_close_v2(db) }
-            throw SQLiteError(code: rc, message: message)
+            throw SQLiteError(code: rc, message: message, path: path)
         }
         handle = db
         self.path = path
@@ -24,6 +30,26 @@ package final class Database {
     }
 
     deinit { sqlite3_close_v2(handle) }
+
+    /// `file:PATH?QUERY`, the path's bytes percent-encoded where a URI would read them otherwise.
+    static func uri(_ path: String, _ query: String) -> String {
+        var s = path.hasPrefix("/") ? "file://" : "file:"
+        for b in path.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "/"), UInt8(ascii: "-"), UInt8(ascii: "."),
+                UInt8(ascii: "_"), UInt8(ascii: "~"):
+                s.unicodeScalars.append(Unicode.Scalar(b))
+            default:
+                let hex = Array("0123456789ABCDEF".utf8)
+                s += "%" + String(decoding: [hex[Int(b >> 4)], hex[Int(b & 15)]], as: UTF8.self)
+            }
+        }
+        return s + "?" + query
+    }
+
+    /// How long a statement waits for a lock another connection holds before it fails with BUSY.
+    package func waitForLocks(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
 
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     package var changes: Int { Int(sqlite3_changes64(handle)) }
@@ -35,7 +61,7 @@ package final class Database {
         if rc != SQLITE_OK {
             let message = err.map { String(cString: $0) } ?? lastMessage
             sqlite3_free(err)
-            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql, path: path)
         }
     }
 
@@ -57,6 +83,6 @@ package final class Database {
     var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
     func error(_ rc: Int32, sql: String?) -> SQLiteError {
-        SQLiteError(code: sqlite3_extended_errcode(handle), message: lastMessage, sql: sql)
+        SQLiteError(code: sqlite3_extended_errcode(handle), message: lastMessage, sql: sql, path: path)
     }
 }

@@ -29,6 +29,9 @@ package enum IndexError: Error, CustomStringConvertible, Sendable, Equatable {
     case builtProductsOnly(path: String)
     /// A listing (`operation`) asked of an index built with `--products-only`.
     case noSiblings(operation: String)
+    /// A WAL-mode index whose `-wal` (committed changes) has no `-shm` beside it, in a directory
+    /// where none can be created: a reader cannot see the changes.
+    case logWithoutSharedMemory(path: String)
     /// A stored Detail does not inflate; `whileWriting`: met by an ingest rather than a query.
     case corruptDetail(path: String, whileWriting: Bool)
 
@@ -55,6 +58,9 @@ package enum IndexError: Error, CustomStringConvertible, Sendable, Equatable {
         case .noSiblings(let operation):
             return "the index was built with `ingest --products-only`: it answers Products and Info; "
                 + "build an index without it for \(operation)"
+        case .logWithoutSharedMemory(let path):
+            return "\(path) comes with \(path)-wal (changes not yet in the index file) but no \(path)-shm, and "
+                + "none can be created here: copy the index and its -wal to a writable directory and query the copy"
         case .corruptDetail(let path, let whileWriting):
             return whileWriting
                 ? "\(path): a stored Detail is corrupt"

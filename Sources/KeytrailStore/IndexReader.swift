@@ -1,3 +1,4 @@
+import CSQLite
 import Glibc
 import KeytrailPOSIX
 package import KeytrailScan
@@ -18,24 +19,47 @@ package final class IndexReader {
         guard let st = FileStatus(path: path) else { throw .missing(path: path) }
         guard st.isRegular else { throw .notAFile(path: path) }
         let db = try IndexError.wrapping { () throws(SQLiteError) in
-            // Read-write (but query-only) when allowed: after a killed ingest, the first connection
-            // may have to roll back a hot journal or recover the WAL, which a read-only one cannot.
-            let db: Database
-            if access(path, W_OK) == 0, let rw = try? Database(path: path) {
-                db = rw
-                try db.execute("PRAGMA query_only=ON")
-            } else {
-                db = try Database(path: path, readOnly: true)
-            }
+            let db = try Self.openReadOnly(path)
             // Reads through a memory map skip a copy per page.
             try db.execute("PRAGMA mmap_size=1073741824")
             return db
         }
         self.db = db
-        let s =
-            try IndexSchema.checkReadable(db)
-            ? try IndexError.wrapping { () throws(SQLiteError) in try Self.statements(db) } : nil
+        let readable: Bool
+        do {
+            readable = try IndexSchema.checkReadable(db)
+        } catch {
+            // WAL mode with a -wal but no -shm, where none can be created: SQLite cannot read it.
+            if case .sqlite(let e) = error, e.code & 0xFF == SQLITE_CANTOPEN, FileStatus(path: path + "-wal") != nil {
+                throw .logWithoutSharedMemory(path: path)
+            }
+            throw error
+        }
+        let s = readable ? try IndexError.wrapping { () throws(SQLiteError) in try Self.statements(db) } : nil
         (byKey, meta, byDimension, byEvent) = (s?[0], s?[1], s?[2], s?[3])
+    }
+
+    /// Opens `path` for reading without writing anything, so that a query answers from read-only
+    /// media, a directory it cannot write to or a file of mode 0444, and leaves no file behind. An
+    /// index at rest is in rollback mode (`IndexWriter` leaves it so): a read-only connection
+    /// creates nothing. A WAL-mode file whose `-wal` is there (an ingest running, or one that was
+    /// killed) is read through it. A WAL-mode file without one (built before the writer left
+    /// rollback mode, or by another tool) is complete in itself, but a read-only connection would
+    /// create the `-wal` and `-shm` (or, where it cannot, fail): it is opened immutable instead.
+    static func openReadOnly(_ path: String) throws(SQLiteError) -> Database {
+        let wal = isWALMode(path) && FileStatus(path: path + "-wal") == nil
+        return try Database(path: path, readOnly: true, immutable: wal)
+    }
+
+    /// Whether the file's header says WAL mode (its read and write versions are 2).
+    static func isWALMode(_ path: String) -> Bool {
+        guard let fd = try? POSIX.openForReading(path) else { return false }
+        defer { POSIX.close(fd) }
+        var header = [UInt8](repeating: 0, count: 20)
+        let n = header.withUnsafeMutableBytes { b in
+            (try? POSIX.readFully(fd, into: b.baseAddress!, count: 20)) ?? 0
+        }
+        return n == 20 && header.starts(with: Array("SQLite format 3".utf8)) && header[18] == 2 && header[19] == 2
     }
 
     /// The statements the reader reuses, in the order `init` assigns them.
@@ -187,7 +211,7 @@ package final class IndexReader {
     }
 
     /// Steps `st`, SQLite's errors wrapped.
-    private func step(_ st: Statement) throws(IndexError) -> Bool {
+    func step(_ st: Statement) throws(IndexError) -> Bool {
         try IndexError.wrapping { () throws(SQLiteError) in try st.step() }
     }
 }

@@ -54,6 +54,16 @@ package final class IndexWriter {
             (s[6], s[7], s[8], s[9], s[10], s[11], s[12])
     }
 
+    /// Leaves the index in rollback mode (checkpointing the WAL into it), so that at rest it is one
+    /// file that a read-only connection reads without creating a `-wal` or `-shm`: on read-only
+    /// media, in a directory the reader cannot write, from a file of mode 0444. Best effort: while
+    /// another connection reads it (a query, `serve`), WAL mode stays and readers read through the
+    /// `-wal`; the next ingest tries again.
+    deinit {
+        db.waitForLocks(milliseconds: 0)
+        try? db.execute("PRAGMA journal_mode=DELETE")
+    }
+
     /// The statements the writer reuses, in the order `init` assigns them.
     private static func statements(_ db: Database) throws(SQLiteError) -> [Statement] {
         [

@@ -49,7 +49,7 @@ struct AuditCommandTests {
         #expect(tampered.status == 1 && tampered.stderr.contains("NextToken"))
         let early = try Binary.run(
             "keytrail", ["events", Self.key, "--service", "Ecs", "--db", db, "--as-of", "2020-01-01T00:00:00Z"])
-        #expect(early.status == 2 && early.stdout.isEmpty && early.stderr.contains("ingest --until"))
+        #expect(early.status == 2 && early.stdout.isEmpty && early.stderr.contains("keytrail ingest --db NEW --until"))
     }
 
     @Test func keysListsEveryKeyAndChecksAnInventory() throws {
@@ -85,7 +85,7 @@ struct AuditCommandTests {
         #expect(lines.filter { $0.contains(",not-in-inventory,") }.count == keys.count - 1)
         // An as-of before the index's events is refused, as for every query.
         let early = try Binary.run("keytrail", ["keys", "--db", db, "--as-of", "2020-01-01T00:00:00Z"])
-        #expect(early.status == 2 && early.stdout.isEmpty && early.stderr.contains("ingest --until"))
+        #expect(early.status == 2 && early.stdout.isEmpty && early.stderr.contains("keytrail ingest --db NEW --until"))
         // A CSV without a key column is an error naming the file and line.
         let broken = dir.file("broken.csv")
         try Data("a,b\n1,2\n".utf8).write(to: URL(fileURLWithPath: broken))

@@ -116,7 +116,7 @@ struct CommandLineTests {
         let r = try Binary.run("keytrail", ["products", Self.sampleKey, "--db", db, "--as-of", "2026-01-01T00:00:00Z"])
         #expect(r.status == 2)
         #expect(r.stdout.isEmpty)
-        #expect(r.stderr.contains("keytrail: error:") && r.stderr.contains("ingest --until"))
+        #expect(r.stderr.contains("keytrail: error:") && r.stderr.contains("keytrail ingest --db NEW --until"))
         // A point-in-time index answers it.
         let pit = dir.file("pit.sqlite")
         #expect(

@@ -70,7 +70,7 @@ struct ProductsQueryTests {
                 Issue.record("expected a refusal, got \(error)")
                 return
             }
-            #expect(r.description.contains("ingest --until"))
+            #expect(r.description.contains("`keytrail ingest --db NEW --until 2024-04-30T23:59:59.999Z PATH...`"))
         }
     }
 
@@ -78,9 +78,68 @@ struct ProductsQueryTests {
         let (_, q) = try index([("K", "Ecs", Self.t0 - 500 * Self.day, .management)])
         let a = try q.answer(key: "K", window: Window(asOf: Self.t0, days: 400))
         #expect(a.products.isEmpty)
-        let note = try #require(a.hiddenNote)
-        #expect(note.contains(Timestamp.format(Self.t0 - 500 * Self.day, millis: true)))
-        #expect(try q.answer(key: "Unknown", window: Window(asOf: Self.t0, days: 400)).hiddenNote == nil)
+        #expect(
+            a.notes == [
+                "Ecs last used \(Timestamp.format(Self.t0 - 500 * Self.day)) — outside the 400-day window ending "
+                    + "\(Timestamp.format(Self.t0)); `--window-days 500` shows it"
+            ])
+    }
+
+    @Test func eachHiddenProductIsNotedAlsoWhenSomeAreShown() throws {
+        let (_, q) = try index([
+            ("K", "Ecs", Self.t0, .management), ("K", "Kms", Self.t0 - 400 * Self.day - 1, .management),
+            ("K", "Ims", Self.t0 - 450 * Self.day + 5, .management),
+        ])
+        let a = try q.answer(key: "K", window: Window(asOf: Self.t0, days: 400))
+        #expect(a.products.map(\.serviceName) == ["Ecs"])
+        #expect(a.notes.count == 2)
+        #expect(a.notes[0].hasPrefix("Kms last used ") && a.notes[0].hasSuffix("`--window-days 401` shows it"))
+        #expect(a.notes[1].hasPrefix("Ims last used ") && a.notes[1].hasSuffix("`--window-days 450` shows it"))
+        // A window that shows everything has nothing to add.
+        #expect(try q.answer(key: "K", window: Window(asOf: Self.t0, days: 450)).notes.isEmpty)
+    }
+
+    @Test func theDefaultAsOfOnAnOldArchiveNamesLatest() throws {
+        let end = Self.t0 - 1000 * Self.day
+        let (_, q) = try index([("K", "Ecs", end, .management), ("K", "Oss", end - 10 * Self.day, .data)])
+        let now = Window(asOf: Self.t0, days: 400)
+        let a = try q.answer(key: "K", window: now, asked: .now)
+        #expect(a.notes.count == 3)
+        #expect(a.notes[0].contains("`--as-of latest`") && a.notes[0].contains(Timestamp.format(end)))
+        // A fixed as-of is the user's choice: the per-product notes only.
+        #expect(try q.answer(key: "K", window: now, asked: .at(Self.t0)).notes.count == 2)
+    }
+
+    @Test func anUnknownKeyIsNotedWithTheIndexAndNearMatches() throws {
+        let (_, q) = try index([
+            ("LTAI5tv6QCVFimUPfpBMBSH6", "Ecs", Self.t0, .management),
+            ("LTAI5tOtherKeyAAAAAAAAAA", "Ecs", Self.t0 - Self.day, .management),
+        ])
+        let window = Window(asOf: Self.t0, days: 400)
+        let typo = try q.answer(key: "LTAI5tv6QCVFimUPfpBMBSH", window: window)
+        #expect(typo.products.isEmpty)
+        #expect(
+            typo.notes == [
+                "LTAI5tv6QCVFimUPfpBMBSH does not occur in the index (2 keys, events "
+                    + "\(Timestamp.format(Self.t0 - Self.day)) .. \(Timestamp.format(Self.t0)); keys are case-sensitive); "
+                    + "did you mean LTAI5tv6QCVFimUPfpBMBSH6?"
+            ])
+        let cased = try q.answer(key: "ltai5tv6qcvfimupfpbmbsh6", window: window)
+        #expect(cased.notes.first?.hasSuffix("did you mean LTAI5tv6QCVFimUPfpBMBSH6?") == true)
+        let far = try q.answer(key: "AKIAIOSFODNN7EXAMPLE", window: window)
+        #expect(far.notes.count == 1 && far.notes[0].hasSuffix("keys are case-sensitive)"))
+    }
+
+    @Test func nearMatchesAreCaseOrTwoEditsAway() {
+        let names = ["Ecs", "Oss", "Kms", "ActionTrail", "ecs"]
+        #expect(NearMatch.suggestions(for: "ECS", among: names) == ["Ecs", "ecs"])
+        #expect(NearMatch.suggestions(for: "Actiontrial", among: names) == ["ActionTrail"])
+        #expect(NearMatch.suggestions(for: "Ess", among: names) == ["Ecs", "Oss", "ecs"])
+        #expect(NearMatch.suggestions(for: "Ecs", among: names) == ["ecs"])
+        #expect(NearMatch.suggestions(for: "Kss", among: names) == ["Kms", "Oss", "Ecs"])
+        #expect(NearMatch.suggestions(for: "Vpc", among: names).isEmpty)
+        #expect(NearMatch.question(["A", "B", "C"]) == "did you mean A, B or C?")
+        #expect(NearMatch.question([]) == nil)
     }
 
     @Test func responseJSONHasTheCloudShape() throws {

@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 import KeytrailScan
 import TestSupport
 import Testing
@@ -33,7 +34,35 @@ struct IndexStoreTests {
         let db = try Database(path: path, readOnly: true)
         #expect(try db.scalarInt("PRAGMA application_id") == IndexSchema.applicationID)
         #expect(try db.scalarInt("PRAGMA user_version") == IndexSchema.currentVersion)
-        #expect(try db.text("PRAGMA journal_mode") == "wal")
+        // At rest the index is one file in rollback mode, which a read-only connection reads as it is.
+        #expect(try db.text("PRAGMA journal_mode") == "delete")
+    }
+
+    /// A WAL-mode file without its -wal is read immutable, through a `file:` URI: a path with the
+    /// characters a URI would read otherwise still names the file.
+    @Test(arguments: ["plain", "a b?c#d%20e", "dé€p", "100%"])
+    func aWALIndexWithoutItsLogIsReadWhereverItLies(_ name: String) throws {
+        let dir = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.file(name), withIntermediateDirectories: false)
+        let path = dir.file(name + "/i.sqlite")
+        do {
+            let w = try IndexWriter(path: path)
+            try w.begin()
+            try offer(w, "K", "Ecs", 100, "A", "{a}")
+            try w.commit()
+        }
+        do {
+            let d = try Database(path: path)
+            try d.execute("PRAGMA journal_mode=WAL")
+        }
+        #expect(IndexReader.isWALMode(path))
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+        let r = try IndexReader(path: path)
+        #expect(try r.products(key: "K").map(\.detail) == [Array("{a}".utf8)])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file(name)).sorted() == ["i.sqlite"])
+        // The URI escapes what it must, and only that.
+        #expect(Database.uri("/x/a b?#%.db", "immutable=1") == "file:///x/a%20b%3F%23%25.db?immutable=1")
+        #expect(Database.uri("rel/é", "immutable=1") == "file:rel/%C3%A9?immutable=1")
     }
 
     @Test func maxRegisterKeepsGreatestTimestampThenEventIdThenDetail() throws {

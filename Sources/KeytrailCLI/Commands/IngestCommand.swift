@@ -2,6 +2,7 @@ import KeytrailExtract
 import KeytrailIngest
 import KeytrailQuery
 import KeytrailScan
+import KeytrailStore
 
 /// `keytrail ingest`: index files and print the run's summary.
 enum IngestCommand {
@@ -18,13 +19,14 @@ enum IngestCommand {
             }
             until = t
         }
+        if let until { try refuseLaterEvents(KeytrailCommand.databasePath(a), until: until) }
         let jobs = try a.integer("jobs", range: 1...256)
         var options = IngestOptions(databasePath: KeytrailCommand.databasePath(a), until: until, jobs: jobs)
         options.waitForLock = a.flag("wait")
         if a.flag("products-only") { options.siblings = false }
         if let n = try a.integer("batch-files", range: 1...1_000_000) { options.batchFiles = n }
         let ingester = try CLIError.failing(IngestError.self, try Ingester(options: options))
-        if let note = ingester.upgradeNote { Output.err("keytrail: note: \(note)") }
+        if let note = ingester.upgradeNote { try Output.note(note) }
         let showProgress = Output.isTerminal(2) && !a.flag("quiet")
         var lastDraw = 0.0
         let paths = a.positionals.map { Array($0.utf8) }
@@ -34,21 +36,30 @@ enum IngestCommand {
                 guard showProgress, p.seconds - lastDraw >= 0.25 || p.filesDone == p.filesTotal else { return }
                 lastDraw = p.seconds
                 let mbps = p.seconds > 0 ? Double(p.bytes) / 1e6 / p.seconds : 0
-                Output.write(
+                Output.draw(
                     2,
                     "\r\u{1B}[Kingest: \(p.filesDone)/\(p.filesTotal) files, \(p.events) events, "
                         + "\(JSONOutput.formatDecimal(mbps, digits: 1)) MB/s")
             })
-        if showProgress { Output.write(2, "\r\u{1B}[K") }
-        for r in report.rejections { Output.err(r.formatted) }
+        if showProgress { try Output.write(2, "\r\u{1B}[K") }
+        for r in report.rejections { try Output.err(r.formatted) }
         for n in report.notes {
-            Output.err("\(n.path):\(n.line):\(n.column): warning: event skipped (\(n.reason.name)): \(n.message)")
+            try Output.err("\(n.path):\(n.line):\(n.column): warning: event skipped (\(n.reason.name)): \(n.message)")
         }
         if a.flag("json") {
-            Output.out(report.json)
+            try Output.out(report.json)
         } else if !a.flag("quiet") || !report.rejections.isEmpty {
-            Output.out(report.summary)
+            try Output.out(report.summary)
         }
         return report.rejections.isEmpty ? 0 : 3
+    }
+
+    /// `--until` builds a point-in-time index: an existing index that holds later events cannot
+    /// become one (its answers would mix in the later state), so the run is refused before it
+    /// reads anything. An index that cannot be read is left to the ingest to report.
+    static func refuseLaterEvents(_ path: String, until: Int64) throws(CLIError) {
+        guard let reader = try? IndexReader(path: path), let newest = try? reader.newestTimestamp(), newest > until
+        else { return }
+        throw .failure(AsOfRefusal.untilRefused(path: path, newest: newest, until: until))
     }
 }

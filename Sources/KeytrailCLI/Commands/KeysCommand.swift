@@ -34,9 +34,9 @@ enum KeysCommand {
         // Without an inventory, --unused-for lists only the keys idle that long.
         if inventory == nil && unusedFor != nil { audit.keys.removeAll { $0.status != .idle } }
         switch format {
-        case "json": Output.out(audit.json())
-        case "csv": Output.out(audit.csv())
-        default: Output.out(audit.table())
+        case "json": try Output.out(audit.json())
+        case "csv": try Output.out(audit.csv())
+        default: try Output.out(audit.table())
         }
         return 0
     }

@@ -20,19 +20,15 @@ enum ProductsCommand {
                     ? "products needs ACCESS_KEY (or --keys-from FILE)" : "products takes one ACCESS_KEY")
         }
         let key = a.positionals[0]
-        if let status = QueryOptions.rejectKey(key) { return status }
+        if let status = try QueryOptions.rejectKey(key) { return status }
         let service = try options.service()
         guard format == "table" else {
-            return QueryOptions.print(service.answer(.products, ["AccessKey": key], requestId: RequestID.make()))
+            return try QueryOptions.print(service.answer(.products, ["AccessKey": key], requestId: RequestID.make()))
         }
-        do throws(QueryError) {
-            let answer = try service.products(["AccessKey": key])
-            for n in answer.notes { Output.note(n) }
-            Output.out(answer.table())
-            return 0
-        } catch {
-            throw .failure(error.description)
-        }
+        let answer = try CLIError.failing(QueryError.self, try service.products(["AccessKey": key]))
+        for n in answer.notes { try Output.note(n) }
+        try Output.out(answer.table())
+        return 0
     }
 
     /// `--keys-from`: one compact answer per line, in input order, each with `AccessKeyId`.
@@ -56,26 +52,28 @@ enum ProductsCommand {
         lines.reserveCapacity(keys.count)
         for key in keys {
             let requestId = RequestID.make()
+            let answered: ProductsAnswer
             do throws(QueryError) {
-                let answer = try service.products(["AccessKey": key])
-                for n in answer.notes { Output.note(n) }
-                lines.append(answer.json(requestId: requestId, pretty: false, includeAccessKeyId: true))
+                answered = try service.products(["AccessKey": key])
             } catch {
                 switch error {
                 case .api(let e):
                     lines.append(e.body(requestId: requestId, accessKeyId: key, pretty: false))
-                    Output.error("\(e.code) for line \(lines.count): \(e.detail)")
+                    try Output.error("\(e.code) for line \(lines.count): \(e.detail)")
                     status = max(status, 1)
                 case .asOfRefused(let r):
                     lines.append(error.apiError.body(requestId: requestId, accessKeyId: key, pretty: false))
-                    Output.error(r.description)
+                    try Output.error(r.description)
                     status = 2
                 case .index, .malformedLine:
                     throw .failure(error.description)
                 }
+                continue
             }
+            for n in answered.notes { try Output.note(n) }
+            lines.append(answered.json(requestId: requestId, pretty: false, includeAccessKeyId: true))
         }
-        Output.write(1, lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n")
+        try Output.write(1, lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n")
         return status
     }
 }

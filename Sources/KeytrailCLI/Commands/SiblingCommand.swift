@@ -18,7 +18,7 @@ enum SiblingCommand {
             parameters["PageSize"] = a.value("page-size")
             parameters["NextToken"] = a.value("next-token")
         }
-        if let status = QueryOptions.rejectKey(parameters["AccessKey"]!) { return status }
-        return QueryOptions.print(try options.service().answer(action, parameters, requestId: RequestID.make()))
+        if let status = try QueryOptions.rejectKey(parameters["AccessKey"]!) { return status }
+        return try QueryOptions.print(try options.service().answer(action, parameters, requestId: RequestID.make()))
     }
 }

@@ -1,3 +1,4 @@
+import KeytrailPOSIX
 import KeytrailQuery
 
 /// Why a command stopped without an answer: the one error type of the command line, each case
@@ -7,6 +8,9 @@ enum CLIError: Error {
     case usage(String)
     /// The command could not run: the index, the input or the system said no (exit 2).
     case failure(String)
+    /// A write to standard output or standard error failed: a broken pipe ends the command
+    /// quietly (as SIGPIPE would), anything else is reported (exit 2).
+    case output(SystemError)
 
     /// The exit status of the case.
     var status: Int32 { 2 }

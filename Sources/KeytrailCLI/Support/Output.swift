@@ -1,24 +1,49 @@
 import KeytrailPOSIX
+import Synchronization
 
-/// Writing to the standard streams and reading whole files.
+/// Writing to the standard streams and reading whole files. Every write to stdout and stderr goes
+/// through `write`, which checks it: the first failure is kept, later writes do nothing, and the
+/// command ends with it (`CLIError.output`), so a truncated answer never exits 0.
 enum Output {
+    /// The first write that failed, if any.
+    private static let failed = Mutex<SystemError?>(nil)
+
     /// Writes `text` and a newline to standard output.
-    static func out(_ text: String) { write(1, text + "\n") }
+    static func out(_ text: String) throws(CLIError) { try write(1, text + "\n") }
 
     /// Writes `text` and a newline to standard error.
-    static func err(_ text: String) { write(2, text + "\n") }
+    static func err(_ text: String) throws(CLIError) { try write(2, text + "\n") }
 
     /// `keytrail: error: message` on standard error.
-    static func error(_ message: String) { err("keytrail: error: \(message)") }
+    static func error(_ message: String) throws(CLIError) { try err("keytrail: error: \(message)") }
 
     /// `keytrail: note: message` on standard error.
-    static func note(_ message: String) { err("keytrail: note: \(message)") }
+    static func note(_ message: String) throws(CLIError) { try err("keytrail: note: \(message)") }
 
-    /// Writes all of `text` to `fd`.
-    static func write(_ fd: Int32, _ text: String) {
-        // A failed write is not reported yet (issue 12 checks every write).
-        try? POSIX.write(fd, text)
+    /// Writes all of `text` to `fd`; a failure (now or earlier) throws `CLIError.output`.
+    static func write(_ fd: Int32, _ text: String) throws(CLIError) {
+        if let earlier = failure { throw .output(earlier) }
+        do throws(SystemError) {
+            try POSIX.write(fd, text)
+        } catch {
+            failed.withLock { $0 = $0 ?? error }
+            throw .output(error)
+        }
     }
+
+    /// Writes where a failure cannot stop the caller (a progress callback): it is kept and ends the
+    /// command at its next write or at its end.
+    static func draw(_ fd: Int32, _ text: String) { try? write(fd, text) }
+
+    /// `keytrail: error: cannot write the output: …` on stderr, bypassing the stickiness of
+    /// `write` (this is the one message a failed write leaves); if stderr fails too, nothing can
+    /// be said.
+    static func reportFailure(_ failure: SystemError) {
+        try? POSIX.write(2, "keytrail: error: cannot write the output: \(failure)\n")
+    }
+
+    /// The first failed write, if any.
+    static var failure: SystemError? { failed.withLock { $0 } }
 
     /// Whether `fd` is a terminal.
     static func isTerminal(_ fd: Int32) -> Bool { POSIX.isTerminal(fd) }

@@ -46,25 +46,25 @@ struct QueryOptions {
 
     /// For an invalid key: its error answered (exit 1), before the index is opened, as the cloud
     /// checks parameters first. nil for a well-formed key.
-    static func rejectKey(_ key: String) -> Int32? {
+    static func rejectKey(_ key: String) throws(CLIError) -> Int32? {
         guard let e = AccessKeyRule.check(key) else { return nil }
-        return print(APIResult(e, requestId: RequestID.make()))
+        return try print(APIResult(e, requestId: RequestID.make()))
     }
 
     /// Prints an answer as the command line does: the body on stdout (exit 0), or an API error's
     /// body (exit 1); a refused as-of or a failed index prints nothing on stdout (exit 2).
-    static func print(_ r: APIResult) -> Int32 {
+    static func print(_ r: APIResult) throws(CLIError) -> Int32 {
         guard let code = r.code else {
-            for n in r.notes { Output.note(n) }
-            Output.out(r.body)
+            for n in r.notes { try Output.note(n) }
+            try Output.out(r.body)
             return 0
         }
         if r.status == 409 || r.status >= 500 {
-            for n in r.notes { Output.error(n) }
+            for n in r.notes { try Output.error(n) }
             return 2
         }
-        Output.out(r.body)
-        Output.error("\(code): \(r.notes.first ?? "")")
+        try Output.out(r.body)
+        try Output.error("\(code): \(r.notes.first ?? "")")
         return 1
     }
 }

@@ -19,8 +19,3 @@ extension Answer {
         }
     }
 }
-
-extension ProductsAnswer {
-    /// The notes that go with the answer.
-    package var notes: [String] { hiddenNote.map { [$0] } ?? [] }
-}

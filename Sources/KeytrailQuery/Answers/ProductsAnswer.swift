@@ -6,6 +6,6 @@ package struct ProductsAnswer: Sendable {
     package var window: Window
     /// Products in the window, newest first, then ServiceName by bytes.
     package var products: [Product]
-    /// When the window hides every product the index knows for the key: a note for stderr.
-    package var hiddenNote: String?
+    /// What to add on stderr (`AnswerNotes`): an unknown key, products the window hides.
+    package var notes: [String]
 }

@@ -16,6 +16,7 @@ extension APIService {
         let fingerprint = PageToken.listing(key: key, service: service)
         var window: Window
         var after: PageToken?
+        var products: [ProductRow] = []
         if let text = p["NextToken"], !text.isEmpty {
             guard let t = PageToken.open(text, with: secret), t.kind == kind, t.listing == fingerprint else {
                 throw .api(.invalidQueryParameter("NextToken is not a token of this listing (or was changed)"))
@@ -25,8 +26,8 @@ extension APIService {
             after = t
         } else {
             window = try self.window()
-            let newest = try QueryError.reading(try reader.products(key: key, details: false)).map(\.timestamp).max()
-            try window.admit(key: key, newest: newest)
+            products = try QueryError.reading(try reader.products(key: key, details: false))
+            try window.admit(key: key, newest: products.map(\.timestamp).max())
         }
         // Rows are placed, filtered and cut at their position as of the first page's generation,
         // so a commit between pages neither repeats nor skips one; they show their latest event.
@@ -47,11 +48,14 @@ extension APIService {
             rows.removeAll { !Self.precedes(cursor, $0) }
         }
         var notes: [String] = []
-        if after == nil, rows.isEmpty, let last = all.max(by: { $0.position < $1.position }) {
-            notes.append(
-                window.hiddenNote(
-                    "\(key) was last used for \(service) \(Timestamp.format(last.timestamp, millis: true))",
-                    hidden: "\(all.count) row(s)"))
+        if after == nil && rows.isEmpty {
+            if products.isEmpty {
+                notes = try self.products.unknownKeyNotes(key)
+            } else if all.isEmpty, !products.contains(where: { $0.service == service }) {
+                notes = [AnswerNotes.unknownService(service, key: key, services: products.map(\.service))]
+            } else if let last = all.max(by: { $0.position < $1.position }) {
+                notes = [window.hiddenNote("\(service) \(listing.rawValue)", lastUsed: last.timestamp, plural: true)]
+            }
         }
         var next = ""
         if rows.count > pageSize {

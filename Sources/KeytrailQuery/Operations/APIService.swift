@@ -13,6 +13,8 @@ package final class APIService {
     package let asOf: AsOf
     /// The window length, in days, of every question asked.
     package let days: Int
+    /// The as-of as the user gave it (`now` stays `now` when pinned), for the notes.
+    let asked: AsOf
 
     /// The service over the index at `dbPath`, answering with `asOf` and `days` by default.
     package convenience init(dbPath: String, catalog: ServiceCatalog, asOf: AsOf, days: Int) throws(IndexError) {
@@ -20,10 +22,16 @@ package final class APIService {
     }
 
     /// The service over an open index.
-    package init(reader: IndexReader, catalog: ServiceCatalog, asOf: AsOf, days: Int) {
+    package convenience init(reader: IndexReader, catalog: ServiceCatalog, asOf: AsOf, days: Int) {
+        self.init(reader: reader, catalog: catalog, asOf: asOf, asked: asOf, days: days)
+    }
+
+    /// The service answering as of `asOf`, which the user asked as `asked`.
+    init(reader: IndexReader, catalog: ServiceCatalog, asOf: AsOf, asked: AsOf, days: Int) {
         self.reader = reader
         self.catalog = catalog
         self.asOf = asOf
+        self.asked = asked
         self.days = days
         products = ProductsQuery(reader: reader, catalog: catalog)
     }
@@ -33,7 +41,7 @@ package final class APIService {
 
     /// The same service with its as-of resolved once, so a batch of questions shares one window.
     package func pinned() throws(QueryError) -> APIService {
-        APIService(reader: reader, catalog: catalog, asOf: .at(try window().asOf), days: days)
+        APIService(reader: reader, catalog: catalog, asOf: .at(try window().asOf), asked: asked, days: days)
     }
 
     /// The answer to `action` with the API's `parameters` (`AccessKey`, `ServiceName`,
@@ -66,13 +74,14 @@ package final class APIService {
 
     /// GetAccessKeyLastUsedProducts.
     package func products(_ p: [String: String]) throws(QueryError) -> ProductsAnswer {
-        try products.answer(key: try Self.accessKey(p), window: try window())
+        try products.answer(key: try Self.accessKey(p), window: try window(), asked: asked)
     }
 
     /// GetAccessKeyLastUsedInfo: the latest of the key's products in the window.
     package func info(_ p: [String: String]) throws(QueryError) -> InfoAnswer {
         // Info needs one Detail: the products' are not inflated.
-        let answer = try products.answer(key: try Self.accessKey(p), window: try window(), details: false)
+        let answer = try products.answer(
+            key: try Self.accessKey(p), window: try window(), asked: asked, details: false)
         // Products are ordered newest first; on a tie in time the greater (eventId, Detail) is the latest.
         let newest = answer.products.first?.usedTimestamp
         var tied = answer.products.filter { $0.usedTimestamp == newest }

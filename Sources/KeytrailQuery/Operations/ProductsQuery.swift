@@ -5,6 +5,8 @@ package import KeytrailStore
 package final class ProductsQuery {
     let reader: IndexReader
     let catalog: ServiceCatalog
+    /// The index's census as of a commit generation (read again after an ingest commits).
+    var census: (generation: Int64, value: IndexCensus)?
 
     /// A query over an open index.
     package init(reader: IndexReader, catalog: ServiceCatalog) {
@@ -17,9 +19,13 @@ package final class ProductsQuery {
         try asOf.window(days: days) { () throws(QueryError) in try QueryError.reading(try reader.newestTimestamp()) }
     }
 
-    /// The products of `key` in `window` (without `details`, their Details are left empty).
-    /// Throws `.asOfRefused` when the index holds a newer event for the key than the window's end.
-    package func answer(key: String, window: Window, details: Bool = true) throws(QueryError) -> ProductsAnswer {
+    /// The products of `key` in `window` (without `details`, their Details are left empty), with
+    /// the notes for stderr; `asked` is the as-of the window came from (`.now` gets the advice
+    /// of `--as-of latest`). Throws `.asOfRefused` when the index holds a newer event for the key
+    /// than the window's end.
+    package func answer(
+        key: String, window: Window, asked: AsOf? = nil, details: Bool = true
+    ) throws(QueryError) -> ProductsAnswer {
         let rows = try QueryError.reading(try reader.products(key: key, details: details))
         try window.admit(key: key, newest: rows.map(\.timestamp).max())
         var products: [Product] = []
@@ -34,12 +40,21 @@ package final class ProductsQuery {
             if a.usedTimestamp != b.usedTimestamp { return a.usedTimestamp > b.usedTimestamp }
             return LatestWins.compareBytes(a.serviceName.utf8, b.serviceName.utf8) < 0
         }
-        var note: String?
-        if products.isEmpty, let last = rows.max(by: { $0.timestamp < $1.timestamp }) {
-            note = window.hiddenNote(
-                "\(key) was last used \(Timestamp.format(last.timestamp, millis: true)) (\(last.service))",
-                hidden: "\(rows.count) service(s)")
+        let notes =
+            rows.isEmpty
+            ? try unknownKeyNotes(key)
+            : try AnswerNotes.hidden(rows, window: window, asked: asked) { () throws(QueryError) in
+                try QueryError.reading(try reader.newestTimestamp())
+            }
+        return ProductsAnswer(accessKey: key, window: window, products: products, notes: notes)
+    }
+
+    /// The notes for a key the index does not hold (its census read once per commit generation).
+    func unknownKeyNotes(_ key: String) throws(QueryError) -> [String] {
+        let generation = try QueryError.reading(try reader.generation())
+        if census?.generation != generation {
+            census = (generation, try QueryError.reading(try reader.census()))
         }
-        return ProductsAnswer(accessKey: key, window: window, products: products, hiddenNote: note)
+        return AnswerNotes.unknownKey(key, census: census!.value)
     }
 }

@@ -27,10 +27,24 @@ package struct Window: Equatable, Sendable {
         if let newest, newest > asOf { throw .asOfRefused(AsOfRefusal(accessKey: key, asOf: asOf, newest: newest)) }
     }
 
-    /// The note for rows the index holds but this window leaves out: `lead` says what was last
-    /// used when, `hidden` how much is hidden.
-    package func hiddenNote(_ lead: String, hidden: String) -> String {
-        "\(lead), before the \(days)-day window \(Timestamp.format(start, millis: true)) .. "
-            + "\(Timestamp.format(asOf, millis: true)); \(hidden) hidden"
+    /// The smallest `--window-days` whose window, ending at the same as-of, holds `ts` (before it).
+    package func daysToShow(_ ts: Int64) -> Int { Int((asOf - ts + 86_399_999) / 86_400_000) }
+
+    /// The note for what the index holds but this window leaves out: `what` (`Kms`, `Ecs rows`) was
+    /// last used at `lastUsed`, before the window; the note names the option that shows it.
+    package func hiddenNote(_ what: String, lastUsed: Int64, plural: Bool = false) -> String {
+        "\(what) last used \(Self.text(lastUsed)) — outside the \(days)-day window ending "
+            + "\(Self.text(asOf)); `--window-days \(daysToShow(lastUsed))` shows \(plural ? "them" : "it")"
+    }
+
+    /// A time in a note: seconds, with milliseconds only where there are some (a time one
+    /// millisecond outside the window must not read as the window's edge).
+    static func text(_ ms: Int64) -> String { Timestamp.format(ms, millis: ms % 1000 != 0) }
+
+    /// The note when the default as-of (now) hides everything of a key in an archive whose newest
+    /// event is `newestInIndex`.
+    package func latestNote(newestInIndex: Int64) -> String {
+        "the window ends now (\(Self.text(asOf))) but the index ends \(Self.text(newestInIndex)): "
+            + "`--as-of latest` answers as of the end of the archive"
     }
 }
