@@ -40,7 +40,7 @@ enum IngestCommand {
                         + "\(JSONOutput.formatDecimal(mbps, digits: 1)) MB/s")
             })
         if showProgress { Output.write(2, "\r\u{1B}[K") }
-        for r in report.rejections { Output.err(r.formatted) }
+        Self.showRejections(report.rejections)
         for n in report.notes {
             Output.err("\(n.path):\(n.line):\(n.column): warning: event skipped (\(n.reason.name)): \(n.message)")
         }
@@ -50,5 +50,27 @@ enum IngestCommand {
             Output.out(report.summary)
         }
         return report.rejections.isEmpty ? 0 : 3
+    }
+
+    /// On stderr, per file, at most this many rejections; then one line with the count of the rest.
+    static let rejectionsShown = 10
+
+    /// Shows each file's first `rejectionsShown` rejections, then one line with how many more
+    /// (`--json` lists them all).
+    static func showRejections(_ rejections: [Rejection]) {
+        var order: [String] = []
+        var byPath: [String: [Rejection]] = [:]
+        for r in rejections {
+            if byPath[r.path] == nil { order.append(r.path) }
+            byPath[r.path, default: []].append(r)
+        }
+        for path in order {
+            let all = byPath[path] ?? []
+            for r in all.prefix(rejectionsShown) { Output.err(r.formatted) }
+            let rest = all.count - rejectionsShown
+            guard rest > 0 else { continue }
+            let more = rest == 1 ? "1 more rejection" : "\(rest) more rejections"
+            Output.err("\(path): error: \(more) in this file, not shown (--json lists them)")
+        }
     }
 }
