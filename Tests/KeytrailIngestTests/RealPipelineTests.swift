@@ -81,7 +81,7 @@ struct RealPipelineTests {
         let bad = r.stderr.split(separator: "\n").filter { $0.contains("bad.jsonl") }
         #expect(bad.count == 11, "\(r.stderr)")
         #expect(
-            bad.last?.hasSuffix("bad.jsonl: error: 15 more rejections in this file, not shown (--json lists them)")
+            bad.last?.hasSuffix("bad.jsonl: error: 15 more rejections in this file, not shown (--json lists up to 1000 a file)")
                 == true)
         #expect(r.stderr.split(separator: "\n").filter { $0.contains("two.jsonl") }.count == 2)
         let j = try Binary.run("keytrail", ["ingest", "--json", "--db", dir.file("j.sqlite"), dir.file("in")])

@@ -69,8 +69,12 @@ enum IngestCommand {
             for r in all.prefix(rejectionsShown) { Output.err(r.formatted) }
             let rest = all.count - rejectionsShown
             guard rest > 0 else { continue }
-            let more = rest == 1 ? "1 more rejection" : "\(rest) more rejections"
-            Output.err("\(path): error: \(more) in this file, not shown (--json lists them)")
+            // Past the listing cap a file's further rejections are counted, not listed: "at least".
+            let atLeast = all.count > FileProcessor.maxRejections ? "at least " : ""
+            let more = rest == 1 ? "1 more rejection" : "\(atLeast)\(rest) more rejections"
+            Output.err(
+                "\(path): error: \(more) in this file, not shown (--json lists up to \(FileProcessor.maxRejections) a file)"
+            )
         }
     }
 }
