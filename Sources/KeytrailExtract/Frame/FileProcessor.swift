@@ -170,9 +170,7 @@ package final class FileProcessor {
         if let e = firstError, e.offset == first {
             // Not even its first byte starts a JSON value: a CSV, a text log. One rejection, not one a line.
             let p = TextPosition(offset: first, in: content)
-            reject(
-                .json, "not JSON: the file does not begin with a JSON value (\(e.message))", line: p.line,
-                column: p.column)
+            reject(.json, Self.notJSON(e.message), line: p.line, column: p.column)
             mode = .rejected
             return content.count
         }
@@ -357,6 +355,11 @@ package final class FileProcessor {
             result.notes.append(
                 SkipNote(path: path, line: line, column: offset - lineStart + 1, reason: reason, message: message))
         }
+    }
+
+    /// The one rejection of a file whose first byte does not begin a JSON value (`message` is the scanner's).
+    package static func notJSON(_ message: String) -> String {
+        "not JSON: the file does not begin with a JSON value (\(message))"
     }
 
     /// Whether `e` is about JSON text held in a string (an SLS row's `event`, a response's `Detail`).
