@@ -12,6 +12,13 @@ struct ForeignInputTests {
     static let zip: [UInt8] = [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00] + Array("a.json{\"eventId\":1}".utf8)
     static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0x0D] + Array("IHDR".utf8)
     static let line = InputShapeTests.e1 + "\n"
+    /// A tar header (`ustar` at byte 257) and its first member's text.
+    static let tar: [UInt8] = {
+        var h = [UInt8](repeating: 0, count: 512)
+        for (i, b) in "Actiontrail_1.json".utf8.enumerated() { h[i] = b }
+        for (i, b) in "ustar".utf8.enumerated() { h[257 + i] = b }
+        return h + Array(line.utf8)
+    }()
     static func utf16LE(_ s: String, bom: Bool) -> [UInt8] {
         (bom ? [0xFF, 0xFE] : []) + s.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
     }
@@ -32,6 +39,7 @@ struct ForeignInputTests {
         ("a.zip", zip, "looks like a ZIP archive: unpack it first"),
         ("logs.json", zip, "looks like a ZIP archive: unpack it first"),
         ("p.png", png, "looks like a PNG image, not a log"),
+        ("logs.tar.gz", GzipWriter.compress(tar), "looks like a tar archive: unpack it first (tar -xf)"),
         ("d.pdf", Array("%PDF-1.7\n%\u{E2}\n1 0 obj".utf8), "looks like a PDF document, not a log"),
         ("b.json.bz2", Array("BZh91AY&SY".utf8), "looks like bzip2-compressed data: decompress it first (bunzip2)"),
         (

@@ -1,5 +1,5 @@
 /// What a file that is not UTF-8 text looks like, from its first bytes (DESIGN "Not ActionTrail"):
-/// a known magic number, UTF-16/32 (a byte-order mark or the NUL pattern of ASCII in them), or NUL
+/// a known magic number (ZIP, tar, PNG, PDF, bzip2, xz, zstd), UTF-16/32 (a byte-order mark or the NUL pattern of ASCII in them), or NUL
 /// bytes. Such a file is rejected once, kind `binary`, never line by line.
 package enum ForeignContent {
     /// How many leading bytes are looked at.
@@ -16,6 +16,11 @@ package enum ForeignContent {
         }
         if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
             return "a ZIP archive: unpack it first"
+        }
+        if n >= 262 && head[257] == 0x75 && head[258] == 0x73 && head[259] == 0x74 && head[260] == 0x61
+            && head[261] == 0x72
+        {
+            return "a tar archive: unpack it first (tar -xf)"
         }
         if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "a PNG image, not a log" }
         if starts(Array("%PDF-".utf8)) { return "a PDF document, not a log" }
