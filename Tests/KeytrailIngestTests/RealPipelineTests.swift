@@ -69,6 +69,10 @@ struct RealPipelineTests {
             #expect(r.stderr.contains("export.csv:1:1: error: not JSON"))
             #expect(r.stdout.contains("6 rejected"), "\(r.stdout)")
         }
+        let j = try Binary.run("keytrail", ["ingest", "--json", "--db", dir.file("j.sqlite"), dir.file("junk")])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
+        let kinds = try #require(report["rejections"] as? [[String: Any]]).compactMap { $0["kind"] as? String }
+        #expect(kinds.sorted() == ["binary", "binary", "binary", "binary", "json", "not_actiontrail"])
     }
 
     @Test func stderrShowsTenRejectionsAFileThenTheirCountAndJsonListsThemAll() throws {
@@ -81,7 +85,8 @@ struct RealPipelineTests {
         let bad = r.stderr.split(separator: "\n").filter { $0.contains("bad.jsonl") }
         #expect(bad.count == 11, "\(r.stderr)")
         #expect(
-            bad.last?.hasSuffix("bad.jsonl: error: 15 more rejections in this file, not shown (--json lists up to 1000 a file)")
+            bad.last?.hasSuffix(
+                "bad.jsonl: error: 15 more rejections in this file, not shown (--json lists up to 1000 a file)")
                 == true)
         #expect(r.stderr.split(separator: "\n").filter { $0.contains("two.jsonl") }.count == 2)
         let j = try Binary.run("keytrail", ["ingest", "--json", "--db", dir.file("j.sqlite"), dir.file("in")])
@@ -114,6 +119,12 @@ struct RealPipelineTests {
             let detail = try #require(products.first?["Detail"] as? String)
             #expect(detail.hasPrefix("{\"eventId\":"))
         }
+        // The same file through standard input (streamed in windows) answers the same.
+        let piped = try Binary.run(
+            "keytrail", ["ingest", "--db", dir.file("stdin.sqlite"), "-"],
+            stdin: Array(try Data(contentsOf: URL(fileURLWithPath: Self.realShapes + "/" + name))))
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(try rows(dir.file("stdin.sqlite")) == rows(dir.file("k.sqlite")))
         let ips = try Binary.run(
             "keytrail",
             [
