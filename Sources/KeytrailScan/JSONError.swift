@@ -47,7 +47,7 @@ package struct JSONError: Error, Equatable, Sendable {
         case .invalidNumber: return "invalid number"
         case .invalidLiteral: return "invalid literal (expected true, false or null)"
         case .tooDeep(let limit): return "nesting deeper than \(limit) levels"
-        case .trailingText: return "unexpected text after a JSON value on the same line"
+        case .trailingText: return "text after a JSON value that does not begin one"
         case .empty: return "no JSON value in input"
         case .expectedKey: return "expected a string object key"
         case .expectedColon: return "expected ':' after object key"

@@ -794,6 +794,34 @@ def more_traps(plan: Plan):
         obj["serviceName"] = svc
         plan.add(Ev(obj, ("skip", reason), "wrong_types", kinds=["jsonl_plain" if i % 2 else "oss_pretty_plain"]))
 
+    # -- 17. old real events' quirks (spec/events.md): eventVersion a string, no userAgent, no acsRegion,
+    # resource types without ACS::, eventIds that are not GUIDs, service names in other cases, a
+    # requestParameterJson string beside requestParameters, a service-linked role's STS key calling from
+    # a host name. Each is indexed like any other event.
+    ko, ks = K["R11"], K["STS2"]
+    tq = T0 + 100 * H
+    quirks = (
+        (ko, "SLS", "60.152_1566447558068_1247", None, {"eventVersion": "1"}, ("userAgent", "acsRegion")),
+        (ko, "Sls", None, None, {"referencedResources": {"Instance": ["i-old1", "i-old2"], "VSwitch": "vsw-old"}}, ()),
+        (ko, "polardb", "6110E64B004C4034363CDC5E", None,
+         {"requestParameterJson": json.dumps({"RegionId": "cn-hangzhou", "AccessKeyId": "LTAI5tTrapInParameterJson",
+                                              "userIdentity": {"accessKeyId": "LTAI5tTrapNestedInJson"}})}, ()),
+        (ks, "Ess", "1.167_1627549154939_0042", (ABSENT, "AliyunServiceEvent", "ManagementEvent"),
+         {"sourceIpAddress": "ess.aliyuncs.com"}, ("userAgent",)),
+    )
+    for i, (key, svc, eid, row, changes, drop) in enumerate(quirks):
+        ts = tq + i * H
+        obj, eid, src = make_obj(rng, key, svc, ts, eid=eid, row=row)
+        obj.update(changes)
+        for name in drop:
+            obj.pop(name, None)
+        if key == ks:
+            obj["userIdentity"]["userName"] = "AliyunServiceRoleForAutoScaling:ess"
+        plan.add(Ev(obj, ("ok", key, svc, ts, eid, src), "old_event_quirks",
+                    kinds=[["oss_compact_gz", "envelope"], ["jsonl_plain", "zcat"], ["sls_lines_gz", "envelope"],
+                           ["envelope", "zcat", "lookup"]][i]))
+        plan.check("old_event_quirks", "winner", key=key, service=svc, ts=ts, eventId=eid, source=src)
+
 
 # ---------------------------------------------------------------------------------------------
 # containers and files
@@ -803,13 +831,14 @@ KIND_WEIGHTS = [
     ("oss_compact_gz", 36), ("oss_pretty_gz", 10), ("oss_pretty_plain", 4), ("lookup", 6), ("jsonl_plain", 6),
     ("jsonl_gz", 6), ("sls_lines_gz", 9), ("sls_array", 4), ("api_products", 3), ("api_events", 3),
     ("single", 1), ("bundle", 4), ("multimember", 3), ("bom", 1), ("crlf", 1), ("weird", 2), ("deep", 1),
-    ("gzip_odd", 2),
+    ("gzip_odd", 2), ("envelope", 4), ("zcat", 3),
 ]
 KIND_FILE_SIZE = {
     "oss_compact_gz": (20, 60), "oss_pretty_gz": (10, 40), "oss_pretty_plain": (10, 30), "lookup": (5, 30),
     "jsonl_plain": (20, 60), "jsonl_gz": (20, 60), "sls_lines_gz": (20, 60), "sls_array": (10, 30),
     "api_products": (3, 15), "api_events": (3, 15), "single": (1, 1), "bundle": (6, 20), "multimember": (10, 40),
     "bom": (5, 20), "crlf": (5, 20), "weird": (5, 20), "deep": (10, 30), "gzip_odd": (5, 20),
+    "envelope": (4, 20), "zcat": (6, 30),
 }
 
 
@@ -992,6 +1021,11 @@ def oss_name(rng, region, ts_ms, count, size, md5):
             f"Actiontrail_{region}_{dt:%Y%m%d%H%M%S}_1002_{count}_{size}_{md5}.gz")
 
 
+def self_inner(A, rel, ev):
+    """An event's text for a string member of an envelope (recorded as its Detail)."""
+    return A.inner(rel, ev, A.rng.choice(COMPACT_STYLES + ["pretty2"]))
+
+
 def build_files(A: Archive, groups: dict):
     rng = A.rng
     seq = 0
@@ -1135,6 +1169,49 @@ def build_files(A: Archive, groups: dict):
                 else:
                     text = A.doc_array_pretty(rel, chunk) + "\n"
                 A.write(rel, text, gz=True, gzmode=mode, desc=f"gzip oddity: {mode}")
+            elif kind == "envelope":
+                # Log pipelines wrap the event (DESIGN "Envelopes"): one or two levels down, as text or an object.
+                v = n % 4
+                if v == 0:
+                    pretty = rng.random() < 0.5
+                    rel = f"sls-getlogs-api/GetLogs_{n:04d}.json"
+                    rows = [{"timestamp": (e.intent[3] if e.intent[0] == "ok" else 1_700_000_000_000) // 1000,
+                             "source": "actiontrail.aliyuncs.com",
+                             "contents": {"__topic__": "actiontrail_audit_event",
+                                          "event": self_inner(A, rel, e)}} for e in chunk]
+                    A.write(rel, json.dumps(rows, ensure_ascii=not pretty, indent=2 if pretty else None) + "\n",
+                            desc="SLS GetLogs rows, the event a string under contents")
+                elif v == 1:
+                    rel = f"shipper/filebeat-{n:04d}.ndjson"
+                    lines = [json.dumps({"@timestamp": "2025-09-25T00:00:00.000Z", "host": {"name": "collector-1"},
+                                         "message": self_inner(A, rel, e)}, ensure_ascii=rng.random() < 0.5,
+                                        separators=(",", ":")) for e in chunk]
+                    A.write(rel, "\n".join(lines) + "\n", gz=n % 2 == 0,
+                            desc="log shipper JSON lines, the event as text in message")
+                else:
+                    rel = f"siem/export-{n:04d}.jsonl"
+                    lines = []
+                    for e in chunk:
+                        raw = A.raw_el(rel, e, rng.choice(COMPACT_STYLES))
+                        if v == 2:
+                            lines.append('{"TimeGenerated":"2025-09-25T00:00:00Z","Type":"AliCloudActionTrail","Event":%s}'
+                                         % raw)
+                        else:
+                            lines.append('{"_time":1758758400,"result":{"_raw":%s,"sourcetype":"actiontrail"}}' % raw)
+                    A.write(rel, "\n".join(lines) + "\n",
+                            desc="SIEM table rows, the event an object %s" % ("under a column" if v == 2 else "two down"))
+            elif kind == "zcat":
+                # `zcat a.gz b.gz > all.json`: OSS deliveries back to back, `…][…` on one line or pretty `][`.
+                rel = f"zcat/concatenated-{n:04d}.json"
+                parts = []
+                i = 0
+                pretty = n % 2 == 0
+                while i < len(chunk):
+                    k = rng.randrange(1, 6)
+                    parts.append(A.doc_array_pretty(rel, chunk[i:i + k]) if pretty
+                                 else A.doc_array_compact(rel, chunk[i:i + k]))
+                    i += k
+                A.write(rel, "".join(parts) + "\n", gz=n % 3 == 0, desc="OSS deliveries concatenated (zcat), back to back")
             elif kind == "deep":
                 rel = f"deep/a/b/c/d/e/f/g/Actiontrail_deep_{n:04d}.gz"
                 A.write(rel, A.doc_array_compact(rel, chunk), gz=True, desc="deeply nested directory, compact array")
@@ -1205,7 +1282,8 @@ def generate(outdir: str, seed: int, model_path: str | None = None, quiet: bool 
     A = Archive(outdir, rng)
     build_files(A, groups)
     winners, skipped = reduce_model(A.copies)
-    skipped["no_key"] = skipped.get("no_key", 0) + 1  # the "{}" line of misc-scalars.jsonl
+    # the "{}" line of misc-scalars.jsonl: an object without eventTime or eventId is not an event
+    skipped["not_an_event"] = skipped.get("not_an_event", 0) + 1
     latest = max(w["UsedTimestamp"] for svcs in winners.values() for w in svcs.values())
     assert latest == LATEST, (latest, LATEST)
     total = sum(os.path.getsize(os.path.join(outdir, r)) for r, _ in A.files)

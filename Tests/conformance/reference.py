@@ -97,6 +97,11 @@ def member(obj, camel, pascal, stats=None):
     return MISSING
 
 
+def is_event(o) -> bool:
+    """An object is an event when it has eventTime or eventId (either spelling)."""
+    return any(n in o for n in ("eventTime", "EventTime", "eventId", "EventId"))
+
+
 def source_of(e) -> str:
     cat = member(e, "eventCategory", "EventCategory")
     if cat is None or cat == "":
@@ -221,17 +226,17 @@ class Reader:
                 raise Malformed("expected , or }")
 
     def top_values(self, text):
-        """Top-level values; each separated from the next by whitespace containing a line break."""
+        """Top-level values, back to back: separated by whitespace or by nothing (`…][…`, `}{`), as
+        jq reads them; text that does not begin a value after one is malformed."""
         i = self.ws(text, 0)
         if i == len(text):
             raise Malformed("empty")
         while i < len(text):
             v, j = self.decode(text, i)
+            if j < len(text) and not WS.match(text, j).end() > j:
+                self.stats["values_back_to_back"] += 1
             yield v, i, j
-            k = self.ws(text, j)
-            if k < len(text) and "\n" not in text[j:k]:
-                raise Malformed(f"text after a value on its line at {j}")
-            i = k
+            i = self.ws(text, j)
 
     # classification -----------------------------------------------------------------------
 
@@ -282,8 +287,38 @@ class Reader:
             for x in prods:
                 yield from self.nested(x["Detail"], "api_products_detail")
             return
-        st[f"value:{where}:event"] += 1
-        yield v, text[a:b], "event_in_" + where
+        if is_event(v):
+            st[f"value:{where}:event"] += 1
+            yield v, text[a:b], "event_in_" + where
+            return
+        found = list(self.envelope(text, a, 2))
+        if found:
+            st[f"value:{where}:envelope"] += 1
+            yield from found
+        else:
+            st["skipped:not_an_event"] += 1
+
+    def envelope(self, text, a, levels):
+        """An object that is neither an event nor a response shape: its members' values that are
+        events (objects, or strings holding one), `levels` deep (DESIGN "Envelopes")."""
+        for _name, mv, ma, mb in self.object_members(text, a):
+            if isinstance(mv, dict):
+                if is_event(mv):
+                    yield mv, text[ma:mb], "envelope_object"
+                elif levels > 1:
+                    yield from self.envelope(text, ma, levels - 1)
+            elif isinstance(mv, str) and mv.lstrip(" \t").startswith("{"):
+                inner = mv.strip(" \t\r\n")
+                try:
+                    e = json.loads(inner, object_pairs_hook=Dup(self.stats))
+                except json.JSONDecodeError:
+                    continue  # a message that is not JSON text is not an event
+                if not isinstance(e, dict):
+                    continue
+                if is_event(e):
+                    yield e, inner, "envelope_string"
+                elif levels > 1:
+                    yield from self.envelope(inner, 0, levels - 1)
 
     def nested(self, inner: str, shape):
         try:

@@ -42,7 +42,7 @@ enum IngestCommand {
                         + "\(JSONOutput.formatDecimal(mbps, digits: 1)) MB/s")
             })
         if showProgress { try Output.write(2, "\r\u{1B}[K") }
-        for r in report.rejections { try Output.err(r.formatted) }
+        try Self.showRejections(report.rejections)
         for n in report.notes {
             try Output.err("\(n.path):\(n.line):\(n.column): warning: event skipped (\(n.reason.name)): \(n.message)")
         }
@@ -61,5 +61,31 @@ enum IngestCommand {
         guard let reader = try? IndexReader(path: path), let newest = try? reader.newestTimestamp(), newest > until
         else { return }
         throw .failure(AsOfRefusal.untilRefused(path: path, newest: newest, until: until))
+    }
+
+    /// On stderr, per file, at most this many rejections; then one line with the count of the rest.
+    static let rejectionsShown = 10
+
+    /// Shows each file's first `rejectionsShown` rejections, then one line with how many more
+    /// (`--json` lists them all).
+    static func showRejections(_ rejections: [Rejection]) throws(CLIError) {
+        var order: [String] = []
+        var byPath: [String: [Rejection]] = [:]
+        for r in rejections {
+            if byPath[r.path] == nil { order.append(r.path) }
+            byPath[r.path, default: []].append(r)
+        }
+        for path in order {
+            let all = byPath[path] ?? []
+            for r in all.prefix(rejectionsShown) { try Output.err(r.formatted) }
+            let rest = all.count - rejectionsShown
+            guard rest > 0 else { continue }
+            // Past the listing cap a file's further rejections are counted, not listed: "at least".
+            let atLeast = all.count > FileProcessor.maxRejections ? "at least " : ""
+            let more = rest == 1 ? "1 more rejection" : "\(atLeast)\(rest) more rejections"
+            try Output.err(
+                "\(path): error: \(more) in this file, not shown (--json lists up to \(FileProcessor.maxRejections) a file)"
+            )
+        }
     }
 }

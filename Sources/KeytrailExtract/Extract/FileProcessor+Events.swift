@@ -4,6 +4,7 @@ extension FileProcessor {
     /// An event object: checks the fields the index needs and stages it.
     func emit(_ s: JSONScanner, _ f: EventFields, _ start: Int, _ end: Int) {
         unitCounts.read += 1
+        unitEvents += 1
         let key = decoded(s, f.accessKeyId)
         guard let key, key.count > 0 else { return skip(.noAccessKey) }
         // SQLite refuses strings near 1 GB, and no real event is this large: skip it, pointing at it.

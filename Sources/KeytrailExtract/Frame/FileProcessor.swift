@@ -21,6 +21,12 @@ package final class FileProcessor {
     var staged: [Candidate] = []
     var unitCounts = EventCounts()
     var unitNotes: [(UnsafeRawPointer, SkipReason, String)] = []
+    /// Top-level values of the unit, and events (or response shapes) found in it.
+    var unitValues = 0
+    var unitEvents = 0
+    /// The same for the file's accepted units: JSON values and not one event is `not_actiontrail`.
+    private var fileValues = 0
+    private var fileEvents = 0
     private var fileNotes: [(UnsafeRawPointer, SkipReason, String)] = []
     private var result = FileResult()
     /// The current file's reduced entries, valid until the next `process`.
@@ -62,8 +68,9 @@ package final class FileProcessor {
         return finish()
     }
 
-    /// How a file is framed: undecided until its first value is seen.
-    enum Mode { case undecided, lines, document }
+    /// How a file is framed: undecided until its first value is seen; `rejected` once the whole
+    /// file was rejected (not text, not JSON), its rest is passed over.
+    enum Mode { case undecided, lines, document, rejected }
 
     /// The current file's framing.
     private(set) var mode = Mode.undecided
@@ -81,21 +88,49 @@ package final class FileProcessor {
         mode = .undecided
         nextLine = 1
         consumed = 0
+        fileValues = 0
+        fileEvents = 0
         self.path = path
     }
 
-    /// Ends the file: its counts, notes and rejections (its entries stay in `table`).
-    package func finish() -> FileResult { result }
+    /// Ends the file: its counts, notes and rejections (its entries stay in `table`). A file of JSON
+    /// values without one event among them is rejected as not ActionTrail.
+    package func finish() -> FileResult {
+        if result.rejections.isEmpty && fileValues > 0 && fileEvents == 0 {
+            let values = fileValues == 1 ? "1 JSON value" : "\(fileValues) JSON values"
+            reject(
+                .notActiontrail,
+                "not ActionTrail: \(values) and not one event among them (an object with eventTime or eventId)")
+        }
+        return result
+    }
+
+    /// Rejects the whole file once (it is not text, or not JSON).
+    private func reject(_ kind: Rejection.Kind, _ message: String, line: Int? = nil, column: Int? = nil) {
+        result.rejectedUnits += 1
+        result.rejections.append(Rejection(path: path, kind: kind, line: line, column: column, message: message))
+    }
 
     /// Feeds the file's decompressed bytes from the first unconsumed one; returns how many were
     /// consumed. JSON lines are consumed line by line; a document is consumed only when `final`
     /// (the caller then has to supply the whole file). Zero means "feed more".
     package func feed(_ window: UnsafeRawBufferPointer, final: Bool) -> Int {
         defer { arena.reset() }
+        if mode == .rejected {
+            consumed += window.count
+            return window.count
+        }
         // A UTF-8 BOM at the very start is ignored; columns count from after it.
         var bom = 0
         if consumed == 0 {
-            if window.count < 3 && !final { return 0 }
+            // Binary and foreign files are told by their first bytes, and rejected once.
+            if window.count < ForeignContent.headBytes && !final { return 0 }
+            if let looks = ForeignContent.describe(window) {
+                reject(.binary, "looks like \(looks)")
+                mode = .rejected
+                consumed += window.count
+                return window.count
+            }
             if window.count >= 3 && window[0] == 0xEF && window[1] == 0xBB && window[2] == 0xBF { bom = 3 }
         }
         let content = UnsafeRawBufferPointer(rebasing: window[bom...])
@@ -104,6 +139,7 @@ package final class FileProcessor {
         case .undecided: used = decide(content, final: final)
         case .lines: used = lines(content, final: final)
         case .document: used = final ? document(content, firstEnd: nil, first: nil) : 0
+        case .rejected: used = content.count
         }
         if used == 0 && !final { return 0 }
         consumed += bom + used
@@ -131,6 +167,13 @@ package final class FileProcessor {
         } catch {
             firstError = error
         }
+        if let e = firstError, e.offset == first {
+            // Not even its first byte starts a JSON value: a CSV, a text log. One rejection, not one a line.
+            let p = TextPosition(offset: first, in: content)
+            reject(.json, Self.notJSON(e.message), line: p.line, column: p.column)
+            mode = .rejected
+            return content.count
+        }
         var jsonLines = firstError.map { $0.offset < firstLineEnd } ?? (firstEnd <= firstLineEnd)
         if let e = firstError, Self.isNestedText(e) {
             // Bad JSON text held in a string shows only once the value around it has been read whole,
@@ -148,8 +191,11 @@ package final class FileProcessor {
         let lineStart = Self.lineStart(content, before: first)
         var error = firstError
         if error == nil {
-            let after = s.skipBlanks(firstEnd)
-            if after != firstLineEnd { error = JSONError(.trailingText, at: after) }
+            // More values may share the line; the line's own scanner keeps them on it.
+            let ls = JSONScanner(UnsafeRawBufferPointer(rebasing: content[lineStart..<firstLineEnd]))
+            do throws(JSONError) { try followingValues(ls, from: firstEnd - lineStart) } catch let e {
+                error = JSONError(e.kind, at: e.offset + lineStart)
+            }
         }
         let line = TextPosition(offset: first, in: content).line
         finishUnit(error.map { (line, $0.offset - lineStart + 1, $0.message) })
@@ -188,7 +234,7 @@ package final class FileProcessor {
                     beginUnit()
                     end = try topValue(s, s.skipWhitespace(0))
                 }
-                try processDocuments(s, from: end)
+                try followingValues(s, from: end)
             } catch let e {
                 error = e
             }
@@ -203,16 +249,22 @@ package final class FileProcessor {
         return content.count
     }
 
-    /// Document mode: values separated by whitespace that contains a line break.
-    private func processDocuments(_ s: JSONScanner, from start: Int) throws(JSONError) {
-        var i = start
-        while true {
-            let j = s.skipBlanks(i)
-            if j == s.count { return }
-            guard s[j] == 0x0A else { throw JSONError(.trailingText, at: j) }
-            i = s.skipWhitespace(j)
-            if i == s.count { return }
-            i = try topValue(s, i)
+    /// The values after a unit's first one, to the end of `s` (a line, or the whole document):
+    /// back to back, separated by whitespace or by nothing, as jq reads them. Text that does not
+    /// start a value is trailing text.
+    private func followingValues(_ s: JSONScanner, from start: Int) throws(JSONError) {
+        var i = s.skipWhitespace(start)
+        while i < s.count {
+            guard Self.startsValue(s[i]) else { throw JSONError(.trailingText, at: i) }
+            i = s.skipWhitespace(try topValue(s, i))
+        }
+    }
+
+    /// Whether `c` can begin a JSON value.
+    @inline(__always) static func startsValue(_ c: UInt8) -> Bool {
+        switch c {
+        case 0x7B, 0x5B, 0x22, 0x2D, 0x30...0x39, 0x74, 0x66, 0x6E: return true
+        default: return false
         }
     }
 
@@ -229,9 +281,7 @@ package final class FileProcessor {
                 beginUnit()
                 var error: JSONError?
                 do throws(JSONError) {
-                    let e = try topValue(ls, k)
-                    let after = ls.skipBlanks(e)
-                    if after != ls.count { throw JSONError(.trailingText, at: after) }
+                    try followingValues(ls, from: try topValue(ls, k))
                 } catch let e {
                     error = e
                 }
@@ -245,12 +295,15 @@ package final class FileProcessor {
 
     private func beginUnit() {
         staged.removeAll(keepingCapacity: true)
+        unitValues = 0
+        unitEvents = 0
         unitCounts = EventCounts()
         unitNotes.removeAll(keepingCapacity: true)
     }
 
     /// Folds the unit into the file's table, or rejects it with its position.
     private func finishUnit(_ error: (Int, Int, String)?) {
+        fileValues += unitValues
         if let (line, column, message) = error {
             result.rejectedUnits += 1
             if result.rejections.count < Self.maxRejections {
@@ -271,6 +324,7 @@ package final class FileProcessor {
         }
         // The unit's buffers are reused for the next one: a pointer no longer names its event.
         reduced.forgetLastEvent()
+        fileEvents += unitEvents
         result.counts.add(unitCounts)
         for n in unitNotes where result.notes.count + fileNotes.count < Self.maxNotes { fileNotes.append(n) }
     }
@@ -301,6 +355,11 @@ package final class FileProcessor {
             result.notes.append(
                 SkipNote(path: path, line: line, column: offset - lineStart + 1, reason: reason, message: message))
         }
+    }
+
+    /// The one rejection of a file whose first byte does not begin a JSON value (`message` is the scanner's).
+    package static func notJSON(_ message: String) -> String {
+        "not JSON: the file does not begin with a JSON value (\(message))"
     }
 
     /// Whether `e` is about JSON text held in a string (an SLS row's `event`, a response's `Detail`).

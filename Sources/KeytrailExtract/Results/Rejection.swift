@@ -10,6 +10,10 @@ package struct Rejection: Equatable, Sendable {
         case gzip
         /// The file could not be found, opened or read.
         case io
+        /// Not text: an archive, an image, UTF-16/32, NUL bytes (`ForeignContent`).
+        case binary
+        /// JSON values, but not one ActionTrail event among them.
+        case notActiontrail = "not_actiontrail"
     }
 
     /// The input file (`-` for standard input).
