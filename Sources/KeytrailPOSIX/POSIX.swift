@@ -94,6 +94,9 @@ package enum POSIX {
     @discardableResult
     package static func close(_ fd: Int32) -> Int32 { Glibc.close(fd) }
 
+    /// Whether this process may write `path` (access(2) with W_OK: real user, mode, read-only mounts).
+    package static func isWritable(_ path: String) -> Bool { access(path, W_OK) == 0 }
+
     /// Whether `fd` is a terminal.
     package static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 

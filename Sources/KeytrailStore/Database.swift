@@ -5,6 +5,8 @@ package final class Database {
     let handle: OpaquePointer
     /// The path the connection was opened with.
     package let path: String
+    /// Whether SQLite reads the file as one that cannot change (`immutable=1`).
+    package let isImmutable: Bool
 
     /// Opens (and with `create`, creates) the database at `path`. `immutable` (read-only only)
     /// tells SQLite the file cannot change while open: it then takes no locks and opens no `-wal`
@@ -26,6 +28,7 @@ package final class Database {
         }
         handle = db
         self.path = path
+        isImmutable = name != path
         sqlite3_busy_timeout(db, 30_000)
     }
 

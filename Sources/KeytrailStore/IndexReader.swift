@@ -6,6 +6,10 @@ package import KeytrailScan
 /// The read side of the index: a read-only connection with its statements prepared once.
 package final class IndexReader {
     let db: Database
+
+    /// Whether the index is read as a file that cannot change (a WAL file without its log where
+    /// nobody, or no ingest beside this reader, can write it).
+    package var readsImmutable: Bool { db.isImmutable }
     /// nil for a file without a schema yet (answers as an empty index).
     let byKey: Statement?
     let meta: Statement?
@@ -15,11 +19,13 @@ package final class IndexReader {
     let codec = DetailCodec()
 
     /// Opens an existing index for reading; a missing file is `IndexError.missing`.
-    package init(path: String) throws(IndexError) {
+    /// `followsIngests`: the reader lives beside later ingests (`serve`), so it never reads the
+    /// file as immutable where an ingest could change it (see `openReadOnly`).
+    package init(path: String, followsIngests: Bool = false) throws(IndexError) {
         guard let st = FileStatus(path: path) else { throw .missing(path: path) }
         guard st.isRegular else { throw .notAFile(path: path) }
         let db = try IndexError.wrapping { () throws(SQLiteError) in
-            let db = try Self.openReadOnly(path)
+            let db = try Self.openReadOnly(path, followsIngests: followsIngests)
             // Reads through a memory map skip a copy per page.
             try db.execute("PRAGMA mmap_size=1073741824")
             return db
@@ -45,10 +51,16 @@ package final class IndexReader {
     /// creates nothing. A WAL-mode file whose `-wal` is there (an ingest running, or one that was
     /// killed) is read through it. A WAL-mode file without one (built before the writer left
     /// rollback mode, or by another tool) is complete in itself, but a read-only connection would
-    /// create the `-wal` and `-shm` (or, where it cannot, fail): it is opened immutable instead.
-    static func openReadOnly(_ path: String) throws(SQLiteError) -> Database {
-        let wal = isWALMode(path) && FileStatus(path: path + "-wal") == nil
-        return try Database(path: path, readOnly: true, immutable: wal)
+    /// create the `-wal` and `-shm` (or, where it cannot, fail): a query (milliseconds) opens it
+    /// immutable. A reader that `followsIngests` (a long-running `serve`) does so only where
+    /// nobody can write the file; elsewhere an ingest could change it under an immutable reader,
+    /// which would read a changing file as fixed, so it is a plain reader, which may leave the
+    /// `-shm` behind rather than answer wrongly.
+    static func openReadOnly(_ path: String, followsIngests: Bool = false) throws(SQLiteError) -> Database {
+        let writable = POSIX.isWritable(path) && POSIX.isWritable(IndexWriter.directory(of: path))
+        let immutable =
+            isWALMode(path) && FileStatus(path: path + "-wal") == nil && !(followsIngests && writable)
+        return try Database(path: path, readOnly: true, immutable: immutable)
     }
 
     /// Whether the file's header says WAL mode (its read and write versions are 2).

@@ -60,6 +60,19 @@ struct IndexStoreTests {
         let r = try IndexReader(path: path)
         #expect(try r.products(key: "K").map(\.detail) == [Array("{a}".utf8)])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file(name)).sorted() == ["i.sqlite"])
+        // A reader that follows ingests (serve) is a plain one where an ingest can write the file:
+        // it sees a later commit instead of reading a changing file as fixed.
+        #expect(r.readsImmutable)
+        let follower = try IndexReader(path: path, followsIngests: true)
+        #expect(!follower.readsImmutable)
+        #expect(try follower.products(key: "K").map(\.detail) == [Array("{a}".utf8)])
+        do {
+            let w = try IndexWriter(path: path)
+            try w.begin()
+            try offer(w, "K", "Ecs", 200, "B", "{b}")
+            try w.commit()
+        }
+        #expect(try follower.products(key: "K").map(\.detail) == [Array("{b}".utf8)])
         // The URI escapes what it must, and only that.
         #expect(Database.uri("/x/a b?#%.db", "immutable=1") == "file:///x/a%20b%3F%23%25.db?immutable=1")
         #expect(Database.uri("rel/é", "immutable=1") == "file:rel/%C3%A9?immutable=1")

@@ -51,7 +51,8 @@ enum ServeCommand {
             services.append(
                 try CLIError.failing(
                     IndexError.self,
-                    try APIService(dbPath: dbPath, catalog: catalog, asOf: query.asOf, days: query.days)))
+                    try APIService(
+                        dbPath: dbPath, catalog: catalog, asOf: query.asOf, days: query.days, followsIngests: true)))
         }
         let server = try CLIError.failing(
             ServeError.self,

@@ -17,8 +17,13 @@ package final class APIService {
     let asked: AsOf
 
     /// The service over the index at `dbPath`, answering with `asOf` and `days` by default.
-    package convenience init(dbPath: String, catalog: ServiceCatalog, asOf: AsOf, days: Int) throws(IndexError) {
-        try self.init(reader: IndexReader(path: dbPath), catalog: catalog, asOf: asOf, days: days)
+    /// `followsIngests`: the service lives beside later ingests (`serve`; see `IndexReader`).
+    package convenience init(
+        dbPath: String, catalog: ServiceCatalog, asOf: AsOf, days: Int, followsIngests: Bool = false
+    ) throws(IndexError) {
+        try self.init(
+            reader: IndexReader(path: dbPath, followsIngests: followsIngests), catalog: catalog, asOf: asOf,
+            days: days)
     }
 
     /// The service over an open index.
