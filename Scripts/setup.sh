@@ -5,7 +5,7 @@ need=()
 for pkg in libsqlite3-dev zlib1g-dev libdeflate-dev pkg-config; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
-# Tests/sdk/run.sh makes a virtualenv for the official Python SDK.
+# Tests/sdk/run.sh makes a virtualenv for the Python SDKs (the official one and the older RPC SDK).
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

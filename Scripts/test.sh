@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 swift build
 swift test
-# The official Python SDK against `keytrail serve` (needs PyPI for the first run's virtualenv).
+# The official Python SDK and the older RPC SDK against `keytrail serve` (needs PyPI for the first run's virtualenv).
 bash Tests/sdk/run.sh
 if [ -f Tests/conformance/check.py ]; then
   python3 Tests/conformance/check.py --keytrail .build/debug/keytrail

@@ -27,8 +27,9 @@ TOKEN = re.compile(rb'("NextToken"\s*:\s*"|--next-token )[A-Za-z0-9_-]{16,}')
 TIMING_TEXT = re.compile(rb"[0-9.]+ (s|MB/s|events/s)\b")
 # A window that ends now (the default as-of) moves with the clock.
 _today = datetime.datetime.now(datetime.timezone.utc).date()
-NOW_WINDOW = re.compile(rb"window \S+ \.\. (%s|%s)T[0-9:.]+Z" % (
-    str(_today).encode(), str(_today - datetime.timedelta(days=1)).encode()))
+_days = (str(_today).encode(), str(_today - datetime.timedelta(days=1)).encode())
+NOW_WINDOW = re.compile(rb"window \S+ \.\. (%s|%s)T[0-9:.]+Z" % _days)
+NOW_ENDING = re.compile(rb"(ending|now \() (%s|%s)T[0-9:.]+Z" % _days)
 
 
 def run(binary, args, stdin=None):
@@ -41,6 +42,7 @@ def mask(b):
     b = TIMING.sub(rb"\1:<T>", b)
     b = TOKEN.sub(rb"\1<TOKEN>", b)
     b = NOW_WINDOW.sub(b"window <NOW-WINDOW>", b)
+    b = NOW_ENDING.sub(rb"\1 <NOW>", b)
     return TIMING_TEXT.sub(rb"<T> \1", b)
 
 
