@@ -269,6 +269,21 @@ struct SiblingQueryTests {
         #expect(AsOf(parsing: "-9223372036854775808") == nil)
         #expect(AsOf(parsing: "253402300800000") == nil)
         #expect(AsOf(parsing: "253402300799999") == .at(253_402_300_799_999))
-        #expect(AsOf(parsing: "0") == .at(0))
+        #expect(AsOf(parsing: "0") == nil)
+    }
+
+    /// The TIME forms: a date, the space form, epoch milliseconds; epoch seconds refused with a hint.
+    @Test func timeForms() {
+        #expect(AsOf.instant("2026-10-01") == 1_790_812_800_000)
+        #expect(AsOf.instant("2026-10-01 12:00:00Z") == 1_790_856_000_000)
+        #expect(AsOf.instant("2026-10-01T12:00:00+08:00") == 1_790_827_200_000)
+        #expect(AsOf.instant("1790812800000") == 1_790_812_800_000)
+        #expect(AsOf.instant("946684800000") == 946_684_800_000)
+        #expect(AsOf.instant("946684799999") == nil)
+        #expect(AsOf.instant("1793491200") == nil)
+        #expect(AsOf.instant("2026-1-01") == nil)
+        let hint = AsOf.refusal(option: "--as-of", text: "1793491200")
+        #expect(hint.hasSuffix("(it looks like epoch seconds: 1793491200000 in milliseconds)"))
+        #expect(AsOf.refusal(option: "--until", text: "-5").hasSuffix("(as milliseconds it falls before 2000-01-01)"))
     }
 }

@@ -15,7 +15,7 @@ enum IngestCommand {
         var until: Int64?
         if let u = a.value("until") {
             guard let t = AsOf.instant(u) else {
-                throw CLIError.usage("--until must be RFC 3339 or epoch milliseconds, got '\(u)'")
+                throw CLIError.usage(AsOf.refusal(option: "--until", text: u))
             }
             until = t
         }

@@ -14,7 +14,7 @@ struct QueryOptions {
         arguments = a
         if let t = a.value("as-of") {
             guard let parsed = AsOf(parsing: t) else {
-                throw .usage("--as-of must be RFC 3339, epoch milliseconds, 'latest' or 'now', got '\(t)'")
+                throw .usage(AsOf.refusal(option: "--as-of", text: t, keywords: ["latest", "now"]))
             }
             asOf = parsed
         } else {

@@ -23,11 +23,40 @@ package enum AsOf: Equatable, Sendable {
         }
     }
 
-    /// The one TIME parser of `--as-of`, `--until` and `serve`: epoch milliseconds or RFC 3339,
-    /// within years 0000–9999 (window arithmetic and formatting stay far from overflow).
+    /// The one TIME parser of `--as-of`, `--until` and `serve`: RFC 3339, a date (`2026-10-01`,
+    /// midnight UTC), RFC 3339 with a space for the `T`, or epoch milliseconds, within years
+    /// 0000–9999 (window arithmetic and formatting stay far from overflow). A number before
+    /// 2000-01-01 as milliseconds is refused: it is epoch seconds far more often than 1970.
     package static func instant(_ text: String) -> Int64? {
-        guard let ms = Int64(text) ?? Timestamp.parseRFC3339(text), range.contains(ms) else { return nil }
+        if let n = Int64(text) { return n >= earliestMillis && range.contains(n) ? n : nil }
+        var t = Array(text.utf8)
+        if t.count == 10 { t += Array("T00:00:00Z".utf8) }
+        if t.count > 10 && t[10] == UInt8(ascii: " ") { t[10] = UInt8(ascii: "T") }
+        guard let ms = Timestamp.parseRFC3339(String(decoding: t, as: UTF8.self)), range.contains(ms) else {
+            return nil
+        }
         return ms
+    }
+
+    /// 2000-01-01T00:00:00Z in epoch milliseconds: smaller numbers are refused as TIME.
+    static let earliestMillis: Int64 = 946_684_800_000
+
+    /// The one refusal of a TIME option: the forms it takes and, for a number that looks like
+    /// epoch seconds, what it would be in milliseconds. `keywords` are the option's other values.
+    package static func refusal(option: String, text: String, keywords: [String] = []) -> String {
+        let others = keywords.map { ", '\($0)'" }.joined()
+        var message =
+            "\(option) must be RFC 3339 (2026-10-01T12:00:00Z), a date (2026-10-01), RFC 3339 with a space "
+            + "for the T (2026-10-01 12:00:00Z), epoch milliseconds\(others), got '\(text)'"
+        if let n = Int64(text), n < earliestMillis {
+            let (ms, overflow) = n.multipliedReportingOverflow(by: 1000)
+            if n >= 0, !overflow, ms >= earliestMillis, range.contains(ms) {
+                message += " (it looks like epoch seconds: \(ms) in milliseconds)"
+            } else {
+                message += " (as milliseconds it falls before 2000-01-01)"
+            }
+        }
+        return message
     }
 
     /// 0000-01-01T00:00:00Z ... 9999-12-31T23:59:59.999Z in epoch milliseconds.
