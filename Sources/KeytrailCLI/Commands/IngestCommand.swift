@@ -7,8 +7,7 @@ import KeytrailStore
 /// `keytrail ingest`: index files and print the run's summary.
 enum IngestCommand {
     static func run(_ args: [String]) throws(CLIError) -> Int32 {
-        let a = try Arguments(
-            args, options: ["db", "until", "jobs", "batch-files"], flags: ["json", "quiet", "wait", "products-only"])
+        let a = try Arguments(args, command: CommandTable.ingest)
         guard !a.positionals.isEmpty else {
             throw CLIError.usage("ingest needs at least one PATH (or - for stdin)")
         }

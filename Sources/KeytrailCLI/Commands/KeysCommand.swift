@@ -4,8 +4,7 @@ import KeytrailQuery
 /// rotation review needs (never seen, not in the inventory, idle).
 enum KeysCommand {
     static func run(_ args: [String]) throws(CLIError) -> Int32 {
-        let a = try Arguments(
-            args, options: QueryOptions.names.union(["format", "unused-for", "inventory"]), flags: [])
+        let a = try Arguments(args, command: CommandTable.keys)
         guard a.positionals.isEmpty else { throw .usage("keys takes no positional arguments") }
         let options = try QueryOptions(a)
         let format = a.value("format") ?? "table"

@@ -4,7 +4,7 @@ import KeytrailStore
 /// `keytrail products`: GetAccessKeyLastUsedProducts, for one key or a list.
 enum ProductsCommand {
     static func run(_ args: [String]) throws(CLIError) -> Int32 {
-        let a = try Arguments(args, options: QueryOptions.names.union(["format", "keys-from"]), flags: [])
+        let a = try Arguments(args, command: CommandTable.command(.products))
         let options = try QueryOptions(a)
         let format = a.value("format") ?? "json"
         guard format == "json" || format == "table" else {

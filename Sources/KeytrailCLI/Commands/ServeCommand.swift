@@ -6,12 +6,7 @@ import KeytrailStore
 /// `keytrail serve`: the five operations over HTTP for the official SDKs (DESIGN "Local API endpoint").
 enum ServeCommand {
     static func run(_ args: [String]) throws(CLIError) -> Int32 {
-        let a = try Arguments(
-            args,
-            options: QueryOptions.names.union([
-                "listen", "credentials", "workers", "max-connections", "head-timeout", "idle-timeout",
-            ]),
-            flags: ["no-auth", "quiet"])
+        let a = try Arguments(args, command: CommandTable.serve)
         guard a.positionals.isEmpty else { throw CLIError.usage("serve takes no positional arguments") }
         let query = try QueryOptions(a)
         var options = ServerOptions()

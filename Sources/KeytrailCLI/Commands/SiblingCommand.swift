@@ -4,8 +4,7 @@ import KeytrailQuery
 enum SiblingCommand {
     static func run(_ action: APIAction, _ args: [String]) throws(CLIError) -> Int32 {
         let listing = action.listing != nil
-        let extra: Set<String> = listing ? ["service", "page-size", "next-token"] : []
-        let a = try Arguments(args, options: QueryOptions.names.union(extra), flags: [])
+        let a = try Arguments(args, command: CommandTable.command(action))
         let options = try QueryOptions(a)
         let command = action.command
         guard a.positionals.count == 1 else {

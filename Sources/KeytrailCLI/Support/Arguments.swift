@@ -4,6 +4,13 @@ struct Arguments {
     private var values: [String: String] = [:]
     private var flags: Set<String> = []
 
+    /// Parses `args` with the options `command` declares.
+    init(_ args: [String], command: CommandSpec) throws(CLIError) {
+        try self.init(
+            args, options: Set(command.options.filter { $0.value != nil }.map(\.name)),
+            flags: Set(command.options.filter { $0.value == nil }.map(\.name)))
+    }
+
     /// Parses `args` given the option names that take a value and the flags.
     init(_ args: [String], options: Set<String>, flags allowedFlags: Set<String>) throws(CLIError) {
         var i = 0
@@ -13,7 +20,7 @@ struct Arguments {
             i += 1
             if onlyPositionals || !a.hasPrefix("--") || a == "-" {
                 if !onlyPositionals && a.hasPrefix("-") && a != "-" && a.count > 1 {
-                    throw CLIError.usage("unknown option '\(a)'")
+                    throw Self.unknown(a, options.union(allowedFlags))
                 }
                 positionals.append(a)
                 continue
@@ -39,9 +46,18 @@ struct Arguments {
                 if value != nil { throw CLIError.usage("option '--\(name)' takes no value") }
                 flags.insert(name)
             } else {
-                throw CLIError.usage("unknown option '--\(name)'")
+                throw Self.unknown("--\(name)", options.union(allowedFlags))
             }
         }
+    }
+
+    /// An unknown option's error, with the nearest known one.
+    static func unknown(_ option: String, _ known: Set<String>) -> CLIError {
+        let word = String(option.drop { $0 == "-" })
+        guard let near = CommandTable.suggestion(word, among: known.sorted()) else {
+            return .usage("unknown option '\(option)'")
+        }
+        return .usage("unknown option '\(option)'; did you mean '--\(near)'?")
     }
 
     /// The value of `--name`, if given.

@@ -3,9 +3,6 @@ import KeytrailStore
 
 /// The options every query command shares: `--db`, `--as-of`, `--window-days`, `--catalog`.
 struct QueryOptions {
-    /// Option names that take a value.
-    static let names: Set<String> = ["db", "as-of", "window-days", "catalog"]
-
     var asOf: AsOf
     var days: Int
     var arguments: Arguments

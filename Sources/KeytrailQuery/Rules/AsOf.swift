@@ -44,10 +44,15 @@ package enum AsOf: Equatable, Sendable {
     /// The one refusal of a TIME option: the forms it takes and, for a number that looks like
     /// epoch seconds, what it would be in milliseconds. `keywords` are the option's other values.
     package static func refusal(option: String, text: String, keywords: [String] = []) -> String {
-        let others = keywords.map { ", '\($0)'" }.joined()
+        let quoted = keywords.map { "'\($0)'" }
+        let others =
+            quoted.isEmpty
+            ? ""
+            : ", " + quoted.dropLast().joined(separator: ", ") + (quoted.count > 1 ? " or " : "")
+                + quoted[quoted.count - 1]
         var message =
             "\(option) must be RFC 3339 (2026-10-01T12:00:00Z), a date (2026-10-01), RFC 3339 with a space "
-            + "for the T (2026-10-01 12:00:00Z), epoch milliseconds\(others), got '\(text)'"
+            + "for the T (2026-10-01 12:00:00Z)\(quoted.isEmpty ? " or" : ",") epoch milliseconds\(others), got '\(text)'"
         if let n = Int64(text), n < earliestMillis {
             let (ms, overflow) = n.multipliedReportingOverflow(by: 1000)
             if n >= 0, !overflow, ms >= earliestMillis, range.contains(ms) {

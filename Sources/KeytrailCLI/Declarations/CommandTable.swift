@@ -1,0 +1,107 @@
+import KeytrailQuery
+
+/// The command line's one declaration: every command and the options each takes. The parser,
+/// `-h`/`--help`, `keytrail help`, the did-you-mean, the completions and README's Usage block
+/// are derived from it.
+package enum CommandTable {
+    static let db = OptionSpec(
+        "db", "PATH", path: true, "the index (default $KEYTRAIL_DB, else keytrail.sqlite)")
+    static let asOf = OptionSpec(
+        "as-of", "TIME|latest|now", "the end of the window: a TIME, the newest event, or now (the default)")
+    static let windowDays = OptionSpec("window-days", "N", "the window's length in days (default 400)")
+    static let catalog = OptionSpec(
+        "catalog", "FILE", path: true, "service name overrides (default $KEYTRAIL_CATALOG)")
+    /// The options every query command shares.
+    static let query = [db, asOf, windowDays, catalog]
+
+    /// The ingest command.
+    static let ingest = CommandSpec(
+        name: "ingest", summary: "Index ActionTrail files, directories (recursively) and - (standard input)",
+        forms: ["PATH... "],
+        options: [
+            db,
+            OptionSpec("until", "TIME", "index only events up to TIME (a point-in-time index)"),
+            OptionSpec(flag: "json", "print the summary as one JSON object, every rejection listed"),
+            OptionSpec("jobs", "N", "files read in parallel (1-256)"),
+            OptionSpec(flag: "quiet", "no progress line, and no summary unless something was rejected"),
+            OptionSpec(flag: "wait", "wait for another ingest's lock instead of failing"),
+            OptionSpec("batch-files", "N", "files per committed transaction"),
+            OptionSpec(flag: "products-only", "a new index keeps Products and Info only: smaller and faster"),
+        ])
+
+    /// The products, info, events, ips and resources commands, by `APIAction.command`.
+    static func command(_ action: APIAction) -> CommandSpec {
+        switch action {
+        case .products:
+            return CommandSpec(
+                name: action.command, summary: "GetAccessKeyLastUsedProducts: the services a key used, newest first",
+                forms: ["ACCESS_KEY ", "--keys-from FILE|- "],
+                options: query + [
+                    OptionSpec("format", "FORMAT", choices: ["json", "table"], "the answer's form (default json)"),
+                    OptionSpec(
+                        "keys-from", "FILE|-", path: true, "one key per line; one JSON answer per line, in order"),
+                ])
+        case .info:
+            return CommandSpec(
+                name: action.command, summary: "GetAccessKeyLastUsedInfo: the key's latest call, its account and user",
+                forms: ["ACCESS_KEY "], options: query)
+        case .events, .ips, .resources:
+            let what = action == .events ? "API name" : action == .ips ? "source IP" : "resource"
+            return CommandSpec(
+                name: action.command,
+                summary: "\(action.rawValue): the latest call per \(what) of one service, newest first",
+                forms: ["ACCESS_KEY --service S "],
+                options: [
+                    OptionSpec("service", "S", "the service (ServiceName, e.g. Ecs); required"),
+                    OptionSpec("page-size", "N", "rows per page, 1-100 (default 20)"),
+                    OptionSpec("next-token", "T", "the NextToken of the previous page"),
+                ] + query)
+        }
+    }
+
+    /// The keys command.
+    static let keys = CommandSpec(
+        name: "keys", summary: "Every key in the index with its last use; idle, never-seen and unlisted keys",
+        forms: [""],
+        options: [
+            OptionSpec("format", "FORMAT", choices: ["table", "json", "csv"], "the answer's form (default table)"),
+            OptionSpec("unused-for", "DAYS", "idle after DAYS; without --inventory, list only idle keys"),
+            OptionSpec(
+                "inventory", "FILE", path: true, "key IDs, one per line, or RAM's CSV export: adds never-seen keys"),
+        ] + query)
+
+    /// The serve command.
+    static let serve = CommandSpec(
+        name: "serve", summary: "Answer the five GetAccessKeyLastUsed* operations over HTTP for the official SDKs",
+        forms: [""],
+        options: [
+            db,
+            OptionSpec("listen", "HOST:PORT", "the address (default 127.0.0.1:7706; port 0 picks a free port)"),
+            OptionSpec("credentials", "FILE", path: true, "ACCESS_KEY_ID SECRET lines, mode 600"),
+            OptionSpec(flag: "no-auth", "answer unsigned requests (loopback addresses only)"),
+            OptionSpec(flag: "quiet", "no access log"),
+            asOf, windowDays, catalog,
+            OptionSpec("workers", "N", "worker threads (1-256)"),
+            OptionSpec("max-connections", "N", "open connections at most (1-100000)"),
+            OptionSpec("head-timeout", "S", "seconds to receive a request's head"),
+            OptionSpec("idle-timeout", "S", "seconds a kept-alive connection may idle"),
+        ])
+
+    /// The completions command.
+    static let completions = CommandSpec(
+        name: "completions", summary: "Print a completion script: bash, zsh or fish",
+        forms: ["bash|zsh|fish "], options: [],
+        notes: ["  eval \"$(keytrail completions bash)\"    # or: keytrail completions fish | source"])
+
+    /// The help command.
+    static let help = CommandSpec(
+        name: "help", summary: "Show a command's help", forms: ["[COMMAND] "],
+        options: [OptionSpec(flag: "usage", "every command's synopsis with all its options (README's Usage)")])
+
+    /// Every command, in help order.
+    package static let commands: [CommandSpec] =
+        [ingest] + APIAction.allCases.map(command) + [keys, serve, completions, help]
+
+    /// The command named `name`.
+    package static func command(named name: String) -> CommandSpec? { commands.first { $0.name == name } }
+}
