@@ -34,16 +34,8 @@ package enum KeytrailCommand {
         }
         let rest = Array(args.dropFirst())
         switch command {
-        case "help", "--help", "-h":
-            guard let name = rest.first else {
-                try Output.out(CommandTable.globalHelp)
-                return 0
-            }
-            if name == "--usage" {
-                try Output.out(CommandTable.synopsis)
-                return 0
-            }
-            try Output.out(CommandTable.help(try known(name)))
+        case "--help", "-h":
+            try Output.out(CommandTable.globalHelp)
             return 0
         case "version", "--version", "-V":
             try Output.out("keytrail \(version)")
@@ -66,10 +58,22 @@ package enum KeytrailCommand {
         case "keys": return try KeysCommand.run(rest)
         case "serve": return try ServeCommand.run(rest)
         case "completions":
-            guard rest.count == 1, let script = CommandTable.completions(rest[0]) else {
+            let a = try Arguments(rest, command: CommandTable.completions)
+            guard a.positionals.count == 1, let script = CommandTable.completions(a.positionals[0]) else {
                 throw CLIError.usage("completions needs one of bash, zsh or fish")
             }
             try Output.write(1, script)
+            return 0
+        case "help":
+            let a = try Arguments(rest, command: CommandTable.help)
+            if a.flag("usage") {
+                try Output.out(CommandTable.synopsis)
+            } else if let name = a.positionals.first {
+                guard a.positionals.count == 1 else { throw CLIError.usage("help takes one COMMAND") }
+                try Output.out(CommandTable.help(try known(name)))
+            } else {
+                try Output.out(CommandTable.globalHelp)
+            }
             return 0
         default:
             throw CLIError.usage("unknown command '\(command)'")

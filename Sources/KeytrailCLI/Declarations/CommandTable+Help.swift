@@ -78,7 +78,8 @@ extension CommandTable {
     static func suggestion(_ word: String, among candidates: [String]) -> String? {
         let scored = candidates.map { ($0, distance(word, $0)) }.filter { $0.1 <= 2 }
         if let best = scored.min(by: { $0.1 < $1.1 }) { return best.0 }
-        return word.count >= 2 ? candidates.first { $0.hasPrefix(word) } : nil
+        guard word.count >= 2 else { return nil }
+        return candidates.first(where: { $0.hasPrefix(word) })
     }
 
     /// The edit (Levenshtein) distance between `a` and `b`.
