@@ -40,17 +40,26 @@ struct CompletionsTests {
     }
 
     @Test(arguments: ["zsh", "fish"])
-    func otherShellsParseIt(_ shell: String) throws {
+    func otherShellsLoadIt(_ shell: String) throws {
         guard try Self.installed(shell) else { return }
         let dir = TemporaryDirectory()
         let r = try Binary.run("keytrail", ["completions", shell])
         #expect(r.status == 0)
         try dir.write("k.\(shell)", r.stdout)
-        #expect(try Self.shell(shell, "\(shell) -n \"$1\"", dir.file("k.\(shell)")).status == 0)
+        let file = "'" + dir.file("k.\(shell)") + "'"
+        #expect(try Binary.run("/usr/bin/env", [shell, "-n", dir.file("k.\(shell)")]).status == 0)
         if shell == "fish" {
-            let loaded = try Self.shell(
-                "fish", "source $argv[1]; and complete -C'keytrail products --format '", dir.file("k.fish"))
-            #expect(loaded.stdout.contains("json"), "\(loaded)")
+            let loaded = try Binary.run(
+                "/usr/bin/env", ["fish", "-c", "source \(file); complete -C'keytrail products --format '"])
+            #expect(loaded.stdout.hasPrefix("json\t") && loaded.stdout.contains("\ntable\t"), "\(loaded)")
+            let command = try Binary.run(
+                "/usr/bin/env", ["fish", "-c", "source \(file); complete -C'keytrail ingest --ba'"])
+            #expect(command.stdout.hasPrefix("--batch-files\t"), "\(command)")
+        } else {
+            let loaded = try Binary.run(
+                "/usr/bin/env",
+                ["zsh", "-f", "-c", "autoload -Uz compinit && compinit -u -D; source \(file); print $_comps[keytrail]"])
+            #expect(loaded.stdout == "_keytrail\n", "\(loaded)")
         }
     }
 

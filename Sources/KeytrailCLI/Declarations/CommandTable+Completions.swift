@@ -66,18 +66,21 @@ extension CommandTable {
                     compadd -- \(commands.map(\.name).joined(separator: " ")) --help --version
                     return
                 fi
-                case "$words[CURRENT-1]" in
+                case "$words[2]" in
 
             """
-        for o in Set(commands.flatMap(\.options).filter { !$0.choices.isEmpty }.map(\.name)).sorted() {
-            // An option with a fixed set of values: the values its commands accept.
-            let values = commands.compactMap { $0.option(o) }.flatMap(\.choices)
-            s += "        --\(o)) compadd -- \(Array(Set(values)).sorted().joined(separator: " ")); return ;;\n"
-        }
-        s += "    esac\n    case \"$words[2]\" in\n"
         for c in commands {
             let extra = c.name == "help" ? commands.map(\.name) : c.name == "completions" ? shells : []
-            s += "        \(c.name)) compadd -- \((words(c) + extra).joined(separator: " ")); _files ;;\n"
+            s += "        \(c.name))\n"
+            let fixed = c.options.filter { !$0.choices.isEmpty }
+            if !fixed.isEmpty {
+                s += "            case \"$words[CURRENT-1]\" in\n"
+                for o in fixed {
+                    s += "                --\(o.name)) compadd -- \(o.choices.joined(separator: " ")); return ;;\n"
+                }
+                s += "            esac\n"
+            }
+            s += "            compadd -- \((words(c) + extra).joined(separator: " ")); _files ;;\n"
         }
         s += """
                 esac
