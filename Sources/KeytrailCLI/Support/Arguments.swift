@@ -3,6 +3,9 @@ struct Arguments {
     private(set) var positionals: [String] = []
     private var values: [String: String] = [:]
     private var flags: Set<String> = []
+    /// Every name the command declares: reading another is a programmer error (an option the
+    /// help, the parser and the completions would not know).
+    private let declared: Set<String>
 
     /// Parses `args` with the options `command` declares.
     init(_ args: [String], command: CommandSpec) throws(CLIError) {
@@ -13,6 +16,7 @@ struct Arguments {
 
     /// Parses `args` given the option names that take a value and the flags.
     init(_ args: [String], options: Set<String>, flags allowedFlags: Set<String>) throws(CLIError) {
+        declared = options.union(allowedFlags)
         var i = 0
         var onlyPositionals = false
         while i < args.count {
@@ -61,14 +65,20 @@ struct Arguments {
     }
 
     /// The value of `--name`, if given.
-    func value(_ name: String) -> String? { values[name] }
+    func value(_ name: String) -> String? {
+        precondition(declared.contains(name), "--\(name) is not declared")
+        return values[name]
+    }
 
     /// Whether flag `--name` was given.
-    func flag(_ name: String) -> Bool { flags.contains(name) }
+    func flag(_ name: String) -> Bool {
+        precondition(declared.contains(name), "--\(name) is not declared")
+        return flags.contains(name)
+    }
 
     /// A non-negative integer option.
     func integer(_ name: String, range: ClosedRange<Int>) throws(CLIError) -> Int? {
-        guard let v = values[name] else { return nil }
+        guard let v = value(name) else { return nil }
         guard let n = Int(v), range.contains(n) else {
             throw CLIError.usage("--\(name) must be an integer in \(range.lowerBound)...\(range.upperBound)")
         }
