@@ -39,6 +39,7 @@ package enum KeytrailCommand {
         case "ingest": return try IngestCommand.run(rest)
         case "keys": return try KeysCommand.run(rest)
         case "serve": return try ServeCommand.run(rest)
+        case "status": return try StatusCommand.run(rest)
         case "help", "--help", "-h":
             try Output.out(usage)
             return 0

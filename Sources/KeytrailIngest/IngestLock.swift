@@ -6,7 +6,7 @@ import KeytrailPOSIX
 /// SQLite would serialise the commits anyway (and the max-register makes interleaved commits
 /// correct), but two runs would read and parse the same files twice; the second one is told at
 /// once instead, or waits with `--wait`.
-final class IngestLock {
+package final class IngestLock {
     private let fd: Int32
 
     /// Takes the lock for the index at `databasePath`; throws when another ingest holds it and
@@ -23,4 +23,15 @@ final class IngestLock {
     }
 
     deinit { close(fd) }
+}
+
+extension IngestLock {
+    /// Whether an ingest holds the lock of the index at `databasePath` now: tried without waiting
+    /// and let go at once, on a descriptor opened read-only (no lock file is ever created).
+    package static func isHeld(databasePath: String) -> Bool {
+        guard let fd = try? POSIX.openForReading(databasePath + ".lock") else { return false }
+        defer { _ = POSIX.close(fd) }
+        do throws(SystemError) { try POSIX.lockExclusive(fd, wait: false) } catch { return error.isWouldBlock }
+        return false
+    }
 }
