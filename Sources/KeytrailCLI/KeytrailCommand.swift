@@ -57,6 +57,7 @@ package enum KeytrailCommand {
         case "ingest": return try IngestCommand.run(rest)
         case "keys": return try KeysCommand.run(rest)
         case "serve": return try ServeCommand.run(rest)
+        case "status": return try StatusCommand.run(rest)
         case "completions":
             let a = try Arguments(rest, command: CommandTable.completions)
             guard a.positionals.count == 1, let script = CommandTable.completions(a.positionals[0]) else {

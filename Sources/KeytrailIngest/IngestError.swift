@@ -21,6 +21,9 @@ package enum IngestError: Error, CustomStringConvertible, Sendable {
     /// A spill file could not be read back.
     case cannotReadTemporaryFile(SystemError)
     /// A batch's commit failed (`cause`); its `files` are read again by the next run.
+    /// The run was asked to stop (`IngestOptions.shouldStop`): `committed` files are in the
+    /// manifest, `left` are read by the next run.
+    case interrupted(committed: Int, left: Int)
     indirect case commitFailed(databasePath: String, files: Int, cause: IngestError)
 
     /// The message for the user.
@@ -34,6 +37,8 @@ package enum IngestError: Error, CustomStringConvertible, Sendable {
         case .cannotCreateTemporaryFile(let dir, let e): return "cannot create a temporary file in \(dir): \(e)"
         case .cannotWriteTemporaryFile(let e): return "cannot write a temporary file: \(e)"
         case .cannotReadTemporaryFile(let e): return "cannot read a temporary file: \(e)"
+        case .interrupted(let committed, let left):
+            return "interrupted: \(committed) files committed, \(left) left; rerun the same command to finish"
         case .commitFailed(let db, let files, let cause):
             return "cannot write the index \(db): \(cause); the \(files) file(s) of this batch "
                 + "were not recorded and the next run reads them again (earlier batches are kept)"

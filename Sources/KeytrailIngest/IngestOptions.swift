@@ -27,6 +27,9 @@ package struct IngestOptions: Sendable {
     /// one). false (`--products-only`) builds an index for Products and Info only, smaller and
     /// faster to build.
     package var siblings: Bool?
+    /// Asked between files and batches: true stops the run at once with `IngestError.interrupted`,
+    /// keeping the batches committed so far (SIGINT and SIGTERM in the command line).
+    package var shouldStop: (@Sendable () -> Bool)?
     /// Called with a file's path after the file was read and before it is checked for changes:
     /// a seam for tests, which change the file there (nil in real runs).
     package var afterRead: (@Sendable (String) -> Void)?

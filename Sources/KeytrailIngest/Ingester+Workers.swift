@@ -11,9 +11,11 @@ private final class Slots<T>: @unchecked Sendable {
 
 extension Ingester {
     /// Runs `items` on `processors.count` threads, merging each file's entries into `shared`;
-    /// outcomes come back in item order.
+    /// outcomes come back in item order. Once `stop` says so, no further file is started and the
+    /// outcomes are incomplete (the caller, asked to stop, uses none of them).
     static func parallel(
-        _ items: [InputItem], processors: [FileProcessor], reader: FileReader, shared: Lock<SharedBatch>
+        _ items: [InputItem], processors: [FileProcessor], reader: FileReader, shared: Lock<SharedBatch>,
+        stop: (@Sendable () -> Bool)? = nil
     ) -> [FileOutcome] {
         let outcomes = Slots<FileOutcome?>(Array(repeating: nil, count: items.count))
         let workers = Slots(processors)
@@ -24,12 +26,12 @@ extension Ingester {
             let processor = workers.items[w]
             while true {
                 let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                if i >= list.items.count { break }
+                if i >= list.items.count || stop?() == true { break }
                 let o = work(list.items[i], reader: reader, processor: processor, worker: w, shared: shared)
                 outcomes.items.withUnsafeMutableBufferPointer { $0[i] = o }
             }
         }
-        return outcomes.items.map { $0! }
+        return outcomes.items.compactMap { $0 }
     }
 
     /// Reads and frames one file (`FileReader`), then merges its entries into the batch: the

@@ -74,7 +74,14 @@ package final class Ingester {
         let waveSize = options.jobs * 4
         var done = 0
         var index = 0
+        // Files this run recorded in the manifest; on a stop, the rest (not unchanged) are left.
+        var committed = 0
+        func stopIfAsked() throws(IngestError) {
+            guard options.shouldStop?() == true else { return }
+            throw .interrupted(committed: committed, left: items.count - report.filesUnchanged - committed)
+        }
         while index < items.count {
+            try stopIfAsked()
             // Main thread: skip files the manifest already holds, by path, size and mtime.
             var tasks: [InputItem] = []
             while index < items.count && tasks.count < waveSize {
@@ -90,7 +97,9 @@ package final class Ingester {
             // Workers: read, checksum, skip copies, parse, reduce.
             do throws(IndexError) { try known.load(from: writer, until: until) } catch { throw .index(error) }
             let tParse = Clock.monotonicSeconds()
-            let outcomes = Self.parallel(tasks, processors: processors, reader: reader, shared: shared)
+            let outcomes = Self.parallel(
+                tasks, processors: processors, reader: reader, shared: shared, stop: options.shouldStop)
+            try stopIfAsked()
             phase.parse += Clock.monotonicSeconds() - tParse
             // Main thread: merge into the batch, in file order; copies after their originals.
             for o in outcomes where !o.isCopy { absorb(o, into: &batch, report: &report, known: known) }
@@ -99,13 +108,16 @@ package final class Ingester {
             if let failure = outcomes.lazy.compactMap(\.failure).first { throw failure }
             let (held, spilled) = shared.withLock { s in (s.table.count, s.spills.reduce(0) { $0 + $1.size }) }
             if batch.files >= options.batchFiles || held >= options.batchEntries || spilled >= options.batchSpillBytes {
+                let files = batch.manifest.count
                 try commit(&batch, shared)
+                committed += files
             }
             progress?(
                 IngestProgress(
                     filesDone: done, filesTotal: items.count, events: report.events.read, bytes: report.bytesRead,
                     seconds: Clock.monotonicSeconds() - start))
         }
+        try stopIfAsked()
         try commit(&batch, shared)
         report.seconds = Clock.monotonicSeconds() - start
         if POSIX.environment("KEYTRAIL_TRACE") != nil {

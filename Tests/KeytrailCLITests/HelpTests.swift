@@ -18,7 +18,7 @@ struct HelpTests {
                 "listen", "credentials", "no-auth", "quiet", "workers", "max-connections", "head-timeout",
                 "idle-timeout",
             ]),
-            "completions": [], "help": ["usage"],
+            "status": ["db", "json"], "completions": [], "help": ["usage"],
         ]
     }()
 

@@ -1,5 +1,7 @@
+import Glibc
 import KeytrailExtract
 import KeytrailIngest
+import KeytrailPOSIX
 import KeytrailQuery
 import KeytrailScan
 import KeytrailStore
@@ -11,6 +13,7 @@ enum IngestCommand {
         guard !a.positionals.isEmpty else {
             throw CLIError.usage("ingest needs at least one PATH (or - for stdin)")
         }
+        try refuseMissing(a.positionals)
         var until: Int64?
         if let u = a.value("until") {
             guard let t = AsOf.instant(u) else {
@@ -24,14 +27,17 @@ enum IngestCommand {
         options.waitForLock = a.flag("wait")
         if a.flag("products-only") { options.siblings = false }
         if let n = try a.integer("batch-files", range: 1...1_000_000) { options.batchFiles = n }
+        let signals = StopSignals()
+        options.shouldStop = { signals.isSet }
         let ingester = try CLIError.failing(IngestError.self, try Ingester(options: options))
+        signals.start()
         if let note = ingester.upgradeNote { try Output.note(note) }
         let showProgress = Output.isTerminal(2) && !a.flag("quiet")
         var lastDraw = 0.0
         let paths = a.positionals.map { Array($0.utf8) }
-        let report = try CLIError.failing(
-            IngestError.self,
-            try ingester.run(paths: paths) { p in
+        let report: IngestReport
+        do throws(IngestError) {
+            report = try ingester.run(paths: paths) { p in
                 guard showProgress, p.seconds - lastDraw >= 0.25 || p.filesDone == p.filesTotal else { return }
                 lastDraw = p.seconds
                 let mbps = p.seconds > 0 ? Double(p.bytes) / 1e6 / p.seconds : 0
@@ -39,7 +45,14 @@ enum IngestCommand {
                     2,
                     "\r\u{1B}[Kingest: \(p.filesDone)/\(p.filesTotal) files, \(p.events) events, "
                         + "\(JSONOutput.formatDecimal(mbps, digits: 1)) MB/s")
-            })
+            }
+        } catch {
+            if showProgress { try Output.write(2, "\r\u{1B}[K") }
+            guard case .interrupted = error else { throw .failure(error.description) }
+            // Stopped by SIGINT or SIGTERM: what is committed stays, and a rerun finishes.
+            try Output.err("keytrail: \(error.description)")
+            return 130
+        }
         if showProgress { try Output.write(2, "\r\u{1B}[K") }
         try Self.showRejections(report.rejections)
         for n in report.notes {
@@ -49,8 +62,41 @@ enum IngestCommand {
             try Output.out(report.json)
         } else if !a.flag("quiet") || !report.rejections.isEmpty {
             try Output.out(report.summary)
+            try Output.out("next: \(nextCommand(a))")
         }
         return report.rejections.isEmpty ? 0 : 3
+    }
+
+    /// The command to run next, for the text summary: the keys and their last use, with `--db`
+    /// when the index is not the one a bare command would read.
+    static func nextCommand(_ a: Arguments) -> String {
+        let command = "keytrail keys --as-of latest"
+        guard let db = a.value("db"), db != (Output.environment("KEYTRAIL_DB") ?? "keytrail.sqlite") else {
+            return command
+        }
+        return command + " --db " + shellQuoted(db)
+    }
+
+    /// `text` as one shell word: as it is when it holds only safe characters, else single-quoted.
+    static func shellQuoted(_ text: String) -> String {
+        let safe = text.utf8.allSatisfy { c in
+            (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x7A) || "/._-+:=@%,".utf8.contains(c)
+        }
+        return safe && !text.isEmpty
+            ? text : "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+    }
+
+    /// Input paths that do not exist are named, each on its own line, and the run is refused
+    /// before the index is created or opened: a typo never leaves an empty index behind. A path
+    /// that exists but cannot be read is left to the ingest to reject (with its reason).
+    static func refuseMissing(_ paths: [String]) throws(CLIError) {
+        let missing = paths.filter { p in
+            p != "-" && FileStatus(path: p) == nil && [ENOENT, ENOTDIR].contains(SystemError.current.code)
+        }
+        guard !missing.isEmpty else { return }
+        for p in missing.dropLast() { try Output.error("\(p): no such file or directory") }
+        let n = missing.count == 1 ? "an input path is" : "\(missing.count) input paths are"
+        throw .failure("\(missing.last!): no such file or directory (\(n) missing; nothing was ingested)")
     }
 
     /// `--until` builds a point-in-time index: an existing index that holds later events cannot

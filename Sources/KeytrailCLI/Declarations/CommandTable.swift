@@ -87,6 +87,12 @@ package enum CommandTable {
             OptionSpec("idle-timeout", "S", "seconds a kept-alive connection may idle"),
         ])
 
+    /// The status command.
+    static let status = CommandSpec(
+        name: "status", summary: "What the index holds, and whether an ingest is writing it now (read-only)",
+        forms: [""],
+        options: [db, OptionSpec(flag: "json", "print the status as one JSON object")])
+
     /// The completions command.
     static let completions = CommandSpec(
         name: "completions", summary: "Print a completion script: bash, zsh or fish",
@@ -100,7 +106,7 @@ package enum CommandTable {
 
     /// Every command, in help order.
     package static let commands: [CommandSpec] =
-        [ingest] + APIAction.allCases.map(command) + [keys, serve, completions, help]
+        [ingest] + APIAction.allCases.map(command) + [keys, status, serve, completions, help]
 
     /// The command named `name`.
     package static func command(named name: String) -> CommandSpec? { commands.first { $0.name == name } }

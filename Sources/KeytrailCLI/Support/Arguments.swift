@@ -15,7 +15,7 @@ struct Arguments {
     }
 
     /// Parses `args` given the option names that take a value and the flags.
-    init(_ args: [String], options: Set<String>, flags allowedFlags: Set<String>) throws(CLIError) {
+    private init(_ args: [String], options: Set<String>, flags allowedFlags: Set<String>) throws(CLIError) {
         declared = options.union(allowedFlags)
         var i = 0
         var onlyPositionals = false
