@@ -1,4 +1,3 @@
-@preconcurrency import Glibc
 import KeytrailPOSIX
 import Synchronization
 
@@ -15,27 +14,10 @@ package final class StopSignals: Sendable {
     /// the one thread that waits for them. Call before any worker thread exists (and after the
     /// ingest lock is taken, so that Ctrl-C still ends a run waiting for it with `--wait`).
     package func start() {
-        var set = Self.signals()
-        pthread_sigmask(SIG_BLOCK, &set, nil)
-        _ = Thread { [self] in
-            var wait = Self.signals()
-            var signalNumber: Int32 = 0
-            guard sigwait(&wait, &signalNumber) == 0 else { return }
-            self.stopped.store(true, ordering: .releasing)
-            guard sigwait(&wait, &signalNumber) == 0 else { return }
-            _exit(130)
-        }
+        POSIX.onInterrupt { [self] in self.stopped.store(true, ordering: .releasing) }
     }
 
     /// Whether a signal asked the run to stop.
     package var isSet: Bool { stopped.load(ordering: .acquiring) }
 
-    /// The set {SIGINT, SIGTERM}.
-    private static func signals() -> sigset_t {
-        var set = sigset_t()
-        sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        sigaddset(&set, SIGTERM)
-        return set
-    }
 }

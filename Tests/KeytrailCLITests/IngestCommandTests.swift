@@ -27,21 +27,6 @@ struct IngestCommandTests {
         return dir.file("in")
     }
 
-    /// All rows of an index with their stored Details, for comparing runs.
-    func dump(_ db: String) throws -> [String] {
-        let d = try Database(path: db, readOnly: true)
-        let s = try d.prepare(
-            """
-            SELECT d.key, d.kind, d.service, d.name, d.sub, d.ts, d.event_id, e.source, e.refs, hex(e.detail)
-            FROM dims d LEFT JOIN event_details e
-            ON e.key = d.key AND e.service = d.service AND e.ts = d.ts AND e.event_id = d.event_id
-            ORDER BY d.key, d.kind, d.service, d.name, d.sub
-            """)
-        var out: [String] = []
-        while try s.step() { out.append((0..<10).map { s.text(Int32($0)) }.joined(separator: "|")) }
-        return out
-    }
-
     /// The files in the manifest, as `status --json` says.
     func manifestFiles(_ db: String) throws -> Int {
         let r = try keytrail(["status", "--json", "--db", db])

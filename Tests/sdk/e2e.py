@@ -178,6 +178,21 @@ def raw(port, data):
     return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
 
 
+def indexed_server(kt, samples, prefix):
+    """An index of `samples` in a new temporary directory and a signed `keytrail serve` on it
+    (as of the end of the archive, callers from CALLERS): (tmp, db, server)."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    db = os.path.join(tmp, "k.sqlite")
+    subprocess.run([kt, "ingest", "--db", db, "--quiet", samples], check=True, stdout=subprocess.DEVNULL)
+    creds = os.path.join(tmp, "credentials")
+    with open(creds, "w") as f:
+        f.write("# keytrail serve callers: ACCESS_KEY_ID SECRET\n")
+        for k, v in CALLERS.items():
+            f.write(f"{k} {v}\n")
+    os.chmod(creds, 0o600)
+    return tmp, db, Server(kt, ["--db", db, "--credentials", creds, "--as-of", "latest"])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--keytrail", required=True)
@@ -185,16 +200,7 @@ def main():
     ap.add_argument("--samples", required=True)
     a = ap.parse_args()
     kt = os.path.abspath(a.keytrail)
-    tmp = tempfile.mkdtemp(prefix="keytrail-sdk-")
-    db = os.path.join(tmp, "k.sqlite")
-    subprocess.run([kt, "ingest", "--db", db, "--quiet", a.samples], check=True, stdout=subprocess.DEVNULL)
-    creds = os.path.join(tmp, "credentials")
-    with open(creds, "w") as f:
-        f.write("# keytrail serve callers: ACCESS_KEY_ID SECRET\n")
-        for k, v in CALLERS.items():
-            f.write(f"{k} {v}\n")
-    os.chmod(creds, 0o600)
-    srv = Server(kt, ["--db", db, "--credentials", creds, "--as-of", "latest"])
+    tmp, db, srv = indexed_server(kt, a.samples, "keytrail-sdk-")
     port = srv.port
     print(f"keytrail serve on port {port}")
 

@@ -14,9 +14,7 @@ server with an absolute-form request line. Run by Tests/sdk/run.sh after e2e.py;
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import warnings
 
 from aliyunsdkactiontrail.request.v20200706 import (GetAccessKeyLastUsedEventsRequest,
@@ -28,7 +26,7 @@ from aliyunsdkcore.acs_exception.exceptions import ClientException, ServerExcept
 from aliyunsdkcore.auth.credentials import StsTokenCredential
 from aliyunsdkcore.client import AcsClient
 
-from e2e import CALLERS, KEY, Server, check, cli, failures, without_id
+from e2e import KEY, check, cli, failures, indexed_server, without_id
 
 REQUESTS = {
     "products": GetAccessKeyLastUsedProductsRequest.GetAccessKeyLastUsedProductsRequest,
@@ -99,14 +97,7 @@ def main():
     ap.add_argument("--samples", required=True)
     a = ap.parse_args()
     kt = os.path.abspath(a.keytrail)
-    tmp = tempfile.mkdtemp(prefix="keytrail-rpc-sdk-")
-    db = os.path.join(tmp, "k.sqlite")
-    subprocess.run([kt, "ingest", "--db", db, "--quiet", a.samples], check=True, stdout=subprocess.DEVNULL)
-    creds = os.path.join(tmp, "credentials")
-    with open(creds, "w") as f:
-        f.writelines(f"{k} {v}\n" for k, v in CALLERS.items())
-    os.chmod(creds, 0o600)
-    srv = Server(kt, ["--db", db, "--credentials", creds, "--as-of", "latest"])
+    _, db, srv = indexed_server(kt, a.samples, "keytrail-rpc-sdk-")
     port = srv.port
     print(f"keytrail serve on port {port} (older RPC SDK)")
 
