@@ -28,6 +28,7 @@ package enum KeytrailCommand {
     /// Runs one command; what it throws `finish` reports. `spec` is the command in play, for
     /// the footer of a usage error.
     private static func run(_ args: [String], _ spec: inout CommandSpec?) throws(CLIError) -> Int32 {
+        let args = commandFirst(args)
         guard let command = args.first else {
             try Output.err(CommandTable.globalHelp)
             return 2
@@ -44,14 +45,14 @@ package enum KeytrailCommand {
             break
         }
         spec = try known(command)
-        // -h and --help anywhere before `--` show the command's help.
-        if rest.prefix(while: { $0 != "--" }).contains(where: { $0 == "-h" || $0 == "--help" }), let spec {
+        // -h and --help wherever an option may stand show the command's help.
+        if let spec, Arguments.asksHelp(rest, command: spec) {
             try Output.out(CommandTable.help(spec))
             return 0
         }
         // The API's operations, each under its own command; products has forms of its own.
         if let action = APIAction.allCases.first(where: { $0.command == command }) {
-            return action == .products ? try ProductsCommand.run(rest) : try SiblingCommand.run(action, rest)
+            return try OperationCommand.run(action, rest)
         }
         switch command {
         case "ingest": return try IngestCommand.run(rest)
@@ -79,6 +80,23 @@ package enum KeytrailCommand {
         default:
             throw CLIError.usage("unknown command '\(command)'")
         }
+    }
+
+    /// `args` with options given before the command (`keytrail --db x products K`) moved after
+    /// it, as git and gh take them. An option is known by its declaration in any command, so
+    /// that its value is not taken for the command.
+    static func commandFirst(_ args: [String]) -> [String] {
+        let global: Set<String> = ["-h", "--help", "-V", "--version"]
+        var i = 0
+        while i < args.count, args[i].hasPrefix("-"), args[i] != "-", args[i] != "--", !global.contains(args[i]) {
+            let name = String(args[i].dropFirst(2).prefix { $0 != "=" })
+            let takesValue =
+                !args[i].contains("=")
+                && CommandTable.commands.contains { $0.option(name)?.value != nil }
+            i += takesValue ? 2 : 1
+        }
+        guard i > 0, i < args.count, CommandTable.command(named: args[i]) != nil else { return args }
+        return [args[i]] + args[..<i] + args[(i + 1)...]
     }
 
     /// The declared command `name`, or a usage error with the nearest one.

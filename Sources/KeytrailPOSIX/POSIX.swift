@@ -100,6 +100,13 @@ package enum POSIX {
     /// Whether `fd` is a terminal.
     package static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
+    /// The width in columns of the terminal `fd` is, if it is one that knows its size.
+    package static func terminalColumns(_ fd: Int32) -> Int? {
+        var size = winsize()
+        guard ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
     /// The environment variable `name`, if set.
     package static func environment(_ name: String) -> String? {
         guard let v = getenv(name) else { return nil }

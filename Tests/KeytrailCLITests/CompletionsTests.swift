@@ -35,7 +35,7 @@ struct CompletionsTests {
             """
         let got = try Self.shell("bash", complete, file)
         #expect(
-            got.stdout == "products\njson table\ntable json csv\n--batch-files\n--help bash zsh fish\n", "\(got.stdout)"
+            got.stdout == "products\njson table csv ndjson\ntable json csv ndjson\n--batch-files\n--help bash zsh fish\n", "\(got.stdout)"
         )
     }
 
@@ -51,7 +51,8 @@ struct CompletionsTests {
         if shell == "fish" {
             let loaded = try Binary.run(
                 "/usr/bin/env", ["fish", "-c", "source \(file); complete -C'keytrail products --format '"])
-            #expect(loaded.stdout.hasPrefix("json\t") && loaded.stdout.contains("\ntable\t"), "\(loaded)")
+            let values = loaded.stdout.split(separator: "\n").map { $0.prefix { $0 != "\t" } }
+            #expect(Set(values) == ["json", "table", "csv", "ndjson"], "\(loaded)")
             let command = try Binary.run(
                 "/usr/bin/env", ["fish", "-c", "source \(file); complete -C'keytrail ingest --ba'"])
             #expect(command.stdout.hasPrefix("--batch-files\t"), "\(command)")

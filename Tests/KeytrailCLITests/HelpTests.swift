@@ -8,12 +8,13 @@ struct HelpTests {
     /// The options each command takes (the contract of DESIGN.md's "Command line").
     static let contract: [String: Set<String>] = {
         let query: Set<String> = ["db", "as-of", "window-days", "catalog"]
-        let listing = query.union(["service", "page-size", "next-token"])
+        let forms: Set<String> = ["format", "wide"]
+        let listing = query.union(forms).union(["service", "page-size", "next-token", "all"])
         return [
             "ingest": ["db", "until", "json", "jobs", "quiet", "wait", "batch-files", "products-only"],
-            "products": query.union(["format", "keys-from"]),
-            "info": query, "events": listing, "ips": listing, "resources": listing,
-            "keys": query.union(["format", "unused-for", "inventory"]),
+            "products": query.union(forms).union(["keys-from"]),
+            "info": query.union(forms).union(["keys-from"]), "events": listing, "ips": listing, "resources": listing,
+            "keys": query.union(forms).union(["unused-for", "inventory", "sort", "status", "account", "user"]),
             "serve": query.union([
                 "listen", "credentials", "no-auth", "quiet", "workers", "max-connections", "head-timeout",
                 "idle-timeout",

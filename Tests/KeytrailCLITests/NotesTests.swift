@@ -46,7 +46,8 @@ struct NotesTests {
             ["products", "--keys-from", "-", "--db", db, "--as-of", "latest"],
             stdin: Array("\(Self.key)\n\(typo)\n".utf8))
         #expect(batch.stdout.split(separator: "\n").count == 2)
-        #expect(notes(batch).filter { $0.hasPrefix("\(typo) does not occur") }.count == 1)
+        // Each note names the list's line (the file's own numbering).
+        #expect(notes(batch).filter { $0.hasPrefix("<stdin>:2: \(typo) does not occur") }.count == 1)
     }
 
     @Test func anEmptyIndexSaysSo() throws {

@@ -7,10 +7,7 @@ enum KeysCommand {
         let a = try Arguments(args, command: CommandTable.keys)
         guard a.positionals.isEmpty else { throw .usage("keys takes no positional arguments") }
         let options = try QueryOptions(a)
-        let format = a.value("format") ?? "table"
-        guard ["table", "json", "csv"].contains(format) else {
-            throw .usage("--format must be table, json or csv, got '\(format)'")
-        }
+        let form = try AnswerForm(a, default: .table)
         let unusedFor = try a.integer("unused-for", range: 0...1_000_000)
         var inventory: [String]?
         if let path = a.value("inventory") {
@@ -32,10 +29,16 @@ enum KeysCommand {
         }
         // Without an inventory, --unused-for lists only the keys idle that long.
         if inventory == nil && unusedFor != nil { audit.keys.removeAll { $0.status != .idle } }
-        switch format {
-        case "json": try Output.out(audit.json())
-        case "csv": try Output.out(audit.csv())
-        default: try Output.out(audit.table())
+        // The parser has checked --sort and --status against their declared choices.
+        audit.filter(
+            status: a.value("status").flatMap(AuditedKey.Status.init(rawValue:)), account: a.value("account"),
+            user: a.value("user"))
+        audit.sort(by: a.value("sort").flatMap(KeyAudit.Order.init(rawValue:)) ?? .idle)
+        switch form.format {
+        case .json: try Output.out(audit.json())
+        case .ndjson: try Output.write(1, audit.rowsJSON().map { $0 + "\n" }.joined())
+        case .csv: try Output.out(Sheets.keys(audit).csv())
+        case .table: try Output.out(Sheets.keys(audit).table(width: form.width))
         }
         return 0
     }

@@ -29,22 +29,32 @@ package enum CommandTable {
             OptionSpec(flag: "products-only", "a new index keeps Products and Info only: smaller and faster"),
         ])
 
+    /// `--format` with `first` the default, and `--wide`: every query command takes both.
+    static func forms(first: Format) -> [OptionSpec] {
+        [
+            OptionSpec(
+                "format", "FORMAT", choices: Format.choices(first: first),
+                "the answer's form (default \(first.rawValue)); ndjson: one JSON object per row"),
+            OptionSpec(flag: "wide", "tables print every column and whole cells (default: fit COLUMNS)"),
+        ]
+    }
+
+    /// `--keys-from`, for products and info.
+    static let keysFrom = OptionSpec(
+        "keys-from", "FILE|-", path: true,
+        "one key per line (# comments and blank lines skipped); JSON: one compact answer per line")
+
     /// The products, info, events, ips and resources commands, by `APIAction.command`.
     static func command(_ action: APIAction) -> CommandSpec {
         switch action {
         case .products:
             return CommandSpec(
                 name: action.command, summary: "GetAccessKeyLastUsedProducts: the services a key used, newest first",
-                forms: ["ACCESS_KEY ", "--keys-from FILE|- "],
-                options: query + [
-                    OptionSpec("format", "FORMAT", choices: ["json", "table"], "the answer's form (default json)"),
-                    OptionSpec(
-                        "keys-from", "FILE|-", path: true, "one key per line; one JSON answer per line, in order"),
-                ])
+                forms: ["ACCESS_KEY ", "--keys-from FILE|- "], options: query + forms(first: .json) + [keysFrom])
         case .info:
             return CommandSpec(
                 name: action.command, summary: "GetAccessKeyLastUsedInfo: the key's latest call, its account and user",
-                forms: ["ACCESS_KEY "], options: query)
+                forms: ["ACCESS_KEY ", "--keys-from FILE|- "], options: query + forms(first: .json) + [keysFrom])
         case .events, .ips, .resources:
             let what = action == .events ? "API name" : action == .ips ? "source IP" : "resource"
             return CommandSpec(
@@ -53,9 +63,10 @@ package enum CommandTable {
                 forms: ["ACCESS_KEY --service S "],
                 options: [
                     OptionSpec("service", "S", "the service (ServiceName, e.g. Ecs); required"),
-                    OptionSpec("page-size", "N", "rows per page, 1-100 (default 20)"),
+                    OptionSpec("page-size", "N", "rows per page, 1-100 (default 20; 100 with --all)"),
                     OptionSpec("next-token", "T", "the NextToken of the previous page"),
-                ] + query)
+                    OptionSpec(flag: "all", "every page (from --next-token on) as one answer, NextToken \"\""),
+                ] + query + forms(first: .json))
         }
     }
 
@@ -64,11 +75,16 @@ package enum CommandTable {
         name: "keys", summary: "Every key in the index with its last use; idle, never-seen and unlisted keys",
         forms: [""],
         options: [
-            OptionSpec("format", "FORMAT", choices: ["table", "json", "csv"], "the answer's form (default table)"),
             OptionSpec("unused-for", "DAYS", "idle after DAYS; without --inventory, list only idle keys"),
             OptionSpec(
                 "inventory", "FILE", path: true, "key IDs, one per line, or RAM's CSV export: adds never-seen keys"),
-        ] + query)
+            OptionSpec(
+                "sort", "ORDER", choices: KeyAudit.Order.allCases.map(\.rawValue),
+                "idle: what needs action first (the default); key; last-used: newest first"),
+            OptionSpec("status", "STATUS", choices: AuditedKey.Status.allCases.map(\.rawValue), "only keys of STATUS"),
+            OptionSpec("account", "ID", "only keys of account ID (AccountId)"),
+            OptionSpec("user", "NAME", "only keys of user NAME (UserName; root for the account)"),
+        ] + query + forms(first: .table))
 
     /// The serve command.
     static let serve = CommandSpec(

@@ -1,5 +1,6 @@
 /// The one text-table renderer of the command line: columns padded to their widest cell (two
-/// spaces apart, the last one unpadded), a footer line below.
+/// spaces apart, the last one unpadded, no trailing padding), a footer line below. Given a width,
+/// the columns that may give way are shortened (cells cut with `…`) until the table fits.
 struct TextTable {
     /// The header cells.
     var header: [String]
@@ -7,24 +8,69 @@ struct TextTable {
     var rows: [[String]]
     /// A line after the rows (counts, the window), if any.
     var footer: String?
-    /// Whether trailing spaces go (the keys table, whose last cells are often empty); a products
-    /// table keeps its cells' bytes as they are.
-    var trimsTrailingSpaces = false
+    /// The columns never shortened (times, counts, statuses): the others give way first.
+    var fixed: Set<Int> = []
+    /// The width to fit, in columns; nil prints every cell whole (`--wide`).
+    var width: Int?
+
+    /// The narrowest a shortened column gets (its header is shortened too).
+    static let narrowest = 6
 
     /// The table as lines joined by newlines (no final newline).
     func render() -> String {
-        let all = [header] + rows
+        let all = ([header] + rows).map { $0.map(Self.visible) }
         var widths = header.map { _ in 0 }
         for r in all { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        if let width { widths = Self.fit(widths, header: header, fixed: fixed, width: width) }
         var lines = all.map { r in
             var line = ""
+            var end = line.endIndex
             for (i, c) in r.enumerated() {
-                line += i == r.count - 1 ? c : c + String(repeating: " ", count: widths[i] - c.count + 2)
+                let cell = c.count > widths[i] ? String(c.prefix(max(widths[i] - 1, 0))) + "…" : c
+                line += cell
+                if !cell.isEmpty { end = line.endIndex }
+                if i < r.count - 1 { line += String(repeating: " ", count: widths[i] - cell.count + 2) }
             }
-            while trimsTrailingSpaces && line.last == " " { line.removeLast() }
-            return line
+            return String(line[..<end])
         }
         if let footer { lines.append(footer) }
         return lines.joined(separator: "\n")
     }
+
+    /// Column widths that fit `width`: the widest columns not fixed give way one column at a time,
+    /// none below `narrowest`. Fixed columns are never cut, so a table of many
+    /// fixed columns may stay wider than `width`.
+    static func fit(_ natural: [Int], header: [String], fixed: Set<Int>, width: Int) -> [Int] {
+        var widths = natural
+        let floors = natural.indices.map { i in
+            fixed.contains(i) ? natural[i] : min(natural[i], narrowest)
+        }
+        var total = widths.reduce(0, +) + 2 * max(widths.count - 1, 0)
+        while total > width {
+            guard let i = widths.indices.filter({ widths[$0] > floors[$0] }).max(by: { widths[$0] < widths[$1] })
+            else { break }
+            widths[i] -= 1
+            total -= 1
+        }
+        return widths
+    }
+
+    /// A cell as a terminal shows it safely: control characters (a line break in a resource
+    /// name, an escape sequence in an archived user name) written as `\n`, `\t`, `\u{1B}`.
+    static func visible(_ cell: String) -> String {
+        guard cell.unicodeScalars.contains(where: isControl) else { return cell }
+        var out = ""
+        for s in cell.unicodeScalars {
+            switch s {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where isControl(s): out += "\\u{\(String(s.value, radix: 16, uppercase: true))}"
+            default: out.unicodeScalars.append(s)
+            }
+        }
+        return out
+    }
+
+    static func isControl(_ s: Unicode.Scalar) -> Bool { s.value < 0x20 || (0x7F...0x9F).contains(s.value) }
 }

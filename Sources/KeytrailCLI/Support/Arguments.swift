@@ -12,6 +12,27 @@ struct Arguments {
         try self.init(
             args, options: Set(command.options.filter { $0.value != nil }.map(\.name)),
             flags: Set(command.options.filter { $0.value == nil }.map(\.name)))
+        // A value outside an option's declared choices is refused here, once for every command.
+        for o in command.options where !o.choices.isEmpty {
+            guard let v = values[o.name], !o.choices.contains(v) else { continue }
+            let list = o.choices.dropLast().joined(separator: ", ") + " or " + o.choices.last!
+            let near = CommandTable.suggestion(v, among: o.choices).map { "; did you mean '\($0)'?" } ?? ""
+            throw .usage("--\(o.name) must be \(list), got '\(v)'\(near)")
+        }
+    }
+
+    /// Whether `args` ask for `command`'s help: `-h` or `--help` where an option may stand (not
+    /// as an option's value, not after `--`).
+    static func asksHelp(_ args: [String], command: CommandSpec) -> Bool {
+        var i = 0
+        while i < args.count {
+            let a = args[i]
+            if a == "--" { return false }
+            if a == "-h" || a == "--help" { return true }
+            if a.hasPrefix("--") && !a.contains("="), command.option(String(a.dropFirst(2)))?.value != nil { i += 1 }
+            i += 1
+        }
+        return false
     }
 
     /// Parses `args` given the option names that take a value and the flags.

@@ -48,6 +48,13 @@ enum Output {
     /// Whether `fd` is a terminal.
     static func isTerminal(_ fd: Int32) -> Bool { POSIX.isTerminal(fd) }
 
+    /// The width a table on `fd` fits: `COLUMNS` when set to a number, else the terminal's width,
+    /// else 80.
+    static func columns(_ fd: Int32) -> Int {
+        if let text = environment("COLUMNS"), let n = Int(text), n > 0 { return n }
+        return POSIX.terminalColumns(fd) ?? 80
+    }
+
     /// Reads a whole file (or standard input for `-`).
     static func readFile(_ path: String) throws(CLIError) -> [UInt8] {
         let fd: Int32

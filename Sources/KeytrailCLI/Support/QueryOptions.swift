@@ -41,13 +41,6 @@ struct QueryOptions {
             IndexError.self, try APIService(dbPath: path, catalog: catalog, asOf: asOf, days: days))
     }
 
-    /// For an invalid key: its error answered (exit 1), before the index is opened, as the cloud
-    /// checks parameters first. nil for a well-formed key.
-    static func rejectKey(_ key: String) throws(CLIError) -> Int32? {
-        guard let e = AccessKeyRule.check(key) else { return nil }
-        return try print(APIResult(e, requestId: RequestID.make()))
-    }
-
     /// Prints an answer as the command line does: the body on stdout (exit 0), or an API error's
     /// body (exit 1); a refused as-of or a failed index prints nothing on stdout (exit 2).
     static func print(_ r: APIResult) throws(CLIError) -> Int32 {

@@ -22,22 +22,40 @@ extension ProductsAnswer {
         o.beginArray("Products")
         for p in products {
             o.beginObject()
-            p.write([.usedTimestamp, .detail, .source, .serviceName, .serviceNameCn, .serviceNameEn], to: &o)
+            p.write(Self.members, to: &o)
             o.endObject()
         }
         o.endArray()
         o.endObject()
         return o.text
     }
+
+    /// A product's members, in the response's order.
+    static let members: [Product.Member] = [
+        .usedTimestamp, .detail, .source, .serviceName, .serviceNameCn, .serviceNameEn,
+    ]
+
+    /// NDJSON: one compact object per product, `AccessKeyId` first.
+    package func rowsJSON() -> [String] {
+        products.map { p in
+            var o = JSONOutput(pretty: false)
+            o.beginObject()
+            o.string("AccessKeyId", accessKey)
+            p.write(Self.members, to: &o)
+            o.endObject()
+            return o.text
+        }
+    }
 }
 
 extension InfoAnswer {
     /// `{"RequestId", "AccessKeyId", who, which service, when, Detail}`; a key with no event in
     /// the window answers with `RequestId` and `AccessKeyId` only.
-    package func json(requestId: String, pretty: Bool) -> String {
+    /// Without `requestId` (NDJSON), the same object without `RequestId`.
+    package func json(requestId: String?, pretty: Bool) -> String {
         var o = JSONOutput(pretty: pretty)
         o.beginObject()
-        o.string("RequestId", requestId)
+        if let requestId { o.string("RequestId", requestId) }
         o.string("AccessKeyId", accessKey)
         if let p = latest {
             let who = EventIdentity(detail: p.detail)
@@ -62,15 +80,33 @@ extension ListingAnswer {
         o.beginArray(listing.listName)
         for r in rows {
             o.beginObject()
-            r.detail.withUnsafeBytes { o.string("Detail", bytes: $0) }
-            for field in listing.nameFields { o.string(field.member, field.isSub ? r.sub : r.name) }
-            o.string("Source", r.source.rawValue)
-            o.int("UsedTimestamp", r.timestamp)
+            write(r, to: &o)
             o.endObject()
         }
         o.endArray()
         o.endObject()
         return o.text
+    }
+
+    /// NDJSON: one compact object per row, `AccessKeyId` and `ServiceName` first.
+    package func rowsJSON() -> [String] {
+        rows.map { r in
+            var o = JSONOutput(pretty: false)
+            o.beginObject()
+            o.string("AccessKeyId", accessKey)
+            o.string("ServiceName", service)
+            write(r, to: &o)
+            o.endObject()
+            return o.text
+        }
+    }
+
+    /// A row's members, in the response's order.
+    func write(_ r: DimensionRow, to o: inout JSONOutput) {
+        r.detail.withUnsafeBytes { o.string("Detail", bytes: $0) }
+        for field in listing.nameFields { o.string(field.member, field.isSub ? r.sub : r.name) }
+        o.string("Source", r.source.rawValue)
+        o.int("UsedTimestamp", r.timestamp)
     }
 }
 

@@ -8,7 +8,7 @@ package struct KeyAudit: Sendable {
     package var asOf: Int64
     /// Keys last used more than this many days before `asOf` are idle.
     package var idleAfterDays: Int
-    /// The audited keys: by status (with an inventory) then key; else by key.
+    /// The audited keys, in the order `sort(by:)` last put them (`.idle` at first).
     package var keys: [AuditedKey]
     /// Whether an inventory was given.
     package var withInventory: Bool
@@ -41,12 +41,45 @@ package struct KeyAudit: Sendable {
                     key: key, status: .neverSeen, lastUsed: nil, services: 0, lastService: "",
                     identity: EventIdentity(), idleDays: nil))
         }
-        let order = Dictionary(uniqueKeysWithValues: AuditedKey.Status.allCases.enumerated().map { ($1, $0) })
-        out.sort { a, b in
-            if withInventory && a.status != b.status { return order[a.status]! > order[b.status]! }
+        keys = out
+        sort(by: .idle)
+    }
+
+    /// The orders of `keytrail keys --sort`.
+    package enum Order: String, CaseIterable, Sendable {
+        /// What needs action first: keys in use but not in the inventory, inventory keys never
+        /// seen, idle keys, then active ones; the longest idle first within each; then by key.
+        case idle
+        /// By key ID (bytes).
+        case key
+        /// The most recently used first; never-seen keys last.
+        case lastUsed = "last-used"
+    }
+
+    /// Sorts the keys; ties end by key ID, so every order is total.
+    package mutating func sort(by order: Order) {
+        let rank: [AuditedKey.Status: Int] = [.notInInventory: 0, .neverSeen: 1, .idle: 2, .active: 3]
+        keys.sort { a, b in
+            switch order {
+            case .idle:
+                if a.status != b.status { return rank[a.status]! < rank[b.status]! }
+                if a.lastUsed != b.lastUsed { return (a.lastUsed ?? .min) < (b.lastUsed ?? .min) }
+            case .lastUsed:
+                if a.lastUsed != b.lastUsed { return (a.lastUsed ?? .min) > (b.lastUsed ?? .min) }
+            case .key:
+                break
+            }
             return LatestWins.compareBytes(a.key.utf8, b.key.utf8) < 0
         }
-        keys = out
+    }
+
+    /// Keeps the keys that match every filter given (nil: any): a status, an account ID, a user
+    /// name as answered (`root` for the account's root).
+    package mutating func filter(status: AuditedKey.Status?, account: String?, user: String?) {
+        keys.removeAll { k in
+            (status != nil && k.status != status) || (account != nil && k.identity.accountId != account)
+                || (user != nil && (k.lastUsed == nil || k.identity.answeredUserName != user))
+        }
     }
 
     /// The key IDs of an inventory file: one per line (blank lines and `#` comments ignored), or a
