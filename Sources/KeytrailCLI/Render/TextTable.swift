@@ -20,8 +20,14 @@ struct TextTable {
     func render() -> String {
         let all = ([header] + rows).map { $0.map(Self.visible) }
         var widths = header.map { _ in 0 }
-        for r in all { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
-        if let width { widths = Self.fit(widths, header: header, fixed: fixed, width: width) }
+        var cells = widths
+        for (n, r) in all.enumerated() {
+            for (i, c) in r.enumerated() {
+                widths[i] = max(widths[i], c.count)
+                if n > 0 { cells[i] = max(cells[i], c.count) }
+            }
+        }
+        if let width { widths = Self.fit(widths, cells: cells, fixed: fixed, width: width) }
         var lines = all.map { r in
             var line = ""
             var end = line.endIndex
@@ -37,20 +43,19 @@ struct TextTable {
         return lines.joined(separator: "\n")
     }
 
-    /// Column widths that fit `width`: the widest columns not fixed give way one column at a time,
-    /// none below `narrowest`. Fixed columns are never cut, so a table of many
-    /// fixed columns may stay wider than `width`.
-    static func fit(_ natural: [Int], header: [String], fixed: Set<Int>, width: Int) -> [Int] {
+    /// Column widths that fit `width`: the widest columns give way one column at a time, first
+    /// down to their widest cell (only headers are cut), then, for columns not fixed, down to
+    /// `narrowest`. Fixed columns' cells are never cut, so a table of many may stay wider.
+    static func fit(_ natural: [Int], cells: [Int], fixed: Set<Int>, width: Int) -> [Int] {
         var widths = natural
-        let floors = natural.indices.map { i in
-            fixed.contains(i) ? natural[i] : min(natural[i], narrowest)
-        }
         var total = widths.reduce(0, +) + 2 * max(widths.count - 1, 0)
-        while total > width {
-            guard let i = widths.indices.filter({ widths[$0] > floors[$0] }).max(by: { widths[$0] < widths[$1] })
-            else { break }
-            widths[i] -= 1
-            total -= 1
+        for (floors, cutsCells) in [(cells.map { max($0, narrowest) }, false), (natural.map { _ in narrowest }, true)] {
+            while total > width {
+                let open = widths.indices.filter { !(cutsCells && fixed.contains($0)) && widths[$0] > floors[$0] }
+                guard let i = open.max(by: { widths[$0] < widths[$1] }) else { break }
+                widths[i] -= 1
+                total -= 1
+            }
         }
         return widths
     }
