@@ -29,7 +29,7 @@ TIMING_TEXT = re.compile(rb"[0-9.]+ (s|MB/s|events/s)\b")
 _today = datetime.datetime.now(datetime.timezone.utc).date()
 _days = (str(_today).encode(), str(_today - datetime.timedelta(days=1)).encode())
 NOW_WINDOW = re.compile(rb"window \S+ \.\. (%s|%s)T[0-9:.]+Z" % _days)
-NOW_ENDING = re.compile(rb"(ending|now \() (%s|%s)T[0-9:.]+Z" % _days)
+NOW_ENDING = re.compile(rb"(ending |now \()(%s|%s)T[0-9:.]+Z" % _days)
 
 
 def run(binary, args, stdin=None):
@@ -42,7 +42,7 @@ def mask(b):
     b = TIMING.sub(rb"\1:<T>", b)
     b = TOKEN.sub(rb"\1<TOKEN>", b)
     b = NOW_WINDOW.sub(b"window <NOW-WINDOW>", b)
-    b = NOW_ENDING.sub(rb"\1 <NOW>", b)
+    b = NOW_ENDING.sub(rb"\1<NOW>", b)
     return TIMING_TEXT.sub(rb"<T> \1", b)
 
 
@@ -77,7 +77,8 @@ def snapshot(binary, name, archive, work, jobs):
     parts.append(run(binary, ["ingest", "--db", db, archive]).replace(archive, "<ARCHIVE>"))
     keys_json = subprocess.run([binary, "keys", "--db", db, "--as-of", "latest", "--format", "json"],
                                capture_output=True).stdout
-    keys = [k["AccessKeyId"] for k in json.loads(keys_json)["Keys"]] if keys_json.strip() else []
+    # By key ID, not in the order keys prints them: the probes must not depend on that order.
+    keys = sorted(k["AccessKeyId"] for k in json.loads(keys_json)["Keys"]) if keys_json.strip() else []
     for fmt in ["json", "table", "csv"]:
         parts.append(run(binary, ["keys", "--db", db, "--as-of", "latest", "--format", fmt]))
     parts.append(run(binary, ["keys", "--db", db, "--as-of", "latest", "--unused-for", "30"]))
