@@ -59,6 +59,7 @@ package enum KeytrailCommand {
         case "keys": return try KeysCommand.run(rest)
         case "serve": return try ServeCommand.run(rest)
         case "status": return try StatusCommand.run(rest)
+        case "manifest": return try ManifestCommand.run(rest)
         case "completions":
             let a = try Arguments(rest, command: CommandTable.completions)
             guard a.positionals.count == 1, let script = CommandTable.completions(a.positionals[0]) else {

@@ -50,11 +50,18 @@ package final class Ingester {
     package func run(
         paths: [[UInt8]], progress: ((IngestProgress) -> Void)? = nil
     ) throws(IngestError) -> IngestReport {
+        try run(inputs: paths.map { NamedInput(path: $0) }, progress: progress)
+    }
+
+    /// Ingests `inputs`, each recorded in the manifest under its name when it has one.
+    package func run(
+        inputs: [NamedInput], progress: ((IngestProgress) -> Void)? = nil
+    ) throws(IngestError) -> IngestReport {
         let start = Clock.monotonicSeconds()
         var report = IngestReport()
         let db = Array(options.databasePath.utf8)
         let walker = FileWalker(
-            paths: paths, exclude: ["", "-wal", "-shm", "-journal", ".lock"].map { db + Array($0.utf8) })
+            inputs: inputs, exclude: ["", "-wal", "-shm", "-journal", ".lock"].map { db + Array($0.utf8) })
         report.rejections += walker.rejections
         report.filesRejected += walker.rejections.count
         report.unitsRejected += walker.rejections.count

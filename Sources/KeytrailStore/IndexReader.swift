@@ -213,6 +213,23 @@ package final class IndexReader {
         return out
     }
 
+    /// The manifest, by name (bytes) then `--until`.
+    package func manifest() throws(IndexError) -> [ManifestRecord] {
+        let q = try IndexError.wrapping { () throws(SQLiteError) in
+            try db.prepare(
+                "SELECT path, until, size, mtime_ns, checksum, events, ingested_at FROM files ORDER BY path, until")
+        }
+        var out: [ManifestRecord] = []
+        while try step(q) {
+            out.append(
+                ManifestRecord(
+                    name: q.bytes(0), until: q.int64(1),
+                    entry: ManifestEntry(size: q.int64(2), mtimeNanos: q.int64(3), checksum: q.bytes(4)),
+                    events: q.int64(5), ingestedAt: q.int64(6)))
+        }
+        return out
+    }
+
     /// A stored Detail as text (inflated when stored compressed).
     func detail(_ st: Statement, _ column: Int32) throws(IndexError) -> [UInt8] {
         guard st.isBlob(column) else { return st.bytes(column) }

@@ -75,8 +75,13 @@ package final class IndexWriter {
             try db.prepare("SELECT size, mtime_ns, checksum FROM files WHERE path = ?1 AND until = ?2"),
             try db.prepare(
                 """
-                INSERT OR REPLACE INTO files(path, until, size, mtime_ns, checksum, events, ingested_at)
+                INSERT INTO files(path, until, size, mtime_ns, checksum, events, ingested_at)
                 VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                ON CONFLICT(path, until) DO UPDATE SET
+                    size = excluded.size, mtime_ns = excluded.mtime_ns, ingested_at = excluded.ingested_at,
+                    events = CASE WHEN checksum = excluded.checksum THEN max(events, excluded.events)
+                        ELSE excluded.events END,
+                    checksum = excluded.checksum
                 """),
             try db.prepare(
                 """

@@ -14,3 +14,17 @@ package struct ManifestEntry: Equatable, Sendable {
         self.checksum = checksum
     }
 }
+
+/// One row of the manifest as `keytrail manifest` lists it.
+package struct ManifestRecord: Equatable, Sendable {
+    /// The file's name: its absolute path, or the logical name it was ingested under.
+    package var name: [UInt8]
+    /// The `--until` it was ingested with (`Int64.max` for none).
+    package var until: Int64
+    /// Its size, mtime and checksum when ingested.
+    package var entry: ManifestEntry
+    /// Events read from it.
+    package var events: Int64
+    /// When it was committed (wall clock, epoch ms).
+    package var ingestedAt: Int64
+}

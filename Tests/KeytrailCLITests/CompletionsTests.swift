@@ -35,7 +35,9 @@ struct CompletionsTests {
             """
         let got = try Self.shell("bash", complete, file)
         #expect(
-            got.stdout == "products\njson table csv ndjson\ntable json csv ndjson\n--batch-files\n--help bash zsh fish\n", "\(got.stdout)"
+            got.stdout
+                == "products\njson table csv ndjson\ntable json csv ndjson\n--batch-files\n--help bash zsh fish\n",
+            "\(got.stdout)"
         )
     }
 

@@ -11,7 +11,7 @@ struct HelpTests {
         let forms: Set<String> = ["format", "wide"]
         let listing = query.union(forms).union(["service", "page-size", "next-token", "all"])
         return [
-            "ingest": ["db", "until", "json", "jobs", "quiet", "wait", "batch-files", "products-only"],
+            "ingest": ["db", "files-from", "until", "json", "jobs", "quiet", "wait", "batch-files", "products-only"],
             "products": query.union(forms).union(["keys-from"]),
             "info": query.union(forms).union(["keys-from"]), "events": listing, "ips": listing, "resources": listing,
             "keys": query.union(forms).union(["unused-for", "inventory", "sort", "status", "account", "user"]),
@@ -19,7 +19,7 @@ struct HelpTests {
                 "listen", "credentials", "no-auth", "quiet", "workers", "max-connections", "head-timeout",
                 "idle-timeout",
             ]),
-            "status": ["db", "json"], "completions": [], "help": ["usage"],
+            "status": ["db", "json"], "manifest": ["db", "format", "wide"], "completions": [], "help": ["usage"],
         ]
     }()
 

@@ -10,10 +10,20 @@ import KeytrailStore
 enum IngestCommand {
     static func run(_ args: [String]) throws(CLIError) -> Int32 {
         let a = try Arguments(args, command: CommandTable.ingest)
-        guard !a.positionals.isEmpty else {
-            throw CLIError.usage("ingest needs at least one PATH (or - for stdin)")
+        var inputs = a.positionals.map { NamedInput(path: Array($0.utf8)) }
+        var listed: [(where: String, path: String)] = []
+        if let list = a.value("files-from") {
+            if list == "-" && a.positionals.contains("-") {
+                throw CLIError.usage("--files-from - reads the list from stdin: it cannot also be an input")
+            }
+            let files = try FileList(list)
+            inputs += files.inputs.map(\.input)
+            listed = files.inputs.map { ("\(files.name):\($0.line): ", String(decoding: $0.input.path, as: UTF8.self)) }
         }
-        try refuseMissing(a.positionals)
+        guard !inputs.isEmpty else {
+            throw CLIError.usage("ingest needs at least one PATH (or - for stdin, or --files-from LIST)")
+        }
+        try refuseMissing(a.positionals.map { ("", $0) } + listed)
         var until: Int64?
         if let u = a.value("until") {
             guard let t = AsOf.instant(u) else {
@@ -34,10 +44,9 @@ enum IngestCommand {
         if let note = ingester.upgradeNote { try Output.note(note) }
         let showProgress = Output.isTerminal(2) && !a.flag("quiet")
         var lastDraw = 0.0
-        let paths = a.positionals.map { Array($0.utf8) }
         let report: IngestReport
         do throws(IngestError) {
-            report = try ingester.run(paths: paths) { p in
+            report = try ingester.run(inputs: inputs) { p in
                 guard showProgress, p.seconds - lastDraw >= 0.25 || p.filesDone == p.filesTotal else { return }
                 lastDraw = p.seconds
                 let mbps = p.seconds > 0 ? Double(p.bytes) / 1e6 / p.seconds : 0
@@ -89,10 +98,12 @@ enum IngestCommand {
     /// Input paths that do not exist are named, each on its own line, and the run is refused
     /// before the index is created or opened: a typo never leaves an empty index behind. A path
     /// that exists but cannot be read is left to the ingest to reject (with its reason).
-    static func refuseMissing(_ paths: [String]) throws(CLIError) {
+    /// Missing inputs are named (with the list's line for `--files-from`'s) and refused before
+    /// the index is created.
+    static func refuseMissing(_ paths: [(where: String, path: String)]) throws(CLIError) {
         let missing = paths.filter { p in
-            p != "-" && FileStatus(path: p) == nil && [ENOENT, ENOTDIR].contains(SystemError.current.code)
-        }
+            p.path != "-" && FileStatus(path: p.path) == nil && [ENOENT, ENOTDIR].contains(SystemError.current.code)
+        }.map { "\($0.where)\($0.path)" }
         guard !missing.isEmpty else { return }
         for p in missing.dropLast() { try Output.error("\(p): no such file or directory") }
         let n = missing.count == 1 ? "an input path is" : "\(missing.count) input paths are"

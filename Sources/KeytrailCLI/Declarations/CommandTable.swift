@@ -17,9 +17,12 @@ package enum CommandTable {
     /// The ingest command.
     static let ingest = CommandSpec(
         name: "ingest", summary: "Index ActionTrail files, directories (recursively) and - (standard input)",
-        forms: ["PATH... "],
+        forms: ["PATH... ", "--files-from LIST|- "],
         options: [
             db,
+            OptionSpec(
+                "files-from", "LIST|-", path: true,
+                "inputs, one per line: PATH, or PATH<TAB>NAME to record NAME (oss://…) in the manifest"),
             OptionSpec("until", "TIME", "index only events up to TIME (a point-in-time index)"),
             OptionSpec(flag: "json", "print the summary as one JSON object, every rejection listed"),
             OptionSpec("jobs", "N", "files read in parallel (1-256)"),
@@ -103,6 +106,11 @@ package enum CommandTable {
             OptionSpec("idle-timeout", "S", "seconds a kept-alive connection may idle"),
         ])
 
+    /// The manifest command.
+    static let manifest = CommandSpec(
+        name: "manifest", summary: "The files the index holds: name, size, mtime, checksum, events, ingested at",
+        forms: [""], options: [db] + forms(first: .ndjson))
+
     /// The status command.
     static let status = CommandSpec(
         name: "status", summary: "What the index holds, and whether an ingest is writing it now (read-only)",
@@ -122,7 +130,7 @@ package enum CommandTable {
 
     /// Every command, in help order.
     package static let commands: [CommandSpec] =
-        [ingest] + APIAction.allCases.map(command) + [keys, status, serve, completions, help]
+        [ingest] + APIAction.allCases.map(command) + [keys, status, manifest, serve, completions, help]
 
     /// The command named `name`.
     package static func command(named name: String) -> CommandSpec? { commands.first { $0.name == name } }

@@ -37,8 +37,8 @@ struct Column<Row> {
     }
 
     /// The one time format of tables and CSV: `2026-11-01T00:00:00Z` (JSON keeps milliseconds).
-    static func time(_ header: String, _ ms: @escaping (Row) -> Int64?) -> Column {
-        Column(header, fixed: true) { ms($0).map { Timestamp.format($0, millis: false) } ?? "" }
+    static func time(_ header: String, inTable: Bool = true, _ ms: @escaping (Row) -> Int64?) -> Column {
+        Column(header, inTable: inTable, fixed: true) { ms($0).map { Timestamp.format($0, millis: false) } ?? "" }
     }
 }
 

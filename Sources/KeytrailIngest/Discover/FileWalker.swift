@@ -13,6 +13,10 @@ struct FileWalker {
     private var excluded: [(UInt64, UInt64)] = []
 
     init(paths: [[UInt8]], exclude: [[UInt8]] = []) {
+        self.init(inputs: paths.map { NamedInput(path: $0) }, exclude: exclude)
+    }
+
+    init(inputs: [NamedInput], exclude: [[UInt8]] = []) {
         for p in exclude {
             if let st = FileStatus(path: p) { excluded.append((st.device, st.inode)) }
         }
@@ -20,11 +24,11 @@ struct FileWalker {
         if getcwd(&buf, buf.count) != nil {
             cwd = Array(buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) })
         }
-        for p in paths {
-            if p == [0x2D] {
-                items.append(InputItem(path: p, absolute: p, isStdin: true))
+        for input in inputs {
+            if input.path == [0x2D] {
+                items.append(InputItem(path: input.path, absolute: input.name ?? input.path, isStdin: true))
             } else {
-                visit(p, ancestors: [])
+                visit(input.path, name: input.name, ancestors: [])
             }
         }
     }
@@ -34,8 +38,8 @@ struct FileWalker {
         return cwd + [0x2F] + p
     }
 
-    private mutating func visit(_ path: [UInt8], ancestors: [(UInt64, UInt64)]) {
-        let display = String(decoding: path, as: UTF8.self)
+    private mutating func visit(_ path: [UInt8], name: [UInt8]?, ancestors: [(UInt64, UInt64)]) {
+        let display = String(decoding: name ?? path, as: UTF8.self)
         guard let st = FileStatus(path: path) else {
             rejections.append(Rejection(path: display, kind: .io, message: "cannot open: \(SystemError.current)"))
             return
@@ -65,7 +69,8 @@ struct FileWalker {
             closedir(dir)
             names.sort { $0.lexicographicallyPrecedes($1) }
             let prefix = path.last == 0x2F ? path : path + [0x2F]
-            for name in names { visit(prefix + name, ancestors: ancestors + [id]) }
+            let named = name.map { $0.last == 0x2F ? $0 : $0 + [0x2F] }
+            for child in names { visit(prefix + child, name: named.map { $0 + child }, ancestors: ancestors + [id]) }
         case UInt32(S_IFIFO) where !ancestors.isEmpty, UInt32(S_IFCHR) where !ancestors.isEmpty:
             // Named on the command line (`<(zcat …)`) a pipe is input; met in a directory walk,
             // opening one could block forever.
@@ -73,7 +78,8 @@ struct FileWalker {
         case UInt32(S_IFREG), UInt32(S_IFIFO), UInt32(S_IFCHR):
             let id = (st.device, st.inode)
             if excluded.contains(where: { $0 == id }) { return }
-            items.append(InputItem(path: path, absolute: absolute(path), isStdin: false))
+            items.append(
+                InputItem(path: path, absolute: name ?? absolute(path), isStdin: false, isNamed: name != nil))
         default:
             rejections.append(Rejection(path: display, kind: .io, message: "not a regular file; skipped"))
         }
