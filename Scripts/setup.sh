@@ -2,7 +2,7 @@
 # Installs the system C libraries keytrail links (SQLite, zlib, libdeflate) when they are missing.
 set -euo pipefail
 need=()
-for pkg in libsqlite3-dev zlib1g-dev libdeflate-dev pkg-config; do
+for pkg in libsqlite3-dev zlib1g-dev libdeflate-dev pkg-config binutils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 # Tests/sdk/run.sh makes a virtualenv for the Python SDKs (the official one and the older RPC SDK).

@@ -11,6 +11,8 @@ bash Tests/sdk/run.sh
 if [ -f Tests/conformance/check.py ]; then
   python3 Tests/conformance/check.py --keytrail .build/debug/keytrail
 fi
+# The relocatable bundle (Scripts/bundle.sh) runs with the toolchain out of reach.
+bash Tests/bundle/check.sh
 if [ -f Benchmarks/KeytrailBench/main.swift ] && grep -q smoke Benchmarks/KeytrailBench/main.swift; then
   swift run keytrail-bench --smoke
 fi
