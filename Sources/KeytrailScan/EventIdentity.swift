@@ -26,17 +26,7 @@ package struct EventIdentity: Equatable, Sendable {
                 if name == spellings.pascal.description { pascal = value }
             }
             guard let identity = camel ?? pascal, identity.kind == .object else { return }
-            var found: [String: String] = [:]
-            Self.members(s, identity.start) { name, value in
-                guard value.kind == .string || value.kind == .other else { return }
-                var text: [UInt8] = []
-                if value.escaped {
-                    s.unescape(value.start, value.end, into: &text)
-                } else {
-                    text = Array(s.bytes(value.start, value.end))
-                }
-                found[name] = String(decoding: text, as: UTF8.self)
-            }
+            let found = Self.scalars(s, identity.start)
             accountId = found["accountId"] ?? found["AccountId"] ?? ""
             principalId = found["principalId"] ?? found["PrincipalId"] ?? ""
             type = found["type"] ?? found["Type"] ?? ""
@@ -46,6 +36,23 @@ package struct EventIdentity: Equatable, Sendable {
 
     /// The `UserName` the cloud answers: `root` for a root account.
     package var answeredUserName: String { type == "root-account" ? "root" : userName }
+
+    /// The members of the object at `start` whose values are strings (unescaped) or other
+    /// scalars (their text), by name; the last of a repeated name wins.
+    static func scalars(_ s: JSONScanner, _ start: Int) -> [String: String] {
+        var found: [String: String] = [:]
+        members(s, start) { name, value in
+            guard value.kind == .string || value.kind == .other else { return }
+            var text: [UInt8] = []
+            if value.escaped {
+                s.unescape(value.start, value.end, into: &text)
+            } else {
+                text = Array(s.bytes(value.start, value.end))
+            }
+            found[name] = String(decoding: text, as: UTF8.self)
+        }
+        return found
+    }
 
     /// Calls `body` with each member name and value slot of the object at `start` (the last
     /// repeated name is seen last). Stops quietly on malformed text.

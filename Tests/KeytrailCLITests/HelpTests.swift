@@ -19,7 +19,8 @@ struct HelpTests {
                 "listen", "credentials", "no-auth", "quiet", "workers", "max-connections", "head-timeout",
                 "idle-timeout",
             ]),
-            "status": ["db", "json"], "manifest": ["db", "format", "wide"], "completions": [], "help": ["usage"],
+            "status": ["db", "json"], "manifest": ["db", "format", "wide"],
+            "policy": query.union(forms).union(["include-denied", "by-service"]), "completions": [], "help": ["usage"],
         ]
     }()
 

@@ -106,6 +106,15 @@ package enum CommandTable {
             OptionSpec("idle-timeout", "S", "seconds a kept-alive connection may idle"),
         ])
 
+    /// The policy command.
+    static let policy = CommandSpec(
+        name: "policy", summary: "The least-privilege RAM policy of the actions a key used in the window",
+        forms: ["ACCESS_KEY "],
+        options: [
+            OptionSpec(flag: "include-denied", "keep actions whose latest call was refused for want of permission"),
+            OptionSpec(flag: "by-service", "one statement per RAM service code"),
+        ] + query + forms(first: .json))
+
     /// The manifest command.
     static let manifest = CommandSpec(
         name: "manifest", summary: "The files the index holds: name, size, mtime, checksum, events, ingested at",
@@ -130,7 +139,7 @@ package enum CommandTable {
 
     /// Every command, in help order.
     package static let commands: [CommandSpec] =
-        [ingest] + APIAction.allCases.map(command) + [keys, status, manifest, serve, completions, help]
+        [ingest] + APIAction.allCases.map(command) + [keys, policy, status, manifest, serve, completions, help]
 
     /// The command named `name`.
     package static func command(named name: String) -> CommandSpec? { commands.first { $0.name == name } }
