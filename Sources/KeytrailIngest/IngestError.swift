@@ -25,6 +25,10 @@ package enum IngestError: Error, CustomStringConvertible, Sendable {
     /// manifest, `left` are read by the next run.
     case interrupted(committed: Int, left: Int)
     indirect case commitFailed(databasePath: String, files: Int, cause: IngestError)
+    /// A merge refused a shard before writing anything: `reason` says why.
+    case shardRefused(path: String, reason: String)
+    /// A merge was asked to stop: `merged` shards are in the target, `left` are not.
+    case mergeInterrupted(merged: Int, left: Int)
 
     /// The message for the user.
     package var description: String {
@@ -42,6 +46,9 @@ package enum IngestError: Error, CustomStringConvertible, Sendable {
         case .commitFailed(let db, let files, let cause):
             return "cannot write the index \(db): \(cause); the \(files) file(s) of this batch "
                 + "were not recorded and the next run reads them again (earlier batches are kept)"
+        case .shardRefused(let path, let reason): return "cannot merge \(path): \(reason); nothing was merged"
+        case .mergeInterrupted(let merged, let left):
+            return "interrupted: \(merged) shards merged, \(left) left; rerun the same command to finish"
         }
     }
 }

@@ -19,7 +19,7 @@ struct HelpTests {
                 "listen", "credentials", "no-auth", "quiet", "workers", "max-connections", "head-timeout",
                 "idle-timeout",
             ]),
-            "status": ["db", "json"], "manifest": ["db", "format", "wide"],
+            "status": ["db", "json"], "manifest": ["db", "format", "wide"], "merge": ["into", "json", "quiet", "wait"],
             "policy": query.union(forms).union(["include-denied", "by-service"]), "completions": [], "help": ["usage"],
         ]
     }()

@@ -106,6 +106,17 @@ package enum CommandTable {
             OptionSpec("idle-timeout", "S", "seconds a kept-alive connection may idle"),
         ])
 
+    /// The merge command.
+    static let merge = CommandSpec(
+        name: "merge", summary: "Fold shard indexes into one, exactly (order-free, idempotent)",
+        forms: ["--into DB SHARD... "],
+        options: [
+            OptionSpec("into", "DB", path: true, "the target index (created when missing)"),
+            OptionSpec(flag: "json", "print the summary as one JSON object, every shard listed"),
+            OptionSpec(flag: "quiet", "no summary"),
+            OptionSpec(flag: "wait", "wait for another ingest's or merge's lock instead of failing"),
+        ])
+
     /// The policy command.
     static let policy = CommandSpec(
         name: "policy", summary: "The least-privilege RAM policy of the actions a key used in the window",
@@ -139,7 +150,7 @@ package enum CommandTable {
 
     /// Every command, in help order.
     package static let commands: [CommandSpec] =
-        [ingest] + APIAction.allCases.map(command) + [keys, policy, status, manifest, serve, completions, help]
+        [ingest, merge] + APIAction.allCases.map(command) + [keys, policy, status, manifest, serve, completions, help]
 
     /// The command named `name`.
     package static func command(named name: String) -> CommandSpec? { commands.first { $0.name == name } }
