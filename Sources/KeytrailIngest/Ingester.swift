@@ -47,16 +47,13 @@ package final class Ingester {
     }
 
     /// Ingests `paths` (files, directories, `-`), committing per batch of files.
-    package func run(
-        paths: [[UInt8]], progress: ((IngestProgress) -> Void)? = nil
-    ) throws(IngestError) -> IngestReport {
-        try run(inputs: paths.map { NamedInput(path: $0) }, progress: progress)
+    package func run(paths: [[UInt8]], live: LiveProgress? = nil) throws(IngestError) -> IngestReport {
+        try run(inputs: paths.map { NamedInput(path: $0) }, live: live)
     }
 
-    /// Ingests `inputs`, each recorded in the manifest under its name when it has one.
-    package func run(
-        inputs: [NamedInput], progress: ((IngestProgress) -> Void)? = nil
-    ) throws(IngestError) -> IngestReport {
+    /// Ingests `inputs`, each recorded in the manifest under its name when it has one; `live`,
+    /// when given, counts the run as it goes (within files too), for a progress line.
+    package func run(inputs: [NamedInput], live: LiveProgress? = nil) throws(IngestError) -> IngestReport {
         let start = Clock.monotonicSeconds()
         var report = IngestReport()
         let db = Array(options.databasePath.utf8)
@@ -77,9 +74,10 @@ package final class Ingester {
         let processors = (0..<options.jobs).map { _ in FileProcessor(until: until, siblings: siblings) }
         let reader = FileReader(
             streaming: Streaming(above: options.streamAbove, chunk: options.streamChunk), known: known,
-            afterRead: options.afterRead)
+            afterRead: options.afterRead, live: live)
+        // One stat per input, only for a progress line: the walk does not keep sizes.
+        live?.begin(files: items.count, bytes: items.reduce(0) { $0 + Self.size(of: $1) })
         let waveSize = options.jobs * 4
-        var done = 0
         var index = 0
         // Files this run recorded in the manifest; on a stop, the rest (not unchanged) are left.
         var committed = 0
@@ -95,8 +93,8 @@ package final class Ingester {
                 let item = items[index]
                 index += 1
                 if try unchanged.contains(item) {
+                    live?.skip(bytes: Self.size(of: item))
                     report.filesUnchanged += 1
-                    done += 1
                     continue
                 }
                 tasks.append(item)
@@ -111,7 +109,6 @@ package final class Ingester {
             // Main thread: merge into the batch, in file order; copies after their originals.
             for o in outcomes where !o.isCopy { absorb(o, into: &batch, report: &report, known: known) }
             for o in outcomes where o.isCopy { absorb(o, into: &batch, report: &report, known: known) }
-            done += tasks.count
             if let failure = outcomes.lazy.compactMap(\.failure).first { throw failure }
             let (held, spilled) = shared.withLock { s in (s.table.count, s.spills.reduce(0) { $0 + $1.size }) }
             if batch.files >= options.batchFiles || held >= options.batchEntries || spilled >= options.batchSpillBytes {
@@ -119,10 +116,6 @@ package final class Ingester {
                 try commit(&batch, shared)
                 committed += files
             }
-            progress?(
-                IngestProgress(
-                    filesDone: done, filesTotal: items.count, events: report.events.read, bytes: report.bytesRead,
-                    seconds: Clock.monotonicSeconds() - start))
         }
         try stopIfAsked()
         try commit(&batch, shared)
@@ -133,6 +126,12 @@ package final class Ingester {
             )
         }
         return report
+    }
+
+    /// The raw size of a regular input file, for the progress total (0 for standard input and pipes).
+    private static func size(of item: InputItem) -> Int {
+        guard !item.isStdin, let st = FileStatus(path: item.path), st.isRegular else { return 0 }
+        return Int(st.size)
     }
 
     /// Folds one file's outcome into the batch and the report.

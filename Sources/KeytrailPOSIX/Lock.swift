@@ -35,6 +35,23 @@ package final class Lock<State>: @unchecked Sendable {
         return body(&state)
     }
 
+    /// Waits, holding the lock, until `ready` is true of the state or `seconds` have passed, then
+    /// runs `body` with it (whether or not it became ready).
+    package func withLock<R>(when ready: (State) -> Bool, timeout seconds: Double, _ body: (inout State) -> R) -> R {
+        // pthread_cond_timedwait takes a deadline on the condition's clock (CLOCK_REALTIME).
+        var deadline = timespec()
+        clock_gettime(CLOCK_REALTIME, &deadline)
+        let nanoseconds = Int(deadline.tv_nsec) + Int(max(seconds, 0) * 1e9)
+        deadline.tv_sec += nanoseconds / 1_000_000_000
+        deadline.tv_nsec = nanoseconds % 1_000_000_000
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while !ready(state) {
+            if pthread_cond_timedwait(cond, mutex, &deadline) == ETIMEDOUT { break }
+        }
+        return body(&state)
+    }
+
     /// Runs `body` with the state, then wakes one waiter (`all`: every waiter).
     package func withLockSignalling<R>(all: Bool = false, _ body: (inout State) -> R) -> R {
         pthread_mutex_lock(mutex)

@@ -42,27 +42,20 @@ enum IngestCommand {
         let ingester = try CLIError.failing(IngestError.self, try Ingester(options: options))
         signals.start()
         if let note = ingester.upgradeNote { try Output.note(note) }
-        let showProgress = Output.isTerminal(2) && !a.flag("quiet")
-        var lastDraw = 0.0
+        // A progress line on a terminal only: nothing extra when stderr is piped or with --quiet.
+        let live = Output.isTerminal(2) && !a.flag("quiet") ? LiveProgress() : nil
+        let line = live.map { IngestProgressLine($0) }
         let report: IngestReport
         do throws(IngestError) {
-            report = try ingester.run(inputs: inputs) { p in
-                guard showProgress, p.seconds - lastDraw >= 0.25 || p.filesDone == p.filesTotal else { return }
-                lastDraw = p.seconds
-                let mbps = p.seconds > 0 ? Double(p.bytes) / 1e6 / p.seconds : 0
-                Output.draw(
-                    2,
-                    "\r\u{1B}[Kingest: \(p.filesDone)/\(p.filesTotal) files, \(p.events) events, "
-                        + "\(JSONOutput.formatDecimal(mbps, digits: 1)) MB/s")
-            }
+            report = try ingester.run(inputs: inputs, live: live)
         } catch {
-            if showProgress { try Output.write(2, "\r\u{1B}[K") }
+            try line?.stop()
             guard case .interrupted = error else { throw .failure(error.description) }
             // Stopped by SIGINT or SIGTERM: what is committed stays, and a rerun finishes.
             try Output.err("keytrail: \(error.description)")
             return 130
         }
-        if showProgress { try Output.write(2, "\r\u{1B}[K") }
+        try line?.stop()
         try Self.showRejections(report.rejections)
         for n in report.notes {
             try Output.err("\(n.path):\(n.line):\(n.column): warning: event skipped (\(n.reason.name)): \(n.message)")

@@ -31,6 +31,8 @@ package final class FileProcessor {
     private var result = FileResult()
     /// The current file's reduced entries, valid until the next `process`.
     package var table: MaxRegisterTable { reduced }
+    /// Events read so far in the current file (its accepted units'): what a progress line counts.
+    package var eventsRead: Int { result.counts.read }
     /// Private, so that the optimiser sees every access to it and checks none at run time.
     private var reduced = MaxRegisterTable()
     /// Reused for the raw bytes of the current file (its reader fills it).

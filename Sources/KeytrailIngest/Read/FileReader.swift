@@ -14,6 +14,8 @@ struct FileReader: Sendable {
     var known: KnownContent
     /// Called with the file's path between the read and the check for changes (a test seam).
     var afterRead: (@Sendable (String) -> Void)?
+    /// Where the bytes and events are counted as they are read, for a progress line (nil: none is drawn).
+    var live: LiveProgress?
 
     /// Why a file could not be read whole: it becomes the file's one rejection.
     enum Failure: Error {
@@ -42,6 +44,16 @@ struct FileReader: Sendable {
         let regular = before?.isRegular ?? false
         let size = before?.size ?? 0
         let streamed = !regular || Int(size) > streaming.above
+        // A streamed file counts its windows as they go; the rest of the file (all of it when read
+        // whole, or what a failure left unread) is counted when it is done, so that the bytes done
+        // reach the total.
+        var counted = 0
+        defer {
+            if let live {
+                live.add(raw: max(Int(size) - counted, 0), content: 0, events: 0)
+                live.fileDone()
+            }
+        }
         do throws(Failure) {
             // The checksum comes first: a copy of ingested content is skipped without parsing.
             var key: [UInt8]
@@ -64,7 +76,8 @@ struct FileReader: Sendable {
             processor.begin(path: item.display)
             if streamed {
                 if regular { lseek(fd, 0, SEEK_SET) }
-                (o.rawBytes, o.contentBytes) = try Self.stream(fd: fd, processor: processor, chunk: streaming.chunk)
+                (o.rawBytes, o.contentBytes) = try Self.stream(
+                    fd: fd, processor: processor, chunk: streaming.chunk, live: live, counted: &counted)
             } else {
                 var content = processor.raw.bytes
                 if Gzip.isGzip(content) {
@@ -75,6 +88,7 @@ struct FileReader: Sendable {
                 }
                 o.contentBytes = content.count
                 _ = processor.feed(content, final: true)
+                live?.add(raw: 0, content: content.count, events: processor.eventsRead)
             }
             afterRead?(item.display)
             if regular, let before {
@@ -118,8 +132,11 @@ struct FileReader: Sendable {
     }
 
     /// Streams a file through the processor in windows: raw chunks, inflated when gzip, framed
-    /// as they arrive. Returns (raw bytes, content bytes).
-    static func stream(fd: Int32, processor: FileProcessor, chunk size: Int) throws(Failure) -> (Int, Int) {
+    /// as they arrive, each window added to `live` (and its raw bytes to `counted`). Returns (raw
+    /// bytes, content bytes).
+    static func stream(
+        fd: Int32, processor: FileProcessor, chunk size: Int, live: LiveProgress? = nil, counted: inout Int
+    ) throws(Failure) -> (Int, Int) {
         let chunk = processor.raw
         let window = processor.inflated
         window.count = 0
@@ -151,7 +168,13 @@ struct FileReader: Sendable {
                 throw .gzip(error)
             }
             content += window.count - before
+            let eventsBefore = processor.eventsRead
             let used = processor.feed(window.bytes, final: end)
+            // Once per window (megabytes), never per event: three relaxed atomic adds.
+            if let live {
+                live.add(raw: n, content: window.count - before, events: processor.eventsRead - eventsBefore)
+                counted += n
+            }
             if used > 0 {
                 let rest = window.count - used
                 if rest > 0 { memmove(window.base, window.base + used, rest) }
