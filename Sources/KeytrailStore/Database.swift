@@ -19,7 +19,9 @@ package final class Database {
         flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
         let name = immutable && readOnly ? Self.uri(path, "immutable=1") : path
-        if name != path { flags |= SQLITE_OPEN_URI }
+        // URI filenames: the immutable form above, and `ATTACH`ing a shard read-only (a merge).
+        // A plain path not starting with `file:` is read as a path either way.
+        if name != path || !path.hasPrefix("file:") { flags |= SQLITE_OPEN_URI }
         let rc = sqlite3_open_v2(name, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open database"

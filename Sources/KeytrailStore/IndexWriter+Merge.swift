@@ -22,51 +22,123 @@ package struct MergeCounts: Sendable, Equatable {
 }
 
 extension IndexWriter {
-    /// Folds `shard` into this index inside the current transaction: every row is offered as an
-    /// ingest offers it (`offerDimension`, then `referenceEvent` with the row's Detail as stored),
-    /// in the rows' key order, so that the target's B-tree is walked in order; the manifests are
-    /// united and the newest event time raised. The result equals one ingest of both inputs:
-    /// rows are max-registers (ties included), so the order of merges does not matter and a
-    /// shard merged twice changes nothing.
+    /// Attaches `shard` read-only for `merge` (outside a transaction: SQLite attaches only there).
+    package func attach(_ shard: IndexReader) throws(IndexError) {
+        try IndexError.wrapping { () throws(SQLiteError) in
+            let st = try db.prepare("ATTACH DATABASE ?1 AS shard")
+            st.bindText(1, Database.uri(shard.db.path, shard.readsImmutable ? "mode=ro&immutable=1" : "mode=ro"))
+            try st.run()
+        }
+    }
+
+    /// Detaches the shard `attach` attached.
+    package func detach() { try? db.execute("DETACH DATABASE shard") }
+
+    /// Folds the attached shard into this index inside the current transaction, in set-based
+    /// statements that walk both sorted B-trees: each shard row that beats the target's (or is
+    /// new) takes its place, by `LatestWins` — SQLite's row values compare `(ts, event_id)` as
+    /// the integer and then the bytes, as `LatestWins.compare` does — remembering the moved row's
+    /// former time for paging; the Details the taken rows name are copied as stored with their new
+    /// references counted once per event, the ones moved rows stop naming are released; where the
+    /// same event is in both with other text, the greater text stays (`referenceEvent`, as ingest
+    /// does); the manifests are united and the newest time raised. The result equals one ingest
+    /// of both inputs: rows are max-registers, so merges commute and a shard merged twice changes
+    /// nothing.
     package func merge(_ shard: IndexReader) throws(IndexError) -> MergeCounts {
         var counts = MergeCounts()
-        let rows = try IndexError.wrapping { () throws(SQLiteError) in
-            try shard.db.prepare(
+        typealias Tie = (
+            key: [UInt8], service: [UInt8], ts: Int64, id: [UInt8], source: Int64, detail: [UInt8], blob: Bool
+        )
+        let differing = try IndexError.wrapping { () throws(SQLiteError) -> [Tie] in
+            // The shard's rows that win or tie, with the target row each replaces (NULL: none).
+            try db.execute(
                 """
-                SELECT d.key, d.kind, d.service, d.name, d.sub, d.ts, d.event_id, e.source, e.detail
-                FROM dims d JOIN event_details e
-                    ON e.key = d.key AND e.service = d.service AND e.ts = d.ts AND e.event_id = d.event_id
-                ORDER BY d.key, d.kind, d.service, d.name, d.sub
+                CREATE TEMP TABLE merge_rows AS
+                SELECT d.key, d.kind, d.service, d.name, d.sub, d.ts, d.event_id, t.ts AS old_ts,
+                    t.event_id AS old_id, (t.key IS NULL OR (d.ts, d.event_id) > (t.ts, t.event_id)) AS won
+                FROM shard.dims d LEFT JOIN main.dims t
+                    ON t.key = d.key AND t.kind = d.kind AND t.service = d.service AND t.name = d.name AND t.sub = d.sub
+                WHERE t.key IS NULL OR (d.ts, d.event_id) >= (t.ts, t.event_id)
                 """)
+            defer { try? db.execute("DROP TABLE temp.merge_rows") }
+            counts.rows = Int(try db.scalarInt("SELECT count(*) FROM shard.dims") ?? 0)
+            counts.won = Int(try db.scalarInt("SELECT count(*) FROM merge_rows WHERE won") ?? 0)
+            // The same event with other text on both sides (rare): the greater text stays. Asked
+            // before the shard's Details go in, so that only events the target held are compared.
+            let ties = try db.prepare(
+                """
+                SELECT e.key, e.service, e.ts, e.event_id, e.source, e.detail
+                FROM (SELECT DISTINCT key, service, ts, event_id FROM merge_rows) w
+                JOIN shard.event_details e ON e.key = w.key AND e.service = w.service AND e.ts = w.ts AND e.event_id = w.event_id
+                JOIN main.event_details t ON t.key = w.key AND t.service = w.service AND t.ts = w.ts AND t.event_id = w.event_id
+                WHERE e.detail IS NOT t.detail
+                """)
+            var differing: [Tie] = []
+            while try ties.step() {
+                differing.append(
+                    (
+                        ties.bytes(0), ties.bytes(1), ties.int64(2), ties.bytes(3), ties.int64(4), ties.bytes(5),
+                        ties.isBlob(5)
+                    ))
+            }
+            try db.execute(
+                """
+                INSERT OR IGNORE INTO dims_history(key, kind, service, name, sub, gen, old_ts, at)
+                SELECT key, kind, service, name, sub, \(generation), old_ts, \(now) FROM merge_rows
+                WHERE won AND old_ts IS NOT NULL AND kind <> \(Dimension.product.rawValue);
+                INSERT INTO dims(key, kind, service, name, sub, ts, event_id)
+                SELECT key, kind, service, name, sub, ts, event_id FROM merge_rows WHERE won
+                ON CONFLICT(key, kind, service, name, sub) DO UPDATE SET ts = excluded.ts, event_id = excluded.event_id;
+                INSERT INTO event_details(key, service, ts, event_id, refs, source, detail)
+                SELECT e.key, e.service, e.ts, e.event_id, w.n, e.source, e.detail
+                FROM (SELECT key, service, ts, event_id, count(*) AS n FROM merge_rows WHERE won
+                    GROUP BY key, service, ts, event_id) w
+                JOIN shard.event_details e ON e.key = w.key AND e.service = w.service AND e.ts = w.ts AND e.event_id = w.event_id
+                WHERE true
+                ON CONFLICT(key, service, ts, event_id) DO UPDATE SET refs = refs + excluded.refs;
+                UPDATE event_details SET refs = refs - r.n
+                FROM (SELECT key, service, old_ts, old_id, count(*) AS n FROM merge_rows WHERE won AND old_ts IS NOT NULL
+                    GROUP BY key, service, old_ts, old_id) r
+                WHERE event_details.key = r.key AND event_details.service = r.service AND event_details.ts = r.old_ts
+                    AND event_details.event_id = r.old_id;
+                DELETE FROM event_details WHERE refs <= 0 AND (key, service, ts, event_id) IN
+                    (SELECT key, service, old_ts, old_id FROM merge_rows WHERE won AND old_ts IS NOT NULL);
+                """)
+            try db.execute(
+                """
+                INSERT INTO files(path, until, size, mtime_ns, checksum, events, ingested_at)
+                SELECT path, until, size, mtime_ns, checksum, events, ingested_at FROM shard.files WHERE true
+                ON CONFLICT(path, until) DO UPDATE SET
+                    size = excluded.size, mtime_ns = excluded.mtime_ns, checksum = excluded.checksum,
+                    events = excluded.events, ingested_at = excluded.ingested_at
+                WHERE (excluded.ingested_at, excluded.size, excluded.mtime_ns, excluded.checksum, excluded.events)
+                    > (ingested_at, size, mtime_ns, checksum, events)
+                """)
+            counts.files = Int(try db.scalarInt("SELECT count(*) FROM shard.files") ?? 0)
+            return differing
         }
-        while try shard.step(rows) {
-            counts.rows += 1
-            guard let kind = Dimension(rawValue: UInt8(truncatingIfNeeded: rows.int64(1))) else {
-                throw .sqlite(SQLiteError(code: 11, message: "a row of an unknown kind \(rows.int64(1))"))
+        for t in differing {
+            // Array's withUnsafeBytes rethrows untyped: only `referenceEvent`'s IndexError can come out.
+            do {
+                try t.key.withUnsafeBytes { key in
+                    try t.service.withUnsafeBytes { service in
+                        try t.id.withUnsafeBytes { id in
+                            try t.detail.withUnsafeBytes { detail in
+                                try referenceEvent(
+                                    key: key, service: service, timestamp: t.ts, eventId: id,
+                                    source: EventSource(code: Int(t.source)), detail: detail, compressed: t.blob,
+                                    rows: 0)
+                            }
+                        }
+                    }
+                }
+            } catch let e as IndexError {
+                throw e
+            } catch {
+                preconditionFailure("referenceEvent throws IndexError only: \(error)")
             }
-            // Each column read once, as bytes: the pointers hold until the next step.
-            let (key, service, name, sub) = (
-                rows.unsafeBytes(0), rows.unsafeBytes(2), rows.unsafeBytes(3), rows.unsafeBytes(4)
-            )
-            let (ts, id, source) = (rows.int64(5), rows.unsafeBytes(6), EventSource(code: Int(rows.int64(7))))
-            let compressed = rows.isBlob(8)
-            let detail = rows.unsafeBytes(8)
-            let offer = try offerDimension(
-                key: key, kind, service: service, name: name, sub: sub, timestamp: ts, eventId: id)
-            switch offer {
-            case .lost: continue
-            case .won: counts.won += 1
-            case .same: break
-            }
-            try referenceEvent(
-                key: key, service: service, timestamp: ts, eventId: id, source: source, detail: detail,
-                compressed: compressed, rows: offer == .won ? 1 : 0)
         }
         if let newest = try shard.newestTimestamp() { try noteTimestamp(newest) }
-        for record in try shard.manifest() {
-            counts.files += 1
-            try IndexError.wrapping { () throws(SQLiteError) in try uniteFile(record) }
-        }
         return counts
     }
 
@@ -82,29 +154,5 @@ extension IndexWriter {
             let stored = try db.scalarInt("SELECT value FROM meta WHERE name = 'siblings'")
             return (untils, empty ? nil : stored.map { $0 != 0 } ?? true)
         }
-    }
-
-    /// Unites one manifest row with this index's: of two rows for the same file and `--until`,
-    /// the one ingested last (then the greater size, mtime, checksum, events) stays, so the
-    /// result does not depend on the order of merges.
-    func uniteFile(_ r: ManifestRecord) throws(SQLiteError) {
-        let st = try db.prepare(
-            """
-            INSERT INTO files(path, until, size, mtime_ns, checksum, events, ingested_at)
-            VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)
-            ON CONFLICT(path, until) DO UPDATE SET
-                size = excluded.size, mtime_ns = excluded.mtime_ns, checksum = excluded.checksum,
-                events = excluded.events, ingested_at = excluded.ingested_at
-            WHERE (excluded.ingested_at, excluded.size, excluded.mtime_ns, excluded.checksum, excluded.events)
-                > (ingested_at, size, mtime_ns, checksum, events)
-            """)
-        r.name.withUnsafeBytes { st.bindBlob(1, $0) }
-        st.bind(2, r.until)
-        st.bind(3, r.entry.size)
-        st.bind(4, r.entry.mtimeNanos)
-        r.entry.checksum.withUnsafeBytes { st.bindBlob(5, $0) }
-        st.bind(6, r.events)
-        st.bind(7, r.ingestedAt)
-        try st.run()
     }
 }

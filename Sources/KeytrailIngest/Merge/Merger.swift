@@ -86,12 +86,18 @@ package final class Merger {
         for (i, s) in shards.enumerated() {
             if shouldStop() { throw .mergeInterrupted(merged: i, left: shards.count - i) }
             do throws(IndexError) {
-                try writer.begin()
-                let counts = try writer.merge(s.reader)
-                try writer.commit()
-                report.shards.append((s.path, counts))
+                try writer.attach(s.reader)
+                defer { writer.detach() }
+                do throws(IndexError) {
+                    try writer.begin()
+                    let counts = try writer.merge(s.reader)
+                    try writer.commit()
+                    report.shards.append((s.path, counts))
+                } catch {
+                    writer.rollback()
+                    throw error
+                }
             } catch {
-                writer.rollback()
                 throw .index(error)
             }
         }
