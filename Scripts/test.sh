@@ -16,6 +16,8 @@ bash Tests/bundle/check.sh
 # A real Spark (Java 17 and PySpark, installed by Scripts/spark/setup.sh when missing): local[2,4]
 # with a task killed on its first attempt, then a standalone cluster on 127.0.0.1.
 bash Tests/spark/run.sh --standalone
+# keytrail report in headless Chromium (Debian's, installed by the script when missing).
+bash Tests/report/check.sh
 if [ -f Benchmarks/KeytrailBench/main.swift ] && grep -q smoke Benchmarks/KeytrailBench/main.swift; then
   swift run keytrail-bench --smoke
 fi

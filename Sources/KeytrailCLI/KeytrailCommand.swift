@@ -62,6 +62,7 @@ package enum KeytrailCommand {
         case "manifest": return try ManifestCommand.run(rest)
         case "policy": return try PolicyCommand.run(rest)
         case "merge": return try MergeCommand.run(rest)
+        case "report": return try ReportCommand.run(rest)
         case "completions":
             let a = try Arguments(rest, command: CommandTable.completions)
             guard a.positionals.count == 1, let script = CommandTable.completions(a.positionals[0]) else {

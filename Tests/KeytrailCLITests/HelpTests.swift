@@ -20,7 +20,8 @@ struct HelpTests {
                 "idle-timeout",
             ]),
             "status": ["db", "json"], "manifest": ["db", "format", "wide"], "merge": ["into", "json", "quiet", "wait"],
-            "policy": query.union(forms).union(["include-denied", "by-service"]), "completions": [], "help": ["usage"],
+            "policy": query.union(forms).union(["include-denied", "by-service"]),
+            "report": query.union(["out", "format", "inventory", "unused-for", "detailed"]), "completions": [], "help": ["usage"],
         ]
     }()
 

@@ -106,6 +106,19 @@ package enum CommandTable {
             OptionSpec("idle-timeout", "S", "seconds a kept-alive connection may idle"),
         ])
 
+    /// The report command.
+    static let report = CommandSpec(
+        name: "report", summary: "One self-contained HTML page (or Markdown) for an auditor: coverage, keys, policies",
+        forms: ["--out FILE "],
+        options: [
+            OptionSpec("out", "FILE", path: true, "where to write it (- for standard output)"),
+            OptionSpec("format", "FORMAT", choices: ["html", "markdown"], "html (default) or markdown, for tickets"),
+            OptionSpec(
+                "inventory", "FILE", path: true, "key IDs, one per line, or RAM's CSV export: adds never-seen keys"),
+            OptionSpec("unused-for", "DAYS", "idle after DAYS (default: the window's)"),
+            OptionSpec("detailed", "N", "the first N keys by need of action get a section and a policy (default 100)"),
+        ] + query)
+
     /// The merge command.
     static let merge = CommandSpec(
         name: "merge", summary: "Fold shard indexes into one, exactly (order-free, idempotent)",
@@ -150,7 +163,9 @@ package enum CommandTable {
 
     /// Every command, in help order.
     package static let commands: [CommandSpec] =
-        [ingest, merge] + APIAction.allCases.map(command) + [keys, policy, status, manifest, serve, completions, help]
+        [ingest, merge] + APIAction.allCases.map(command) + [
+            keys, policy, report, status, manifest, serve, completions, help,
+        ]
 
     /// The command named `name`.
     package static func command(named name: String) -> CommandSpec? { commands.first { $0.name == name } }

@@ -12,6 +12,10 @@ package struct AuditedKey: Equatable, Sendable {
         case neverSeen = "never-seen"
         /// Seen in the archive, missing from the inventory.
         case notInInventory = "not-in-inventory"
+
+        /// The statuses by what needs action first: keys in use that nobody listed, listed keys
+        /// never used, idle keys, then active ones.
+        package static let byNeed: [Status] = [.notInInventory, .neverSeen, .idle, .active]
     }
 
     /// The AccessKey ID.

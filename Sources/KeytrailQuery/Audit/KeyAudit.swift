@@ -58,7 +58,7 @@ package struct KeyAudit: Sendable {
 
     /// Sorts the keys; ties end by key ID, so every order is total.
     package mutating func sort(by order: Order) {
-        let rank: [AuditedKey.Status: Int] = [.notInInventory: 0, .neverSeen: 1, .idle: 2, .active: 3]
+        let rank = Dictionary(uniqueKeysWithValues: AuditedKey.Status.byNeed.enumerated().map { ($1, $0) })
         keys.sort { a, b in
             switch order {
             case .idle:
