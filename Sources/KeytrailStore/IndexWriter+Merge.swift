@@ -45,6 +45,7 @@ extension IndexWriter {
     /// of both inputs: rows are max-registers, so merges commute and a shard merged twice changes
     /// nothing.
     package func merge(_ shard: IndexReader) throws(IndexError) -> MergeCounts {
+        if startedEmpty { return try copy(shard) }
         var counts = MergeCounts()
         typealias Tie = (
             key: [UInt8], service: [UInt8], ts: Int64, id: [UInt8], source: Int64, detail: [UInt8], blob: Bool
@@ -104,16 +105,7 @@ extension IndexWriter {
                 DELETE FROM event_details WHERE refs <= 0 AND (key, service, ts, event_id) IN
                     (SELECT key, service, old_ts, old_id FROM merge_rows WHERE won AND old_ts IS NOT NULL);
                 """)
-            try db.execute(
-                """
-                INSERT INTO files(path, until, size, mtime_ns, checksum, events, ingested_at)
-                SELECT path, until, size, mtime_ns, checksum, events, ingested_at FROM shard.files WHERE true
-                ON CONFLICT(path, until) DO UPDATE SET
-                    size = excluded.size, mtime_ns = excluded.mtime_ns, checksum = excluded.checksum,
-                    events = excluded.events, ingested_at = excluded.ingested_at
-                WHERE (excluded.ingested_at, excluded.size, excluded.mtime_ns, excluded.checksum, excluded.events)
-                    > (ingested_at, size, mtime_ns, checksum, events)
-                """)
+            try db.execute(Self.uniteFiles)
             counts.files = Int(try db.scalarInt("SELECT count(*) FROM shard.files") ?? 0)
             return differing
         }
@@ -141,6 +133,40 @@ extension IndexWriter {
         if let newest = try shard.newestTimestamp() { try noteTimestamp(newest) }
         return counts
     }
+
+    /// Into an index that holds no row yet, the shard's rows, Details (with their reference
+    /// counts) and manifest go in as they are: a shard is an index, consistent in itself.
+    func copy(_ shard: IndexReader) throws(IndexError) -> MergeCounts {
+        var counts = MergeCounts()
+        try IndexError.wrapping { () throws(SQLiteError) in
+            try db.execute(
+                """
+                INSERT INTO dims(key, kind, service, name, sub, ts, event_id)
+                SELECT key, kind, service, name, sub, ts, event_id FROM shard.dims;
+                INSERT INTO event_details(key, service, ts, event_id, refs, source, detail)
+                SELECT key, service, ts, event_id, refs, source, detail FROM shard.event_details;
+                """)
+            try db.execute(Self.uniteFiles)
+            counts.rows = Int(try db.scalarInt("SELECT count(*) FROM shard.dims") ?? 0)
+            counts.won = counts.rows
+            counts.files = Int(try db.scalarInt("SELECT count(*) FROM shard.files") ?? 0)
+        }
+        if let newest = try shard.newestTimestamp() { try noteTimestamp(newest) }
+        return counts
+    }
+
+    /// Unites the shard's manifest with this index's: of two rows for the same file and `--until`,
+    /// the one ingested last (then the greater size, mtime, checksum, events) stays, so the result
+    /// does not depend on the order of merges.
+    static let uniteFiles = """
+        INSERT INTO files(path, until, size, mtime_ns, checksum, events, ingested_at)
+        SELECT path, until, size, mtime_ns, checksum, events, ingested_at FROM shard.files WHERE true
+        ON CONFLICT(path, until) DO UPDATE SET
+            size = excluded.size, mtime_ns = excluded.mtime_ns, checksum = excluded.checksum,
+            events = excluded.events, ingested_at = excluded.ingested_at
+        WHERE (excluded.ingested_at, excluded.size, excluded.mtime_ns, excluded.checksum, excluded.events)
+            > (ingested_at, size, mtime_ns, checksum, events)
+        """
 
     /// The settings this index was built with: the `--until`s of its manifest, and whether it
     /// keeps sibling rows (nil while it holds no row: a new index takes either).
