@@ -9,15 +9,7 @@ enum KeysCommand {
         let options = try QueryOptions(a)
         let form = try AnswerForm(a, default: .table)
         let unusedFor = try a.integer("unused-for", range: 0...1_000_000)
-        var inventory: [String]?
-        if let path = a.value("inventory") {
-            let bytes = try Output.readFile(path)
-            do throws(QueryError) {
-                inventory = try KeyAudit.inventory(bytes)
-            } catch {
-                throw CLIError.reading(path, error)
-            }
-        }
+        let inventory = try Self.inventory(a)
         let service = try options.service()
         var audit: KeyAudit
         do throws(QueryError) {
@@ -41,5 +33,16 @@ enum KeysCommand {
         case .table: try Output.out(Sheets.keys(audit).table(width: form.width))
         }
         return 0
+    }
+
+    /// The key IDs of `--inventory FILE`, if given (keys and report read it).
+    static func inventory(_ a: Arguments) throws(CLIError) -> [String]? {
+        guard let path = a.value("inventory") else { return nil }
+        let bytes = try Output.readFile(path)
+        do throws(QueryError) {
+            return try KeyAudit.inventory(bytes)
+        } catch {
+            throw CLIError.reading(path, error)
+        }
     }
 }

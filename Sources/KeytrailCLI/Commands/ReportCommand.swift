@@ -11,15 +11,7 @@ enum ReportCommand {
         guard let out = a.value("out") else { throw .usage("report needs --out FILE (or - for standard output)") }
         let options = try QueryOptions(a)
         let detailed = try a.integer("detailed", range: 0...100_000) ?? 100
-        var inventory: [String]?
-        if let path = a.value("inventory") {
-            let bytes = try Output.readFile(path)
-            do throws(QueryError) {
-                inventory = try KeyAudit.inventory(bytes)
-            } catch {
-                throw CLIError.reading(path, error)
-            }
-        }
+        let inventory = try KeysCommand.inventory(a)
         let path = KeytrailCommand.databasePath(a)
         let service = try options.service()
         let status = try CLIError.failing(IndexError.self, try service.reader.status())
