@@ -3,6 +3,8 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import KeytrailStore
+
 /// `keytrail merge`: shards of a trap archive, merged in any order and shape, answer exactly as
 /// one ingest of everything; each refusal; a kill during a merge, then a rerun, is exact.
 @Suite("Merge", .serialized)
@@ -135,6 +137,14 @@ struct MergeTests {
         let until = dir.file("u.sqlite")
         try Self.ingest(until, files, extra: ["--until", "2030-01-01"])
         let foreign = try dir.write("foreign.sqlite", "SQLite format 3\u{0}not really")
+        // An index of schema version 1 (an earlier keytrail's).
+        let old = dir.file("v1.sqlite")
+        do {
+            let db = try Database(path: old, create: true)
+            try db.execute(IndexSchema.migrations[0])
+            try db.execute("PRAGMA application_id = \(IndexSchema.applicationID)")
+            try db.execute("PRAGMA user_version = 1")
+        }
         let target = dir.file("t.sqlite")
         try Self.ingest(target, Array(Self.files.suffix(5)))
         let before = try dump(target)
@@ -146,6 +156,10 @@ struct MergeTests {
                 "cannot merge \(until): it was built with --until 2030-01-01T00:00:00.000Z, and \(target) with no --until"
             ),
             ([foreign], "cannot merge \(foreign): "),
+            (
+                [full, old],
+                "cannot merge \(old): \(old) is an index of schema version 1"
+            ),
             ([dir.file("nope.sqlite")], "\(dir.file("nope.sqlite")): no such file or directory"),
         ]
         for (shards, message) in cases {
