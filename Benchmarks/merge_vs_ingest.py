@@ -55,21 +55,29 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--keytrail", default=os.path.join(ROOT, ".build/release/keytrail"))
     ap.add_argument("--synth", default=os.path.join(ROOT, ".build/release/keytrail-synth"))
+    ap.add_argument("--layout", choices=["files", "accounts"], default="files",
+                    help="files: one corpus dealt file by file into the shards (every shard holds every "
+                         "key, the worst case); accounts: one corpus per shard with keys of its own")
     ap.add_argument("--dir")
     a = ap.parse_args()
-    work = a.dir or tempfile.mkdtemp(prefix="keytrail-merge-bench-")
-    corpus = os.path.join(work, "corpus")
-    if not os.path.isdir(corpus):
-        subprocess.run([a.synth, "--out", corpus, "--format", "oss-plain", "--events", str(a.events),
-                        "--keys", "500", "--services", "20", "--seed", "5"], check=True, stdout=subprocess.DEVNULL)
-    files = sorted(os.path.join(d, f) for d, _, fs in os.walk(corpus) for f in fs)
+    work = a.dir or tempfile.mkdtemp(prefix="keytrail-merge-bench-%s-" % a.layout)
+    files = []
+    for k in range(a.shards if a.layout == "accounts" else 1):
+        corpus = os.path.join(work, "corpus%d" % k)
+        if not os.path.isdir(corpus):
+            events = a.events // a.shards if a.layout == "accounts" else a.events
+            subprocess.run([a.synth, "--out", corpus, "--format", "oss-plain", "--events", str(events),
+                            "--keys", "500", "--services", "20", "--seed", str(5 + k)], check=True,
+                           stdout=subprocess.DEVNULL)
+        files += sorted(os.path.join(d, f) for d, _, fs in os.walk(corpus) for f in fs)
     size = sum(os.path.getsize(f) for f in files)
     shards = []
     for k in range(a.shards):
         part = os.path.join(work, "part%d" % k)
         os.makedirs(part, exist_ok=True)
         for i, f in enumerate(files):
-            if i % a.shards == k:
+            mine = ("/corpus%d/" % k) in f if a.layout == "accounts" else i % a.shards == k
+            if mine:
                 link = os.path.join(part, "%06d-%s" % (i, os.path.basename(f)))
                 if not os.path.exists(link):
                     os.symlink(f, link)
@@ -94,7 +102,8 @@ def main():
     same = rows_digest(os.path.join(work, "ingest-1.sqlite")) == rows_digest(os.path.join(work, "merge-1.sqlite"))
     mi = statistics.median(s for s, _ in ingest)
     mm = statistics.median(s for s, _ in merge)
-    print("corpus: %d events, %d files, %.0f MB; %d shards" % (a.events, len(files), size / 1e6, a.shards))
+    print("corpus (%s layout): %d events, %d files, %.0f MB; %d shards"
+          % (a.layout, a.events, len(files), size / 1e6, a.shards))
     print("re-ingest of the input: median %.2f s (%.0f MB/s), peak RSS %.0f MB"
           % (mi, size / 1e6 / mi, max(m for _, m in ingest)))
     print("merge of the shards:    median %.2f s, peak RSS %.0f MB" % (mm, max(m for _, m in merge)))
