@@ -137,6 +137,23 @@ struct FormatTests {
         #expect(table.hasPrefix("AccessKeyId  ") && table.contains(Self.key + "  "))
     }
 
+    @Test func keysHasEveryFormToo() throws {
+        let dir = TemporaryDirectory()
+        let db = try Self.archive(dir)
+        let body = try json(try Self.run(["keys"] + ["--format", "json"], db).stdout)
+        let items = try #require(body["Keys"] as? [[String: Any]])
+        let rows = try Self.pythonCSV(try Self.run(["keys", "--format", "csv"], db).stdout)
+        #expect(rows.count == items.count + 1)
+        let nd = try Self.ndjson(try Self.run(["keys", "--format", "ndjson"], db).stdout)
+        for (i, item) in items.enumerated() {
+            let row = Dictionary(uniqueKeysWithValues: zip(rows[0], rows[i + 1]))
+            #expect(row["AccessKeyId"] == item["AccessKeyId"] as? String)
+            #expect(row["LastUsed"] == Self.seconds(item["LastUsedTimestamp"]))
+            #expect(row["Services"] == "\(item["Services"] ?? "")" && row["UserName"] == item["UserName"] as? String)
+            #expect(NSDictionary(dictionary: nd[i]).isEqual(to: item))
+        }
+    }
+
     @Test func csvQuotesAndTablesShowControlCharacters() throws {
         let dir = TemporaryDirectory()
         let db = try Self.archive(dir)
