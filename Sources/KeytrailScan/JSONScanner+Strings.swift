@@ -8,23 +8,13 @@ extension JSONScanner {
     }
 
     /// Validates the string whose opening quote is at `start`: escapes, surrogate pairs, control
-    /// characters and UTF-8. Plain ASCII runs are skipped eight bytes at a time.
+    /// characters and UTF-8. Plain ASCII runs are skipped sixteen bytes at a time
+    /// (`skipPlainStringBytes`), landing on the byte that needs a look.
     package func scanString(_ start: Int) throws(JSONError) -> StringToken {
         var i = start + 1
         var escaped = false
         while true {
-            // Fast path: eight bytes with no quote, backslash, control character or non-ASCII byte.
-            while i &+ 8 <= count {
-                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                let ones: UInt64 = 0x0101_0101_0101_0101
-                let highs: UInt64 = 0x8080_8080_8080_8080
-                let q = w ^ (ones &* 0x22)
-                let b = w ^ (ones &* 0x5C)
-                let special =
-                    ((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- ones &* 0x20) & ~w) | w
-                if special & highs != 0 { break }
-                i &+= 8
-            }
+            i = skipPlainStringBytes(i)
             guard i < count else { throw JSONError(.unexpectedEnd, at: i) }
             let c = base[i]
             if c == 0x22 { return StringToken(end: i + 1, hasEscapes: escaped) }
