@@ -10,8 +10,18 @@ extension JSONScanner {
     /// Validates the string whose opening quote is at `start`: escapes, surrogate pairs, control
     /// characters and UTF-8. Plain ASCII runs are skipped sixteen bytes at a time
     /// (`skipPlainStringBytes`), landing on the byte that needs a look.
-    package func scanString(_ start: Int) throws(JSONError) -> StringToken {
-        var i = start + 1
+    ///
+    /// Inline, for the common string (member names, most values): plain ASCII up to its quote. A
+    /// string with anything else goes on out of line, in `scanStringBody`.
+    @inline(__always) package func scanString(_ start: Int) throws(JSONError) -> StringToken {
+        let i = skipPlainStringBytes(start &+ 1)
+        if i < count && base[i] == 0x22 { return StringToken(end: i &+ 1, hasEscapes: false) }
+        return try scanStringBody(i)
+    }
+
+    /// The rest of a string's body from `start`, a byte that needs a look (or the buffer's tail).
+    @inline(never) func scanStringBody(_ start: Int) throws(JSONError) -> StringToken {
+        var i = start
         var escaped = false
         while true {
             i = skipPlainStringBytes(i)
