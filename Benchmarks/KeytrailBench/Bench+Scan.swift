@@ -14,15 +14,102 @@ extension Bench {
         figures.append(throughput("scan floor: memchr `{`, in memory", bytes: bytes, floor))
         let ofFloor = { (t: (median: Double, min: Double, max: Double)) in ("% of floor", 100 * floor.median / t.median)
         }
-        let validate = try measure(runs: config.runs) { try Self.seconds { try Self.validate(files) } }
-        figures.append(throughput("scan: validate (skipValue)", bytes: bytes, validate, extra: [ofFloor(validate)]))
+        // The thread's CPU time beside the wall clock: on a shared machine it is the steadier figure.
+        var cpu: [Double] = []
+        let validate = try measure(runs: config.runs) { try Self.seconds(cpu: &cpu) { try Self.validate(files) } }
+        figures.append(
+            throughput(
+                "scan: validate (skipValue)", bytes: bytes, validate,
+                extra: [ofFloor(validate), Self.cpuRate(bytes, &cpu)]))
         var events = 0
-        let scan = try measure(runs: config.runs) { try Self.seconds { events = try Self.scanEvents(files) } }
+        let scan = try measure(runs: config.runs) {
+            try Self.seconds(cpu: &cpu) { events = try Self.scanEvents(files) }
+        }
         guard events == config.events else { throw BenchError("scanned \(events) events of \(config.events)") }
         figures.append(
             throughput(
                 "scan: events (scanObject)", bytes: bytes, scan,
-                extra: [("events/s", Double(events) / scan.median), ofFloor(scan)]))
+                extra: [("events/s", Double(events) / scan.median), ofFloor(scan), Self.cpuRate(bytes, &cpu)]))
+        // The same events pretty-printed (two-space indent, a member per line): whitespace runs.
+        let pretty = files.prefix(3).map(Self.prettyPrinted)
+        let prettyBytes = pretty.reduce(0) { $0 + $1.count }
+        let prettyValidate = try measure(runs: config.runs) {
+            try Self.seconds(cpu: &cpu) { try Self.validate(pretty) }
+        }
+        figures.append(
+            throughput(
+                "scan: validate, pretty-printed", bytes: prettyBytes, prettyValidate,
+                extra: [Self.cpuRate(prettyBytes, &cpu)]))
+    }
+
+    /// "CPU MB/s": `bytes` over the median of the CPU seconds in `cpu` (its first entry, the
+    /// warm-up, left out), which it empties.
+    static func cpuRate(_ bytes: Int, _ cpu: inout [Double]) -> (String, Double) {
+        let timed = cpu.dropFirst().sorted()
+        cpu.removeAll()
+        return ("CPU MB/s", timed.isEmpty ? 0 : Double(bytes) / 1e6 / timed[timed.count / 2])
+    }
+
+    /// Wall-clock seconds `body` takes, appending its thread's CPU seconds to `cpu`.
+    static func seconds(cpu: inout [Double], _ body: () throws -> Void) rethrows -> Double {
+        let c0 = threadCPUSeconds()
+        let t = try seconds(body)
+        cpu.append(threadCPUSeconds() - c0)
+        return t
+    }
+
+    static func threadCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// `json` (compact, valid) re-laid out as pretty-printers do: a line per member and element,
+    /// two spaces a level, `": "` after names.
+    static func prettyPrinted(_ json: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(json.count * 2)
+        var depth = 0
+        var inString = false
+        var escaped = false
+        func newline() {
+            out.append(0x0A)
+            out.append(contentsOf: repeatElement(0x20, count: 2 * depth))
+        }
+        for c in json {
+            if inString {
+                out.append(c)
+                if escaped {
+                    escaped = false
+                } else if c == 0x5C {
+                    escaped = true
+                } else if c == 0x22 {
+                    inString = false
+                }
+                continue
+            }
+            switch c {
+            case 0x22:
+                inString = true
+                out.append(c)
+            case 0x7B, 0x5B:
+                out.append(c)
+                depth += 1
+                newline()
+            case 0x7D, 0x5D:
+                depth -= 1
+                newline()
+                out.append(c)
+            case 0x2C:
+                out.append(c)
+                newline()
+            case 0x3A:
+                out.append(contentsOf: [0x3A, 0x20])
+            default:
+                out.append(c)
+            }
+        }
+        return out
     }
 
     /// The pure part of ingest on the corpus in memory: shape detection, framing, extraction of

@@ -8,23 +8,23 @@ extension JSONScanner {
     }
 
     /// Validates the string whose opening quote is at `start`: escapes, surrogate pairs, control
-    /// characters and UTF-8. Plain ASCII runs are skipped eight bytes at a time.
-    package func scanString(_ start: Int) throws(JSONError) -> StringToken {
-        var i = start + 1
+    /// characters and UTF-8. Plain ASCII runs are skipped sixteen bytes at a time
+    /// (`skipPlainStringBytes`), landing on the byte that needs a look.
+    ///
+    /// Inline, for the common string (member names, most values): plain ASCII up to its quote. A
+    /// string with anything else goes on out of line, in `scanStringBody`.
+    @inline(__always) package func scanString(_ start: Int) throws(JSONError) -> StringToken {
+        let i = skipPlainStringBytes(start &+ 1)
+        if i < count && base[i] == 0x22 { return StringToken(end: i &+ 1, hasEscapes: false) }
+        return try scanStringBody(i)
+    }
+
+    /// The rest of a string's body from `start`, a byte that needs a look (or the buffer's tail).
+    @inline(never) func scanStringBody(_ start: Int) throws(JSONError) -> StringToken {
+        var i = start
         var escaped = false
         while true {
-            // Fast path: eight bytes with no quote, backslash, control character or non-ASCII byte.
-            while i &+ 8 <= count {
-                let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-                let ones: UInt64 = 0x0101_0101_0101_0101
-                let highs: UInt64 = 0x8080_8080_8080_8080
-                let q = w ^ (ones &* 0x22)
-                let b = w ^ (ones &* 0x5C)
-                let special =
-                    ((q &- ones) & ~q) | ((b &- ones) & ~b) | ((w &- ones &* 0x20) & ~w) | w
-                if special & highs != 0 { break }
-                i &+= 8
-            }
+            i = skipPlainStringBytes(i)
             guard i < count else { throw JSONError(.unexpectedEnd, at: i) }
             let c = base[i]
             if c == 0x22 { return StringToken(end: i + 1, hasEscapes: escaped) }

@@ -40,13 +40,11 @@ package struct JSONScanner {
     }
 
     /// Skips JSON whitespace (space, tab, CR, LF) from `i`.
+    /// Compact JSON has none between tokens: the first byte decides, inline; runs go to
+    /// `skipWhitespaceRun`.
     @inline(__always) package func skipWhitespace(_ i: Int) -> Int {
-        var i = i
-        while i < count {
-            let c = base[i]
-            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { i += 1 } else { break }
-        }
-        return i
+        guard i < count, Self.isWhitespace(base[i]) else { return i }
+        return skipWhitespaceRun(i &+ 1)
     }
 
     /// Skips spaces, tabs and CRs (not LF) from `i`.
