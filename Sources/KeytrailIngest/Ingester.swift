@@ -11,7 +11,10 @@ import KeytrailStore
 package final class Ingester {
     let options: IngestOptions
     let lock: IngestLock
-    let writer: IndexWriter
+    /// The index's writer, or during a first build the writer of its copy (`IndexWriter.startFirstBuild`).
+    private(set) var writer: IndexWriter
+    /// Whether `writer` wrote a first build that is now in place (the next run reopens the index).
+    private var placed = false
     let until: Int64
     /// Seconds spent reading and parsing (waves) and committing, for `KEYTRAIL_TRACE=1`.
     var phase = (parse: 0.0, commit: 0.0, commits: 0)
@@ -19,6 +22,8 @@ package final class Ingester {
     let siblings: Bool
     /// Compresses the commit's Details on every core.
     let packer: DetailPacker
+    /// Whether `KEYTRAIL_TRACE` asks for the time of each phase on stderr.
+    let tracing = POSIX.environment("KEYTRAIL_TRACE") != nil
 
     /// Opens (creating when missing) the index; the index exists before any input is read.
     package init(options: IngestOptions) throws(IngestError) {
@@ -36,6 +41,9 @@ package final class Ingester {
             throw .index(error)
         }
         packer = DetailPacker(threads: options.jobs)
+        do throws(IndexError) { if let build = try writer.startFirstBuild() { writer = build } } catch {
+            throw .index(error)
+        }
     }
 
     /// Said once when this ingest upgraded a v1 index: its sibling rows cover only what is read from now on.
@@ -46,15 +54,57 @@ package final class Ingester {
             + "to fill them (files already indexed are read again once)"
     }
 
-    /// Ingests `paths` (files, directories, `-`), committing per batch of files.
+    /// Ingests `paths` (files, directories, `-`), committing per batch of files. A first build is
+    /// put in place when the run ends, or when it stops on a signal with batches committed; on
+    /// any other failure it is discarded and the index stays as it was (empty).
     package func run(
         paths: [[UInt8]], progress: ((IngestProgress) -> Void)? = nil
+    ) throws(IngestError) -> IngestReport {
+        if placed {
+            // The build this ingester made is the index now: write it in place, as any later ingest.
+            do throws(IndexError) { writer = try IndexWriter(path: options.databasePath) } catch { throw .index(error) }
+            placed = false
+        }
+        guard writer.buildTarget != nil else { return try ingest(paths: paths, progress: progress) }
+        let report: IngestReport
+        do {
+            report = try ingest(paths: paths, progress: progress)
+        } catch {
+            if case .interrupted(let committed, _) = error, committed > 0 {
+                try finishBuild()
+            } else {
+                writer.abandonBuild()
+            }
+            throw error
+        }
+        try finishBuild()
+        return report
+    }
+
+    /// Renames a first build onto the index; later runs write the index itself, in WAL mode.
+    private func finishBuild() throws(IngestError) {
+        do throws(IndexError) {
+            let t = Clock.monotonicSeconds()
+            do { try writer.finishBuild() } catch {
+                writer.abandonBuild()
+                throw error
+            }
+            if tracing { try? POSIX.write(2, "trace: first build placed in \(Clock.monotonicSeconds() - t) s\n") }
+            placed = true
+        } catch {
+            throw .index(error)
+        }
+    }
+
+    private func ingest(
+        paths: [[UInt8]], progress: ((IngestProgress) -> Void)?
     ) throws(IngestError) -> IngestReport {
         let start = Clock.monotonicSeconds()
         var report = IngestReport()
         let db = Array(options.databasePath.utf8)
         let walker = FileWalker(
-            paths: paths, exclude: ["", "-wal", "-shm", "-journal", ".lock"].map { db + Array($0.utf8) })
+            paths: paths,
+            exclude: ["", "-wal", "-shm", "-journal", ".lock", "-build", "-build-journal"].map { db + Array($0.utf8) })
         report.rejections += walker.rejections
         report.filesRejected += walker.rejections.count
         report.unitsRejected += walker.rejections.count
@@ -120,7 +170,7 @@ package final class Ingester {
         try stopIfAsked()
         try commit(&batch, shared)
         report.seconds = Clock.monotonicSeconds() - start
-        if POSIX.environment("KEYTRAIL_TRACE") != nil {
+        if tracing {
             try? POSIX.write(
                 2, "trace: read+parse+reduce \(phase.parse) s, commit \(phase.commit) s in \(phase.commits) commit(s)\n"
             )

@@ -33,17 +33,31 @@ package final class IndexWriter {
     var generation: Int64 = 0
     var now: Int64 = 0
 
+    /// The index a first build's copy replaces when it is complete (`finishBuild`); nil for a
+    /// writer of the index itself.
+    package let buildTarget: String?
+
     /// Opens the index at `path`, creating it (and its schema) when missing.
-    package init(path: String) throws(IndexError) {
+    package convenience init(path: String) throws(IndexError) { try self.init(path: path, replacing: nil) }
+
+    /// Opens `path`; with `target`, `path` is a first build's copy that nobody else reads: it is
+    /// written without a journal (a kill discards it whole, see `startFirstBuild`).
+    init(path: String, replacing target: String?) throws(IndexError) {
         try Self.checkWritable(path)
+        buildTarget = target
         db = try IndexError.wrapping { () throws(SQLiteError) in
             let db = try Database(path: path, create: true)
             // Page size applies only to a new file (before its first table); Details of ~2 KB pack
             // far better in 16 KiB pages than in 4 KiB ones.
             try db.execute("PRAGMA page_size=16384")
-            try db.execute("PRAGMA journal_mode=WAL")
+            if target == nil {
+                try db.execute("PRAGMA journal_mode=WAL")
+                try db.execute("PRAGMA synchronous=NORMAL")
+            } else {
+                try db.execute("PRAGMA journal_mode=OFF")
+                try db.execute("PRAGMA synchronous=OFF")
+            }
             try db.execute("PRAGMA cache_size=-65536")
-            try db.execute("PRAGMA synchronous=NORMAL")
             return db
         }
         let db = self.db

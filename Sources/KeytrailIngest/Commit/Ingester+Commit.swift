@@ -21,7 +21,9 @@ extension Ingester {
         try index { () throws(IndexError) in try writer.begin() }
         do throws(IngestError) {
             try write(batch, table: table, spills: spills)
+            let tEnd = Clock.monotonicSeconds()
             try index { () throws(IndexError) in try writer.commit() }
+            trace("commit: COMMIT", tEnd)
         } catch {
             writer.rollback()
             throw .commitFailed(databasePath: options.databasePath, files: batch.files, cause: error)
@@ -34,7 +36,11 @@ extension Ingester {
         var won = [UInt8](repeating: 0, count: table.count)
         // The table holds each row once: into an empty index, every row is new.
         let new = writer.startedEmpty
-        for i in table.rowOrder() {
+        var t0 = Clock.monotonicSeconds()
+        let order = table.rowOrder()
+        trace("commit: row order", t0)
+        t0 = Clock.monotonicSeconds()
+        for i in order {
             let e = table.entries[i]
             let tag = DimensionTag.decode(table.service(e))
             let offer = try index { () throws(IndexError) in
@@ -48,6 +54,8 @@ extension Ingester {
             case .lost: break
             }
         }
+        trace("commit: rows (\(table.count))", t0)
+        t0 = Clock.monotonicSeconds()
         // Then each event's Detail, once for all the rows it won (the rows of one event share
         // its Detail in the spill files, so in spill order they sit together). They are
         // compressed here, in parallel chunks: only the batch's final winners, not every file's.
@@ -65,6 +73,8 @@ extension Ingester {
         }
         // Stored in key order: the Details table is clustered by key, so they are appended.
         let byKey = table.keyOrder(groups.map(\.entry))
+        trace("commit: groups (\(groups.count))", t0)
+        t0 = Clock.monotonicSeconds()
         try packer.run(byKey.map { groups[$0] }, table: table, spills: spills) {
             g, stored, compressed throws(IngestError) in
             let e = table.entries[g.entry]
@@ -74,6 +84,7 @@ extension Ingester {
                     eventId: table.eventId(e), source: e.source, detail: stored, compressed: compressed, rows: g.rows)
             }
         }
+        trace("commit: details", t0)
         if table.newest > Int64.min { try index { () throws(IndexError) in try writer.noteTimestamp(table.newest) } }
         let now = Clock.wallMillis()
         for (path, entry, events) in batch.manifest {
@@ -81,6 +92,12 @@ extension Ingester {
                 try writer.recordFile(path: path, until: until, entry: entry, events: events, now: now)
             }
         }
+    }
+
+    /// Says how long a step of the commit took, for `KEYTRAIL_TRACE=1`.
+    func trace(_ what: String, _ since: Double) {
+        guard tracing else { return }
+        try? POSIX.write(2, "trace: \(what) \(Clock.monotonicSeconds() - since) s\n")
     }
 
     /// Runs one call of the index writer, its error as the ingest's.
