@@ -39,7 +39,9 @@ extension IndexWriter {
 
     /// Offers one candidate row (key, kind, service, name, sub): it names the latest (timestamp,
     /// eventId) offered, by `LatestWins`. `new`: the caller knows the row does not exist (the
-    /// index `startedEmpty` and each row is offered once in the transaction). The event's Detail
+    /// index `startedEmpty` and each row is offered once in the transaction); such rows are
+    /// inserted many at a time, so their bytes must stay valid until the commit (or the next
+    /// offer that is not `new`). The event's Detail
     /// is stored by `referenceEvent`, once for all the rows it won; the event a row stops naming
     /// is released by `releaseEvents` (before the commit).
     package func offerDimension(
@@ -70,6 +72,18 @@ extension IndexWriter {
             st.bindText(4, name)
             st.bindText(5, sub)
         }
+        if new {
+            pendingRows.append(
+                key: key, kind: kind, service: service, name: name, sub: sub, timestamp: timestamp, eventId: eventId)
+            if pendingRows.count == DimensionRows.batch {
+                pendingRows.bind(to: insertDims)
+                defer { insertDims.resetKeepingBindings() }
+                try insertDims.step()
+                pendingRows.removeAll()
+            }
+            return .won
+        }
+        try flushRowsUnwrapped()
         var old: EventRef?
         if !new {
             bindRow(findDim)
@@ -99,6 +113,17 @@ extension IndexWriter {
         st.bindText(7, eventId)
         try st.run()
         return .won
+    }
+
+    /// Inserts the new rows offered and not yet inserted.
+    func flushRows() throws(IndexError) {
+        try IndexError.wrapping { () throws(SQLiteError) in try flushRowsUnwrapped() }
+    }
+
+    private func flushRowsUnwrapped() throws(SQLiteError) {
+        guard pendingRows.count > 0 else { return }
+        defer { pendingRows.removeAll() }
+        for k in 0..<pendingRows.count { try pendingRows.insert(k, with: insertDim) }
     }
 
     /// Stores an event's Detail for `rows` more rows that now name it (once however many), or,

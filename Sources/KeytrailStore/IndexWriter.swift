@@ -20,6 +20,10 @@ package final class IndexWriter {
     let deleteDetail: Statement
     let findDetail: Statement
     let codec = DetailCodec()
+    /// Inserts `DimensionRows.batch` new rows at once (one statement step for all of them).
+    let insertDims: Statement
+    /// New rows offered and not yet inserted (see `offerDimension`'s `new`).
+    var pendingRows = DimensionRows()
     /// Rows that stopped naming an event in this transaction, per event.
     var released: [EventRef: Int] = [:]
     let recordHistory: Statement
@@ -63,6 +67,11 @@ package final class IndexWriter {
         let db = self.db
         upgradedFrom = try IndexSchema.migrate(db).flatMap { $0 > 0 ? $0 : nil }
         let s = try IndexError.wrapping { () throws(SQLiteError) in try Self.statements(db) }
+        insertDims = try IndexError.wrapping { () throws(SQLiteError) in
+            try db.prepare(
+                "INSERT INTO dims(key, kind, service, name, sub, ts, event_id) VALUES"
+                    + Array(repeating: "(?,?,?,?,?,?,?)", count: DimensionRows.batch).joined(separator: ","))
+        }
         (maxTs, findFile, insertFile, recordHistory, pruneHistory, findDetail) = (s[0], s[1], s[2], s[3], s[4], s[5])
         (findDim, insertDim, updateDim, addDetailRef, raiseDetail, dropDetailRef, deleteDetail) =
             (s[6], s[7], s[8], s[9], s[10], s[11], s[12])
@@ -200,6 +209,7 @@ package final class IndexWriter {
 
     /// Commits the current transaction.
     package func commit() throws(IndexError) {
+        try flushRows()
         try releaseEvents()
         try IndexError.wrapping { () throws(SQLiteError) in
             // Paging tokens of generations before the newest forgotten one can no longer be answered.
@@ -219,6 +229,7 @@ package final class IndexWriter {
     /// Rolls back the current transaction, if any.
     package func rollback() {
         released.removeAll()
+        pendingRows.removeAll()
         try? db.execute("ROLLBACK")
     }
 

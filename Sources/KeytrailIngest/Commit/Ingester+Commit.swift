@@ -30,35 +30,42 @@ extension Ingester {
         }
     }
 
-    /// The transaction's writes: the rows, then each winning event's Detail, then the manifest.
+    /// The transaction's writes: the rows and each winning event's Detail, then the manifest.
     private func write(_ batch: Batch, table: BatchTable, spills: [SpillFile]) throws(IngestError) {
-        // Rows first, in key order (B-tree locality): which of them their event won.
-        var won = [UInt8](repeating: 0, count: table.count)
-        // The table holds each row once: into an empty index, every row is new.
+        // The table holds each row once: into an empty index, every row is new and wins.
         let new = writer.startedEmpty
+        // Which rows their event won: 1 won, 2 named it already.
+        var won = [UInt8](repeating: new ? 1 : 0, count: table.count)
         var t0 = Clock.monotonicSeconds()
+        // Rows in key order (B-tree locality).
         let order = table.rowOrder()
         trace("commit: row order", t0)
-        t0 = Clock.monotonicSeconds()
-        for i in order {
-            let e = table.entries[i]
-            let tag = DimensionTag.decode(table.service(e))
-            let offer = try index { () throws(IndexError) in
-                try writer.offerDimension(
-                    key: table.key(e), tag.kind, service: tag.service, name: tag.name, sub: tag.sub,
-                    timestamp: e.timestamp, eventId: table.eventId(e), new: new)
-            }
-            switch offer {
-            case .won: won[i] = 1
-            case .same: won[i] = 2
-            case .lost: break
+        var inserted = 0
+        func insertRows(upTo end: Int) throws(IngestError) {
+            while inserted < end {
+                let i = order[inserted]
+                inserted += 1
+                let e = table.entries[i]
+                let tag = DimensionTag.decode(table.service(e))
+                let offer = try index { () throws(IndexError) in
+                    try writer.offerDimension(
+                        key: table.key(e), tag.kind, service: tag.service, name: tag.name, sub: tag.sub,
+                        timestamp: e.timestamp, eventId: table.eventId(e), new: new)
+                }
+                switch offer {
+                case .won: won[i] = 1
+                case .same: won[i] = 2
+                case .lost: won[i] = 0
+                }
             }
         }
-        trace("commit: rows (\(table.count))", t0)
+        // Into an index that holds rows, the rows go first: they say which events won.
         t0 = Clock.monotonicSeconds()
-        // Then each event's Detail, once for all the rows it won (the rows of one event share
-        // its Detail in the spill files, so in spill order they sit together). They are
-        // compressed here, in parallel chunks: only the batch's final winners, not every file's.
+        if !new { try insertRows(upTo: order.count) }
+        trace("commit: rows first (\(new ? 0 : table.count))", t0)
+        t0 = Clock.monotonicSeconds()
+        // Each event's Detail, once for all the rows it won (the rows of one event share its
+        // Detail in the spill files, so in spill order they sit together).
         var groups: [DetailGroup] = []
         for i in table.spillOrder() where won[i] != 0 {
             let e = table.entries[i]
@@ -75,8 +82,12 @@ extension Ingester {
         let byKey = table.keyOrder(groups.map(\.entry))
         trace("commit: groups (\(groups.count))", t0)
         t0 = Clock.monotonicSeconds()
-        try packer.run(byKey.map { groups[$0] }, table: table, spills: spills) {
-            g, stored, compressed throws(IngestError) in
+        // Compressed on the other cores while this thread stores the chunk before; into an empty
+        // index, the rows go in meanwhile too, both tables by key, chunk by chunk.
+        try packer.run(
+            byKey.map { groups[$0] }, table: table, spills: spills,
+            before: { c, n throws(IngestError) in if new { try insertRows(upTo: order.count * (c + 1) / n) } }
+        ) { g, stored, compressed throws(IngestError) in
             let e = table.entries[g.entry]
             try index { () throws(IndexError) in
                 try writer.referenceEvent(
@@ -84,7 +95,11 @@ extension Ingester {
                     eventId: table.eventId(e), source: e.source, detail: stored, compressed: compressed, rows: g.rows)
             }
         }
-        trace("commit: details", t0)
+        try insertRows(upTo: order.count)
+        trace("commit: details\(new ? " and rows" : "")", t0)
+        trace(
+            "commit:   of which rows interleaved \(packer.interleaved) s, waiting for compression \(packer.waited) s (compressing \(packer.helped) s)",
+            Clock.monotonicSeconds())
         if table.newest > Int64.min { try index { () throws(IndexError) in try writer.noteTimestamp(table.newest) } }
         let now = Clock.wallMillis()
         for (path, entry, events) in batch.manifest {
