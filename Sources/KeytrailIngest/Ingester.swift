@@ -12,9 +12,9 @@ package final class Ingester {
     let options: IngestOptions
     let lock: IngestLock
     /// The index's writer, or during a first build the writer of its copy (`IndexWriter.startFirstBuild`).
-    private(set) var writer: IndexWriter
-    /// Whether `writer` wrote a first build that is now in place (the next run reopens the index).
-    private var placed = false
+    var writer: IndexWriter
+    /// Whether `writer` wrote a first build that is now in place (the next commit reopens the index).
+    var placed = false
     let until: Int64
     /// Seconds spent reading and parsing (waves) and committing, for `KEYTRAIL_TRACE=1`.
     var phase = (parse: 0.0, commit: 0.0, commits: 0)
@@ -54,45 +54,19 @@ package final class Ingester {
             + "to fill them (files already indexed are read again once)"
     }
 
-    /// Ingests `paths` (files, directories, `-`), committing per batch of files. A first build is
-    /// put in place when the run ends, or when it stops on a signal with batches committed; on
-    /// any other failure it is discarded and the index stays as it was (empty).
+    /// Ingests `paths` (files, directories, `-`), committing per batch of files. A first build
+    /// is put in place by its first commit (`Commit/`); when the run fails before that, or commits
+    /// nothing, the copy is discarded and the index stays as it was (empty).
     package func run(
         paths: [[UInt8]], progress: ((IngestProgress) -> Void)? = nil
     ) throws(IngestError) -> IngestReport {
-        if placed {
-            // The build this ingester made is the index now: write it in place, as any later ingest.
-            do throws(IndexError) { writer = try IndexWriter(path: options.databasePath) } catch { throw .index(error) }
-            placed = false
-        }
-        guard writer.buildTarget != nil else { return try ingest(paths: paths, progress: progress) }
-        let report: IngestReport
         do {
-            report = try ingest(paths: paths, progress: progress)
+            let report = try ingest(paths: paths, progress: progress)
+            if !placed { writer.abandonBuild() }
+            return report
         } catch {
-            if case .interrupted(let committed, _) = error, committed > 0 {
-                try finishBuild()
-            } else {
-                writer.abandonBuild()
-            }
+            if !placed { writer.abandonBuild() }
             throw error
-        }
-        try finishBuild()
-        return report
-    }
-
-    /// Renames a first build onto the index; later runs write the index itself, in WAL mode.
-    private func finishBuild() throws(IngestError) {
-        do throws(IndexError) {
-            let t = Clock.monotonicSeconds()
-            do { try writer.finishBuild() } catch {
-                writer.abandonBuild()
-                throw error
-            }
-            if tracing { try? POSIX.write(2, "trace: first build placed in \(Clock.monotonicSeconds() - t) s\n") }
-            placed = true
-        } catch {
-            throw .index(error)
         }
     }
 
@@ -110,7 +84,6 @@ package final class Ingester {
         report.unitsRejected += walker.rejections.count
         let items = walker.items
         report.filesSeen = items.count + walker.rejections.count
-        let unchanged = UnchangedFiles(writer: writer, until: until)
         let known = KnownContent()
         let directory = IndexWriter.directory(of: options.databasePath)
         var spills: [SpillFile] = []
@@ -137,7 +110,8 @@ package final class Ingester {
             while index < items.count && tasks.count < waveSize {
                 let item = items[index]
                 index += 1
-                if try unchanged.contains(item) {
+                // The writer changes once a first build is in place: ask the current one.
+                if try UnchangedFiles(writer: writer, until: until).contains(item) {
                     report.filesUnchanged += 1
                     done += 1
                     continue

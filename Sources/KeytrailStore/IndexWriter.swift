@@ -83,6 +83,9 @@ package final class IndexWriter {
     /// another connection reads it (a query, `serve`), WAL mode stays and readers read through the
     /// `-wal`; the next ingest tries again.
     deinit {
+        // A first build's copy is in rollback mode already (and may be the index by now, which a
+        // later writer may have put in WAL mode).
+        guard buildTarget == nil else { return }
         db.waitForLocks(milliseconds: 0)
         try? db.execute("PRAGMA journal_mode=DELETE")
     }

@@ -18,12 +18,25 @@ extension Ingester {
         guard !table.isEmpty || !batch.manifest.isEmpty else { return }
         let tCommit = Clock.monotonicSeconds()
         defer { phase.commit += Clock.monotonicSeconds() - tCommit; phase.commits += 1 }
+        if placed {
+            // The first build is the index now: later batches go into it in WAL mode, as any
+            // ingest into an index that holds something.
+            try index { () throws(IndexError) in writer = try IndexWriter(path: options.databasePath) }
+            placed = false
+        }
         try index { () throws(IndexError) in try writer.begin() }
         do throws(IngestError) {
             try write(batch, table: table, spills: spills)
             let tEnd = Clock.monotonicSeconds()
             try index { () throws(IndexError) in try writer.commit() }
             trace("commit: COMMIT", tEnd)
+            if writer.buildTarget != nil {
+                // The first batch of a first build is complete: readers see it from now on.
+                let t = Clock.monotonicSeconds()
+                try index { () throws(IndexError) in try writer.finishBuild() }
+                placed = true
+                trace("commit: first build put in place", t)
+            }
         } catch {
             writer.rollback()
             throw .commitFailed(databasePath: options.databasePath, files: batch.files, cause: error)
