@@ -109,6 +109,22 @@ struct FirstBuildTests {
         #expect(try everything(dir.file("real.sqlite")) == everything(dir.file("whole.sqlite")))
     }
 
+    /// A reader that follows ingests (`serve`) and opened the empty index answers from the build
+    /// once it is in place, with the same paging key.
+    @Test func aReaderThatFollowsIngestsSeesTheBuild() throws {
+        let dir = TemporaryDirectory()
+        let input = try archive(dir)
+        let path = dir.file("index.sqlite")
+        _ = try IndexWriter(path: path)
+        let reader = try IndexReader(path: path, followsIngests: true)
+        #expect(try reader.keys().isEmpty)
+        let key = try reader.tokenKey()
+        try ingest(dir, [input])
+        #expect(FileStatus(path: path + "-wal") == nil, "the build was placed by rename")
+        #expect(try reader.keys().count == 5)
+        #expect(try reader.tokenKey() == key)
+    }
+
     /// A run that commits nothing (no input) leaves the empty index as it was, and no copy.
     @Test func aRunThatCommitsNothingLeavesNoCopy() throws {
         let dir = TemporaryDirectory()
