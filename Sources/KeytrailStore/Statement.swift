@@ -60,6 +60,14 @@ package final class Statement {
             keytrail_sqlite_transient())
     }
 
+    /// Binds a blob without copying it: the bytes must stay valid until the statement is stepped
+    /// and reset (or rebound).
+    package func bindStaticBlob(_ index: Int32, _ bytes: UnsafeRawBufferPointer) {
+        sqlite3_bind_blob64(
+            stmt, index, bytes.baseAddress ?? UnsafeRawPointer(Self.emptyText), UInt64(bytes.count),
+            keytrail_sqlite_static())
+    }
+
     /// Binds NULL.
     package func bindNull(_ index: Int32) { sqlite3_bind_null(stmt, index) }
 

@@ -50,8 +50,17 @@ extension Ingester {
         // Which rows their event won: 1 won, 2 named it already.
         var won = [UInt8](repeating: new ? 1 : 0, count: table.count)
         var t0 = Clock.monotonicSeconds()
-        // Rows in key order (B-tree locality).
-        let order = table.rowOrder()
+        // Rows in key order (B-tree locality); into an empty index they are sorted on another
+        // thread while this one groups the Details (which does not wait for the rows there).
+        var order: [Int] = []
+        let sorted = SortedRows()
+        var sorter: Thread?
+        if new {
+            nonisolated(unsafe) let rows = table
+            sorter = Thread { sorted.order = rows.rowOrder() }
+        } else {
+            order = table.rowOrder()
+        }
         trace("commit: row order", t0)
         var inserted = 0
         func insertRows(upTo end: Int) throws(IngestError) {
@@ -93,7 +102,11 @@ extension Ingester {
         }
         // Stored in key order: the Details table is clustered by key, so they are appended.
         let byKey = table.keyOrder(groups.map(\.entry))
-        trace("commit: groups (\(groups.count))", t0)
+        if let sorter {
+            sorter.join()
+            order = sorted.order
+        }
+        trace("commit: groups (\(groups.count))\(new ? " and row order" : "")", t0)
         t0 = Clock.monotonicSeconds()
         // Compressed on the other cores while this thread stores the chunk before; into an empty
         // index, the rows go in meanwhile too, both tables by key, chunk by chunk.
@@ -132,4 +145,9 @@ extension Ingester {
     private func index<T>(_ body: () throws(IndexError) -> T) throws(IngestError) -> T {
         do { return try body() } catch { throw .index(error) }
     }
+}
+
+/// The row order a sorting thread hands back (read after it is joined).
+private final class SortedRows: @unchecked Sendable {
+    var order: [Int] = []
 }
