@@ -68,6 +68,20 @@ struct FirstBuildTests {
         }
     }
 
+    /// One event delivered twice with different texts (other addresses), in one batch: its rows
+    /// take either copy, and it is stored once, the greater text, as an ingest in place stores it.
+    @Test func anEventDeliveredTwiceWithDifferentTextsIsStoredOnce() throws {
+        let dir = TemporaryDirectory()
+        let a = try dir.write("in/a.json", "[\(event(id: "E1", extra: "\"sourceIpAddress\":\"10.0.0.1\""))]")
+        let b = try dir.write("in/b.json", "[\(event(id: "E1", extra: "\"sourceIpAddress\":\"10.0.0.2\""))]")
+        try ingest(dir, [dir.file("in")], db: "one.sqlite")
+        try ingest(dir, [a], db: "two.sqlite")
+        try ingest(dir, [b], db: "two.sqlite")
+        let one = try everything(dir.file("one.sqlite"))
+        #expect(one.last == "1|||||||||", "one Detail for the event")
+        #expect(try everything(dir.file("two.sqlite")) == one)
+    }
+
     /// A killed build leaves its copy beside the empty index; the rerun discards it and builds
     /// the index whole.
     @Test func aKilledBuildsCopyIsDiscardedByTheRerun() throws {
