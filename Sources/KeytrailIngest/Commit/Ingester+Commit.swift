@@ -123,9 +123,12 @@ extension Ingester {
         }
         try insertRows(upTo: order.count)
         trace("commit: details\(new ? " and rows" : "")", t0)
-        trace(
-            "commit:   of which rows interleaved \(packer.interleaved) s, waiting for compression \(packer.waited) s (compressing \(packer.helped) s)",
-            Clock.monotonicSeconds())
+        if tracing {
+            try? POSIX.write(
+                2,
+                "trace: commit:   of which rows \(packer.interleaved) s, waiting for or compressing chunks "
+                    + "\(packer.waited) s (compressing \(packer.helped) s)\n")
+        }
         if table.newest > Int64.min { try index { () throws(IndexError) in try writer.noteTimestamp(table.newest) } }
         let now = Clock.wallMillis()
         for (path, entry, events) in batch.manifest {
