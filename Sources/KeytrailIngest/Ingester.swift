@@ -13,7 +13,7 @@ package final class Ingester {
     let lock: IngestLock
     /// The index's writer, or during a first build the writer of its copy (`IndexWriter.startFirstBuild`).
     var writer: IndexWriter
-    /// Whether `writer` wrote a first build that is now in place (the next commit reopens the index).
+    /// Whether this ingester's first build is in place (or none was made).
     var placed = false
     let until: Int64
     /// Seconds spent reading and parsing (waves) and committing, for `KEYTRAIL_TRACE=1`.
@@ -31,7 +31,13 @@ package final class Ingester {
         do throws(IndexError) { try IndexWriter.checkWritable(options.databasePath) } catch { throw .index(error) }
         lock = try IngestLock(databasePath: options.databasePath, wait: options.waitForLock)
         do throws(IndexError) {
-            writer = try IndexWriter(path: options.databasePath)
+            // A missing or empty index is built as a copy (where the copy cannot be made, a full
+            // disk say, the index is written in place).
+            if let build = try? IndexWriter.startFirstBuild(path: options.databasePath, siblings: options.siblings) {
+                writer = build
+            } else {
+                writer = try IndexWriter(path: options.databasePath)
+            }
         } catch {
             if case .sqlite(let e) = error { throw .cannotOpenIndex(path: options.databasePath, e) }
             throw .index(error)
@@ -41,9 +47,6 @@ package final class Ingester {
             throw .index(error)
         }
         packer = DetailPacker(threads: options.jobs)
-        do throws(IndexError) { if let build = try writer.startFirstBuild() { writer = build } } catch {
-            throw .index(error)
-        }
     }
 
     /// Said once when this ingest upgraded a v1 index: its sibling rows cover only what is read from now on.
@@ -60,6 +63,10 @@ package final class Ingester {
     package func run(
         paths: [[UInt8]], progress: ((IngestProgress) -> Void)? = nil
     ) throws(IngestError) -> IngestReport {
+        if placed && writer.buildTarget != nil {
+            // An earlier run's build is the index now: write it in place, as any later ingest.
+            do throws(IndexError) { writer = try IndexWriter(path: options.databasePath) } catch { throw .index(error) }
+        }
         do {
             let report = try ingest(paths: paths, progress: progress)
             if !placed { writer.abandonBuild() }
@@ -78,7 +85,8 @@ package final class Ingester {
         let db = Array(options.databasePath.utf8)
         let walker = FileWalker(
             paths: paths,
-            exclude: ["", "-wal", "-shm", "-journal", ".lock", "-build", "-build-journal"].map { db + Array($0.utf8) })
+            exclude: (["", "-wal", "-shm", "-journal", ".lock"] + IndexWriter.buildSuffixes).map { db + Array($0.utf8) }
+        )
         report.rejections += walker.rejections
         report.filesRejected += walker.rejections.count
         report.unitsRejected += walker.rejections.count
@@ -133,7 +141,8 @@ package final class Ingester {
             let (held, spilled) = shared.withLock { s in (s.table.count, s.spills.reduce(0) { $0 + $1.size }) }
             if batch.files >= options.batchFiles || held >= options.batchEntries || spilled >= options.batchSpillBytes {
                 let files = batch.manifest.count
-                try commit(&batch, shared)
+                // After the last files, no batch follows.
+                try commit(&batch, shared, final: index >= items.count)
                 committed += files
             }
             progress?(
@@ -142,7 +151,7 @@ package final class Ingester {
                     seconds: Clock.monotonicSeconds() - start))
         }
         try stopIfAsked()
-        try commit(&batch, shared)
+        try commit(&batch, shared, final: true)
         report.seconds = Clock.monotonicSeconds() - start
         if tracing {
             try? POSIX.write(

@@ -5,25 +5,22 @@ import KeytrailStore
 extension Ingester {
     /// Writes the batch in one transaction (max-register upserts, newest timestamp, manifest
     /// rows), then empties it.
-    func commit(_ batch: inout Batch, _ shared: Lock<SharedBatch>) throws(IngestError) {
+    /// `final`: no batch follows in this run.
+    func commit(_ batch: inout Batch, _ shared: Lock<SharedBatch>, final: Bool = false) throws(IngestError) {
         try shared.withLock { (s: inout SharedBatch) throws(IngestError) in
-            try commit(&batch, table: s.table, spills: s.spills)
+            try commit(&batch, table: s.table, spills: s.spills, final: final)
             s.table.removeAll()
             for f in s.spills { f.reset() }
         }
         batch = Batch()
     }
 
-    private func commit(_ batch: inout Batch, table: BatchTable, spills: [SpillFile]) throws(IngestError) {
+    private func commit(
+        _ batch: inout Batch, table: BatchTable, spills: [SpillFile], final: Bool
+    ) throws(IngestError) {
         guard !table.isEmpty || !batch.manifest.isEmpty else { return }
         let tCommit = Clock.monotonicSeconds()
         defer { phase.commit += Clock.monotonicSeconds() - tCommit; phase.commits += 1 }
-        if placed {
-            // The first build is the index now: later batches go into it in WAL mode, as any
-            // ingest into an index that holds something.
-            try index { () throws(IndexError) in writer = try IndexWriter(path: options.databasePath) }
-            placed = false
-        }
         try index { () throws(IndexError) in try writer.begin() }
         do throws(IngestError) {
             try write(batch, table: table, spills: spills)
@@ -31,10 +28,15 @@ extension Ingester {
             try index { () throws(IndexError) in try writer.commit() }
             trace("commit: COMMIT", tEnd)
             if writer.buildTarget != nil {
-                // The first batch of a first build is complete: readers see it from now on.
+                // The first batch of a first build is complete: readers see it from now on. Later
+                // batches go into the index in WAL mode, as any ingest into an index that holds
+                // something (the last batch leaves it in rollback mode, as at rest).
                 let t = Clock.monotonicSeconds()
-                try index { () throws(IndexError) in try writer.finishBuild() }
+                try index { () throws(IndexError) in try writer.finishBuild(thenWAL: !final) }
                 placed = true
+                if !final {
+                    try index { () throws(IndexError) in writer = try IndexWriter(path: options.databasePath) }
+                }
                 trace("commit: first build put in place", t)
             }
         } catch {
