@@ -2,10 +2,10 @@ import Glibc
 import KeytrailPOSIX
 
 /// The first build of an index has no committed state to protect and no reader to share it with:
-/// it is written journal-off into a copy beside the index (`buildPath`) and renamed onto the
-/// index when complete. A kill leaves the empty index as it was (and the copy, which the next
-/// build discards): a rerun starts over. The WAL would otherwise write every page twice (the log,
-/// then the checkpoint into the file).
+/// its first batch is written journal-off into a copy beside the index (`buildPath`), which is
+/// renamed onto the index when that batch is committed. A kill before leaves the empty index as it
+/// was (and the copy, which the next build discards): a rerun starts over. The WAL would otherwise
+/// write every page twice (the log, then the checkpoint into the file).
 extension IndexWriter {
     /// The file a first build of the index at `path` writes before it is renamed onto `path`.
     package static func buildPath(of path: String) -> String { path + "-build" }
