@@ -11,7 +11,10 @@ import KeytrailStore
 package final class Ingester {
     let options: IngestOptions
     let lock: IngestLock
-    let writer: IndexWriter
+    /// The index's writer, or during a first build the writer of its copy (`IndexWriter.startFirstBuild`).
+    var writer: IndexWriter
+    /// Whether this ingester's first build is in place (or none was made).
+    var placed = false
     let until: Int64
     /// Seconds spent reading and parsing (waves) and committing, for `KEYTRAIL_TRACE=1`.
     var phase = (parse: 0.0, commit: 0.0, commits: 0)
@@ -19,6 +22,8 @@ package final class Ingester {
     let siblings: Bool
     /// Compresses the commit's Details on every core.
     let packer: DetailPacker
+    /// Whether `KEYTRAIL_TRACE` asks for the time of each phase on stderr.
+    let tracing = POSIX.environment("KEYTRAIL_TRACE") != nil
 
     /// Opens (creating when missing) the index; the index exists before any input is read.
     package init(options: IngestOptions) throws(IngestError) {
@@ -26,7 +31,13 @@ package final class Ingester {
         do throws(IndexError) { try IndexWriter.checkWritable(options.databasePath) } catch { throw .index(error) }
         lock = try IngestLock(databasePath: options.databasePath, wait: options.waitForLock)
         do throws(IndexError) {
-            writer = try IndexWriter(path: options.databasePath)
+            // A missing or empty index is built as a copy (where the copy cannot be made, a full
+            // disk say, the index is written in place).
+            if let build = try? IndexWriter.startFirstBuild(path: options.databasePath, siblings: options.siblings) {
+                writer = build
+            } else {
+                writer = try IndexWriter(path: options.databasePath)
+            }
         } catch {
             if case .sqlite(let e) = error { throw .cannotOpenIndex(path: options.databasePath, e) }
             throw .index(error)
@@ -52,19 +63,37 @@ package final class Ingester {
     }
 
     /// Ingests `inputs`, each recorded in the manifest under its name when it has one; `live`,
-    /// when given, counts the run as it goes (within files too), for a progress line.
+    /// when given, counts the run as it goes (within files too), for a progress line. A first
+    /// build is put in place by its first commit (`Commit/`); when the run fails before that, or
+    /// commits nothing, the copy is discarded and the index stays as it was (empty).
     package func run(inputs: [NamedInput], live: LiveProgress? = nil) throws(IngestError) -> IngestReport {
+        if placed && writer.buildTarget != nil {
+            // An earlier run's build is the index now: write it in place, as any later ingest.
+            do throws(IndexError) { writer = try IndexWriter(path: options.databasePath) } catch { throw .index(error) }
+        }
+        do {
+            let report = try ingest(inputs: inputs, live: live)
+            if !placed { writer.abandonBuild() }
+            return report
+        } catch {
+            if !placed { writer.abandonBuild() }
+            throw error
+        }
+    }
+
+    private func ingest(inputs: [NamedInput], live: LiveProgress?) throws(IngestError) -> IngestReport {
         let start = Clock.monotonicSeconds()
         var report = IngestReport()
         let db = Array(options.databasePath.utf8)
         let walker = FileWalker(
-            inputs: inputs, exclude: ["", "-wal", "-shm", "-journal", ".lock"].map { db + Array($0.utf8) })
+            inputs: inputs,
+            exclude: (["", "-wal", "-shm", "-journal", ".lock"] + IndexWriter.buildSuffixes).map { db + Array($0.utf8) }
+        )
         report.rejections += walker.rejections
         report.filesRejected += walker.rejections.count
         report.unitsRejected += walker.rejections.count
         let items = walker.items
         report.filesSeen = items.count + walker.rejections.count
-        let unchanged = UnchangedFiles(writer: writer, until: until)
         let known = KnownContent()
         let directory = IndexWriter.directory(of: options.databasePath)
         var spills: [SpillFile] = []
@@ -92,7 +121,8 @@ package final class Ingester {
             while index < items.count && tasks.count < waveSize {
                 let item = items[index]
                 index += 1
-                if try unchanged.contains(item) {
+                // The writer changes once a first build is in place: ask the current one.
+                if try UnchangedFiles(writer: writer, until: until).contains(item) {
                     live?.skip(bytes: Self.size(of: item))
                     report.filesUnchanged += 1
                     continue
@@ -113,14 +143,15 @@ package final class Ingester {
             let (held, spilled) = shared.withLock { s in (s.table.count, s.spills.reduce(0) { $0 + $1.size }) }
             if batch.files >= options.batchFiles || held >= options.batchEntries || spilled >= options.batchSpillBytes {
                 let files = batch.manifest.count
-                try commit(&batch, shared)
+                // After the last files, no batch follows.
+                try commit(&batch, shared, final: index >= items.count)
                 committed += files
             }
         }
         try stopIfAsked()
-        try commit(&batch, shared)
+        try commit(&batch, shared, final: true)
         report.seconds = Clock.monotonicSeconds() - start
-        if POSIX.environment("KEYTRAIL_TRACE") != nil {
+        if tracing {
             try? POSIX.write(
                 2, "trace: read+parse+reduce \(phase.parse) s, commit \(phase.commit) s in \(phase.commits) commit(s)\n"
             )

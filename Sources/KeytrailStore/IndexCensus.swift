@@ -16,6 +16,7 @@ package struct IndexCensus: Sendable, Equatable {
 extension IndexReader {
     /// The index's keys and the time its events span, read in one snapshot.
     package func census() throws(IndexError) -> IndexCensus {
+        followIfReplaced()
         guard byKey != nil else { return IndexCensus(keys: [], span: nil) }
         try IndexError.wrapping { () throws(SQLiteError) in try db.execute("BEGIN") }
         defer { try? db.execute("COMMIT") }
@@ -33,6 +34,7 @@ extension IndexReader {
 
     /// The index's commit generation: it changes with every ingest that commits.
     package func generation() throws(IndexError) -> Int64 {
+        followIfReplaced()
         guard let meta else { return 0 }
         defer { meta.reset() }
         meta.bindText(1, "gen")

@@ -32,6 +32,8 @@ package enum IndexError: Error, CustomStringConvertible, Sendable, Equatable {
     /// A WAL-mode index whose `-wal` (committed changes) has no `-shm` beside it, in a directory
     /// where none can be created: a reader cannot see the changes.
     case logWithoutSharedMemory(path: String)
+    /// A first build could not be put in place of the (empty) index at `path`.
+    case cannotPlaceBuild(path: String, SystemError)
     /// A stored Detail does not inflate; `whileWriting`: met by an ingest rather than a query.
     case corruptDetail(path: String, whileWriting: Bool)
 
@@ -61,6 +63,8 @@ package enum IndexError: Error, CustomStringConvertible, Sendable, Equatable {
         case .logWithoutSharedMemory(let path):
             return "\(path) comes with \(path)-wal (changes not yet in the index file) but no \(path)-shm, and "
                 + "none can be created here: copy the index and its -wal to a writable directory and query the copy"
+        case .cannotPlaceBuild(let path, let e):
+            return "cannot put the new index in place at \(path): \(e); rerun the ingest"
         case .corruptDetail(let path, let whileWriting):
             return whileWriting
                 ? "\(path): a stored Detail is corrupt"

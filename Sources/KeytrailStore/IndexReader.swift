@@ -5,44 +5,80 @@ package import KeytrailScan
 
 /// The read side of the index: a read-only connection with its statements prepared once.
 package final class IndexReader {
-    let db: Database
+    /// A read connection and its statements.
+    final class Connection {
+        let db: Database
+        /// nil for a file without a schema yet (answers as an empty index).
+        let byKey: Statement?
+        let meta: Statement?
+        let byDimension: Statement?
+        /// One event's stored Detail.
+        let byEvent: Statement?
+        /// The file it reads (a first build replaces the index's file by rename).
+        let device: UInt64
+        let inode: UInt64
+
+        init(path: String, followsIngests: Bool) throws(IndexError) {
+            guard let st = FileStatus(path: path) else { throw .missing(path: path) }
+            guard st.isRegular else { throw .notAFile(path: path) }
+            (device, inode) = (st.device, st.inode)
+            let db = try IndexError.wrapping { () throws(SQLiteError) in
+                let db = try IndexReader.openReadOnly(path, followsIngests: followsIngests)
+                // Reads through a memory map skip a copy per page.
+                try db.execute("PRAGMA mmap_size=1073741824")
+                return db
+            }
+            self.db = db
+            let readable: Bool
+            do {
+                readable = try IndexSchema.checkReadable(db)
+            } catch {
+                // WAL mode with a -wal but no -shm, where none can be created: SQLite cannot read it.
+                if case .sqlite(let e) = error, e.code & 0xFF == SQLITE_CANTOPEN,
+                    FileStatus(path: path + "-wal") != nil
+                {
+                    throw .logWithoutSharedMemory(path: path)
+                }
+                throw error
+            }
+            let s =
+                readable ? try IndexError.wrapping { () throws(SQLiteError) in try IndexReader.statements(db) } : nil
+            (byKey, meta, byDimension, byEvent) = (s?[0], s?[1], s?[2], s?[3])
+        }
+    }
+
+    private var connection: Connection
+    let path: String
+    let followsIngests: Bool
+    var db: Database { connection.db }
+    var byKey: Statement? { connection.byKey }
+    var meta: Statement? { connection.meta }
+    var byDimension: Statement? { connection.byDimension }
+    var byEvent: Statement? { connection.byEvent }
 
     /// Whether the index is read as a file that cannot change (a WAL file without its log where
     /// nobody, or no ingest beside this reader, can write it).
     package var readsImmutable: Bool { db.isImmutable }
-    /// nil for a file without a schema yet (answers as an empty index).
-    let byKey: Statement?
-    let meta: Statement?
-    let byDimension: Statement?
-    /// One event's stored Detail.
-    let byEvent: Statement?
     let codec = DetailCodec()
 
     /// Opens an existing index for reading; a missing file is `IndexError.missing`.
     /// `followsIngests`: the reader lives beside later ingests (`serve`), so it never reads the
-    /// file as immutable where an ingest could change it (see `openReadOnly`).
+    /// file as immutable where an ingest could change it (see `openReadOnly`), and it follows the
+    /// index's file when a first build replaces it (see `followIfReplaced`).
     package init(path: String, followsIngests: Bool = false) throws(IndexError) {
-        guard let st = FileStatus(path: path) else { throw .missing(path: path) }
-        guard st.isRegular else { throw .notAFile(path: path) }
-        let db = try IndexError.wrapping { () throws(SQLiteError) in
-            let db = try Self.openReadOnly(path, followsIngests: followsIngests)
-            // Reads through a memory map skip a copy per page.
-            try db.execute("PRAGMA mmap_size=1073741824")
-            return db
-        }
-        self.db = db
-        let readable: Bool
-        do {
-            readable = try IndexSchema.checkReadable(db)
-        } catch {
-            // WAL mode with a -wal but no -shm, where none can be created: SQLite cannot read it.
-            if case .sqlite(let e) = error, e.code & 0xFF == SQLITE_CANTOPEN, FileStatus(path: path + "-wal") != nil {
-                throw .logWithoutSharedMemory(path: path)
-            }
-            throw error
-        }
-        let s = readable ? try IndexError.wrapping { () throws(SQLiteError) in try Self.statements(db) } : nil
-        (byKey, meta, byDimension, byEvent) = (s?[0], s?[1], s?[2], s?[3])
+        self.path = path
+        self.followsIngests = followsIngests
+        connection = try Connection(path: path, followsIngests: followsIngests)
+    }
+
+    /// A first build (`IndexWriter.startFirstBuild`) renames a new file onto the empty index:
+    /// a reader that follows ingests opens the new file once it is there (one `stat` a question).
+    /// A reader that cannot open it keeps the file it has.
+    func followIfReplaced() {
+        guard followsIngests, let st = FileStatus(path: path),
+            st.device != connection.device || st.inode != connection.inode
+        else { return }
+        if let c = try? Connection(path: path, followsIngests: true) { connection = c }
     }
 
     /// Opens `path` for reading without writing anything, so that a query answers from read-only
@@ -102,6 +138,7 @@ package final class IndexReader {
     /// Every service row indexed for `key`, in no particular order; without `details`, their
     /// Details are left empty (not inflated) — see `detail(of:key:)`.
     package func products(key: String, details: Bool = true) throws(IndexError) -> [ProductRow] {
+        followIfReplaced()
         guard let byKey else { return [] }
         defer { byKey.reset() }
         byKey.bindText(1, key)
@@ -117,6 +154,7 @@ package final class IndexReader {
 
     /// The newest UsedTimestamp in the index (the end of the archive), nil when empty.
     package func newestTimestamp() throws(IndexError) -> Int64? {
+        followIfReplaced()
         guard let meta else { return nil }
         defer { meta.reset() }
         meta.bindText(1, "max_ts")
@@ -133,6 +171,7 @@ package final class IndexReader {
             rows: [DimensionRow], generation: Int64, pruned: Int64
         )
     {
+        followIfReplaced()
         guard let byDimension, let meta else { return ([], 0, 0) }
         try IndexError.wrapping { () throws(SQLiteError) in try db.execute("BEGIN") }
         defer { try? db.execute("COMMIT") }
@@ -178,6 +217,7 @@ package final class IndexReader {
 
     /// Whether the index keeps the sibling rows (false when built with `ingest --products-only`).
     package func keepsSiblings() throws(IndexError) -> Bool {
+        followIfReplaced()
         guard let meta else { return true }
         defer { meta.reset() }
         meta.bindText(1, "siblings")
@@ -187,6 +227,7 @@ package final class IndexReader {
 
     /// The secret that seals paging tokens (created with the schema; empty for an empty file).
     package func tokenKey() throws(IndexError) -> [UInt8] {
+        followIfReplaced()
         guard let meta else { return [] }
         defer { meta.reset() }
         meta.bindText(1, "token_key")
@@ -196,6 +237,7 @@ package final class IndexReader {
 
     /// Every key in the index with its newest use, its services count and its newest event.
     package func keys() throws(IndexError) -> [KeySummary] {
+        followIfReplaced()
         guard byKey != nil else { return [] }
         // SQLite takes the bare columns of an aggregate query from the row that holds the max().
         let q = try IndexError.wrapping { () throws(SQLiteError) in

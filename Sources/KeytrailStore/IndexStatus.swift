@@ -21,6 +21,7 @@ package struct IndexStatus: Sendable, Equatable {
 extension IndexReader {
     /// The index's status, read in one snapshot.
     package func status() throws(IndexError) -> IndexStatus {
+        followIfReplaced()
         let version = try IndexError.wrapping { () throws(SQLiteError) in try db.scalarInt("PRAGMA user_version") } ?? 0
         guard byKey != nil else {
             return IndexStatus(

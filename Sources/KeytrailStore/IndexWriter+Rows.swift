@@ -39,7 +39,9 @@ extension IndexWriter {
 
     /// Offers one candidate row (key, kind, service, name, sub): it names the latest (timestamp,
     /// eventId) offered, by `LatestWins`. `new`: the caller knows the row does not exist (the
-    /// index `startedEmpty` and each row is offered once in the transaction). The event's Detail
+    /// index `startedEmpty` and each row is offered once in the transaction); such rows are
+    /// inserted many at a time, so their bytes must stay valid until the commit (or the next
+    /// offer that is not `new`). The event's Detail
     /// is stored by `referenceEvent`, once for all the rows it won; the event a row stops naming
     /// is released by `releaseEvents` (before the commit).
     package func offerDimension(
@@ -64,12 +66,24 @@ extension IndexWriter {
         sub: UnsafeRawBufferPointer, timestamp: Int64, eventId: UnsafeRawBufferPointer, new: Bool
     ) throws(SQLiteError) -> DimensionOffer {
         func bindRow(_ st: Statement) {
-            st.bindText(1, key)
+            st.bindStaticText(1, key)
             st.bind(2, Int64(kind.rawValue))
-            st.bindText(3, service)
-            st.bindText(4, name)
-            st.bindText(5, sub)
+            st.bindStaticText(3, service)
+            st.bindStaticText(4, name)
+            st.bindStaticText(5, sub)
         }
+        if new {
+            pendingRows.append(
+                key: key, kind: kind, service: service, name: name, sub: sub, timestamp: timestamp, eventId: eventId)
+            if pendingRows.count == DimensionRows.batch {
+                pendingRows.bind(to: insertDims)
+                defer { insertDims.resetKeepingBindings() }
+                try insertDims.step()
+                pendingRows.removeAll()
+            }
+            return .won
+        }
+        try flushRowsUnwrapped()
         var old: EventRef?
         if !new {
             bindRow(findDim)
@@ -96,9 +110,20 @@ extension IndexWriter {
         let st = old == nil ? insertDim : updateDim
         bindRow(st)
         st.bind(6, timestamp)
-        st.bindText(7, eventId)
+        st.bindStaticText(7, eventId)
         try st.run()
         return .won
+    }
+
+    /// Inserts the new rows offered and not yet inserted.
+    func flushRows() throws(IndexError) {
+        try IndexError.wrapping { () throws(SQLiteError) in try flushRowsUnwrapped() }
+    }
+
+    private func flushRowsUnwrapped() throws(SQLiteError) {
+        guard pendingRows.count > 0 else { return }
+        defer { pendingRows.removeAll() }
+        for k in 0..<pendingRows.count { try pendingRows.insert(k, with: insertDim) }
     }
 
     /// Stores an event's Detail for `rows` more rows that now name it (once however many), or,
@@ -110,23 +135,23 @@ extension IndexWriter {
     ) throws(IndexError) {
         func bind(_ st: Statement) {
             st.bind(1, timestamp)
-            st.bindText(2, eventId)
+            st.bindStaticText(2, eventId)
             st.bind(3, Int64(source.code))
             st.bind(5, Int64(rows))
-            st.bindText(6, key)
-            st.bindText(7, service)
+            st.bindStaticText(6, key)
+            st.bindStaticText(7, service)
         }
         if rows > 0 {
             bind(addDetailRef)
-            if compressed { addDetailRef.bindBlob(4, detail) } else { addDetailRef.bindText(4, detail) }
+            if compressed { addDetailRef.bindStaticBlob(4, detail) } else { addDetailRef.bindStaticText(4, detail) }
             try IndexError.wrapping { () throws(SQLiteError) in try addDetailRef.run() }
             if db.changes == 1 { return }
         }
         // The event is stored already: keep the greater text of the two.
-        findDetail.bindText(1, key)
-        findDetail.bindText(2, service)
+        findDetail.bindStaticText(1, key)
+        findDetail.bindStaticText(2, service)
         findDetail.bind(3, timestamp)
-        findDetail.bindText(4, eventId)
+        findDetail.bindStaticText(4, eventId)
         defer { findDetail.reset() }
         guard try IndexError.wrapping({ () throws(SQLiteError) in try findDetail.step() }) else { return }
         var greater = false
@@ -144,9 +169,9 @@ extension IndexWriter {
         if !greater {
             raiseDetail.bindNull(4)
         } else if compressed {
-            raiseDetail.bindBlob(4, detail)
+            raiseDetail.bindStaticBlob(4, detail)
         } else {
-            raiseDetail.bindText(4, detail)
+            raiseDetail.bindStaticText(4, detail)
         }
         try IndexError.wrapping { () throws(SQLiteError) in try raiseDetail.run() }
     }

@@ -20,6 +20,10 @@ package final class IndexWriter {
     let deleteDetail: Statement
     let findDetail: Statement
     let codec = DetailCodec()
+    /// Inserts `DimensionRows.batch` new rows at once (one statement step for all of them).
+    let insertDims: Statement
+    /// New rows offered and not yet inserted (see `offerDimension`'s `new`).
+    var pendingRows = DimensionRows()
     /// Rows that stopped naming an event in this transaction, per event.
     var released: [EventRef: Int] = [:]
     let recordHistory: Statement
@@ -33,22 +37,41 @@ package final class IndexWriter {
     var generation: Int64 = 0
     var now: Int64 = 0
 
+    /// The index a first build's copy replaces when it is complete (`finishBuild`); nil for a
+    /// writer of the index itself.
+    package let buildTarget: String?
+
     /// Opens the index at `path`, creating it (and its schema) when missing.
-    package init(path: String) throws(IndexError) {
+    package convenience init(path: String) throws(IndexError) { try self.init(path: path, replacing: nil) }
+
+    /// Opens `path`; with `target`, `path` is a first build's copy that nobody else reads: it is
+    /// written without a journal (a kill discards it whole, see `startFirstBuild`).
+    init(path: String, replacing target: String?) throws(IndexError) {
         try Self.checkWritable(path)
+        buildTarget = target
         db = try IndexError.wrapping { () throws(SQLiteError) in
             let db = try Database(path: path, create: true)
             // Page size applies only to a new file (before its first table); Details of ~2 KB pack
             // far better in 16 KiB pages than in 4 KiB ones.
             try db.execute("PRAGMA page_size=16384")
-            try db.execute("PRAGMA journal_mode=WAL")
+            if target == nil {
+                try db.execute("PRAGMA journal_mode=WAL")
+                try db.execute("PRAGMA synchronous=NORMAL")
+            } else {
+                try db.execute("PRAGMA journal_mode=OFF")
+                try db.execute("PRAGMA synchronous=OFF")
+            }
             try db.execute("PRAGMA cache_size=-65536")
-            try db.execute("PRAGMA synchronous=NORMAL")
             return db
         }
         let db = self.db
         upgradedFrom = try IndexSchema.migrate(db).flatMap { $0 > 0 ? $0 : nil }
         let s = try IndexError.wrapping { () throws(SQLiteError) in try Self.statements(db) }
+        insertDims = try IndexError.wrapping { () throws(SQLiteError) in
+            try db.prepare(
+                "INSERT INTO dims(key, kind, service, name, sub, ts, event_id) VALUES"
+                    + Array(repeating: "(?,?,?,?,?,?,?)", count: DimensionRows.batch).joined(separator: ","))
+        }
         (maxTs, findFile, insertFile, recordHistory, pruneHistory, findDetail) = (s[0], s[1], s[2], s[3], s[4], s[5])
         (findDim, insertDim, updateDim, addDetailRef, raiseDetail, dropDetailRef, deleteDetail) =
             (s[6], s[7], s[8], s[9], s[10], s[11], s[12])
@@ -60,6 +83,9 @@ package final class IndexWriter {
     /// another connection reads it (a query, `serve`), WAL mode stays and readers read through the
     /// `-wal`; the next ingest tries again.
     deinit {
+        // A first build's copy is in rollback mode already (and may be the index by now, which a
+        // later writer may have put in WAL mode).
+        guard buildTarget == nil else { return }
         db.waitForLocks(milliseconds: 0)
         try? db.execute("PRAGMA journal_mode=DELETE")
     }
@@ -191,6 +217,7 @@ package final class IndexWriter {
 
     /// Commits the current transaction.
     package func commit() throws(IndexError) {
+        try flushRows()
         try releaseEvents()
         try IndexError.wrapping { () throws(SQLiteError) in
             // Paging tokens of generations before the newest forgotten one can no longer be answered.
@@ -210,6 +237,7 @@ package final class IndexWriter {
     /// Rolls back the current transaction, if any.
     package func rollback() {
         released.removeAll()
+        pendingRows.removeAll()
         try? db.execute("ROLLBACK")
     }
 

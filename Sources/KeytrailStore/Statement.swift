@@ -31,6 +31,16 @@ package final class Statement {
         sqlite3_bind_text64(stmt, index, p, UInt64(bytes.count), keytrail_sqlite_transient(), UInt8(SQLITE_UTF8))
     }
 
+    /// Binds UTF-8 text without copying it: the bytes must stay valid until the statement is
+    /// stepped and reset (or rebound).
+    package func bindStaticText(_ index: Int32, _ bytes: UnsafeRawBufferPointer) {
+        let p = (bytes.baseAddress ?? UnsafeRawPointer(Self.emptyText)).assumingMemoryBound(to: CChar.self)
+        sqlite3_bind_text64(stmt, index, p, UInt64(bytes.count), keytrail_sqlite_static(), UInt8(SQLITE_UTF8))
+    }
+
+    /// Resets the statement for the next execution, keeping its bindings (which the caller rebinds).
+    package func resetKeepingBindings() { sqlite3_reset(stmt) }
+
     nonisolated(unsafe) static let emptyText: UnsafeMutablePointer<UInt8> = {
         let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
         p.initialize(to: 0)
@@ -48,6 +58,14 @@ package final class Statement {
         sqlite3_bind_blob64(
             stmt, index, bytes.baseAddress ?? UnsafeRawPointer(Self.emptyText), UInt64(bytes.count),
             keytrail_sqlite_transient())
+    }
+
+    /// Binds a blob without copying it: the bytes must stay valid until the statement is stepped
+    /// and reset (or rebound).
+    package func bindStaticBlob(_ index: Int32, _ bytes: UnsafeRawBufferPointer) {
+        sqlite3_bind_blob64(
+            stmt, index, bytes.baseAddress ?? UnsafeRawPointer(Self.emptyText), UInt64(bytes.count),
+            keytrail_sqlite_static())
     }
 
     /// Binds NULL.

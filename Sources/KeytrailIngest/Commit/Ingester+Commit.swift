@@ -5,52 +5,91 @@ import KeytrailStore
 extension Ingester {
     /// Writes the batch in one transaction (max-register upserts, newest timestamp, manifest
     /// rows), then empties it.
-    func commit(_ batch: inout Batch, _ shared: Lock<SharedBatch>) throws(IngestError) {
+    /// `final`: no batch follows in this run.
+    func commit(_ batch: inout Batch, _ shared: Lock<SharedBatch>, final: Bool = false) throws(IngestError) {
         try shared.withLock { (s: inout SharedBatch) throws(IngestError) in
-            try commit(&batch, table: s.table, spills: s.spills)
+            try commit(&batch, table: s.table, spills: s.spills, final: final)
             s.table.removeAll()
             for f in s.spills { f.reset() }
         }
         batch = Batch()
     }
 
-    private func commit(_ batch: inout Batch, table: BatchTable, spills: [SpillFile]) throws(IngestError) {
+    private func commit(
+        _ batch: inout Batch, table: BatchTable, spills: [SpillFile], final: Bool
+    ) throws(IngestError) {
         guard !table.isEmpty || !batch.manifest.isEmpty else { return }
         let tCommit = Clock.monotonicSeconds()
         defer { phase.commit += Clock.monotonicSeconds() - tCommit; phase.commits += 1 }
         try index { () throws(IndexError) in try writer.begin() }
         do throws(IngestError) {
             try write(batch, table: table, spills: spills)
+            let tEnd = Clock.monotonicSeconds()
             try index { () throws(IndexError) in try writer.commit() }
+            trace("commit: COMMIT", tEnd)
+            if writer.buildTarget != nil {
+                // The first batch of a first build is complete: readers see it from now on. Later
+                // batches go into the index in WAL mode, as any ingest into an index that holds
+                // something (the last batch leaves it in rollback mode, as at rest).
+                let t = Clock.monotonicSeconds()
+                try index { () throws(IndexError) in try writer.finishBuild(thenWAL: !final) }
+                placed = true
+                if !final {
+                    try index { () throws(IndexError) in writer = try IndexWriter(path: options.databasePath) }
+                }
+                trace("commit: first build put in place", t)
+            }
         } catch {
             writer.rollback()
             throw .commitFailed(databasePath: options.databasePath, files: batch.files, cause: error)
         }
     }
 
-    /// The transaction's writes: the rows, then each winning event's Detail, then the manifest.
+    /// The transaction's writes: the rows and each winning event's Detail, then the manifest.
     private func write(_ batch: Batch, table: BatchTable, spills: [SpillFile]) throws(IngestError) {
-        // Rows first, in key order (B-tree locality): which of them their event won.
-        var won = [UInt8](repeating: 0, count: table.count)
-        // The table holds each row once: into an empty index, every row is new.
+        // The table holds each row once: into an empty index, every row is new and wins.
         let new = writer.startedEmpty
-        for i in table.rowOrder() {
-            let e = table.entries[i]
-            let tag = DimensionTag.decode(table.service(e))
-            let offer = try index { () throws(IndexError) in
-                try writer.offerDimension(
-                    key: table.key(e), tag.kind, service: tag.service, name: tag.name, sub: tag.sub,
-                    timestamp: e.timestamp, eventId: table.eventId(e), new: new)
-            }
-            switch offer {
-            case .won: won[i] = 1
-            case .same: won[i] = 2
-            case .lost: break
+        // Which rows their event won: 1 won, 2 named it already.
+        var won = [UInt8](repeating: new ? 1 : 0, count: table.count)
+        var t0 = Clock.monotonicSeconds()
+        // Rows in key order (B-tree locality); into an empty index they are sorted on another
+        // thread while this one groups the Details (which does not wait for the rows there).
+        var order: [Int] = []
+        let sorted = SortedRows()
+        var sorter: Thread?
+        if new {
+            nonisolated(unsafe) let rows = table
+            sorter = Thread { sorted.order = rows.rowOrder() }
+        } else {
+            order = table.rowOrder()
+        }
+        trace("commit: row order", t0)
+        var inserted = 0
+        func insertRows(upTo end: Int) throws(IngestError) {
+            while inserted < end {
+                let i = order[inserted]
+                inserted += 1
+                let e = table.entries[i]
+                let tag = DimensionTag.decode(table.service(e))
+                let offer = try index { () throws(IndexError) in
+                    try writer.offerDimension(
+                        key: table.key(e), tag.kind, service: tag.service, name: tag.name, sub: tag.sub,
+                        timestamp: e.timestamp, eventId: table.eventId(e), new: new)
+                }
+                switch offer {
+                case .won: won[i] = 1
+                case .same: won[i] = 2
+                case .lost: won[i] = 0
+                }
             }
         }
-        // Then each event's Detail, once for all the rows it won (the rows of one event share
-        // its Detail in the spill files, so in spill order they sit together). They are
-        // compressed here, in parallel chunks: only the batch's final winners, not every file's.
+        // Into an index that holds rows, the rows go first: they say which events won.
+        t0 = Clock.monotonicSeconds()
+        if !new { try insertRows(upTo: order.count) }
+        trace("commit: rows first (\(new ? 0 : table.count))", t0)
+        t0 = Clock.monotonicSeconds()
+        // Each event's Detail, once for all the rows it won (the rows of one event share its
+        // Detail in the spill files, so in spill order they sit together).
         var groups: [DetailGroup] = []
         for i in table.spillOrder() where won[i] != 0 {
             let e = table.entries[i]
@@ -65,14 +104,32 @@ extension Ingester {
         }
         // Stored in key order: the Details table is clustered by key, so they are appended.
         let byKey = table.keyOrder(groups.map(\.entry))
-        try packer.run(byKey.map { groups[$0] }, table: table, spills: spills) {
-            g, stored, compressed throws(IngestError) in
+        if let sorter {
+            sorter.join()
+            order = sorted.order
+        }
+        trace("commit: groups (\(groups.count))\(new ? " and row order" : "")", t0)
+        t0 = Clock.monotonicSeconds()
+        // Compressed on the other cores while this thread stores the chunk before; into an empty
+        // index, the rows go in meanwhile too, both tables by key, chunk by chunk.
+        try packer.run(
+            byKey.map { groups[$0] }, table: table, spills: spills,
+            before: { c, n throws(IngestError) in if new { try insertRows(upTo: order.count * (c + 1) / n) } }
+        ) { g, stored, compressed throws(IngestError) in
             let e = table.entries[g.entry]
             try index { () throws(IndexError) in
                 try writer.referenceEvent(
                     key: table.key(e), service: DimensionTag.decode(table.service(e)).service, timestamp: e.timestamp,
                     eventId: table.eventId(e), source: e.source, detail: stored, compressed: compressed, rows: g.rows)
             }
+        }
+        try insertRows(upTo: order.count)
+        trace("commit: details\(new ? " and rows" : "")", t0)
+        if tracing {
+            try? POSIX.write(
+                2,
+                "trace: commit:   of which rows \(packer.interleaved) s, waiting for or compressing chunks "
+                    + "\(packer.waited) s (compressing \(packer.helped) s)\n")
         }
         if table.newest > Int64.min { try index { () throws(IndexError) in try writer.noteTimestamp(table.newest) } }
         let now = Clock.wallMillis()
@@ -83,8 +140,19 @@ extension Ingester {
         }
     }
 
+    /// Says how long a step of the commit took, for `KEYTRAIL_TRACE=1`.
+    func trace(_ what: String, _ since: Double) {
+        guard tracing else { return }
+        try? POSIX.write(2, "trace: \(what) \(Clock.monotonicSeconds() - since) s\n")
+    }
+
     /// Runs one call of the index writer, its error as the ingest's.
     private func index<T>(_ body: () throws(IndexError) -> T) throws(IngestError) -> T {
         do { return try body() } catch { throw .index(error) }
     }
+}
+
+/// The row order a sorting thread hands back (read after it is joined).
+private final class SortedRows: @unchecked Sendable {
+    var order: [Int] = []
 }
