@@ -16,7 +16,13 @@ package final class Merger {
         do throws(IndexError) { try IndexWriter.checkWritable(target) } catch { throw .index(error) }
         lock = try IngestLock(databasePath: target, wait: wait)
         do throws(IndexError) {
-            writer = try IndexWriter(path: target)
+            // A missing or empty target is built as a copy, journal-off, renamed into place when
+            // every shard is in (where the copy cannot be made, the target is written in place).
+            if let build = try? IndexWriter.startFirstBuild(path: target, siblings: nil) {
+                writer = build
+            } else {
+                writer = try IndexWriter(path: target)
+            }
         } catch {
             if case .sqlite(let e) = error { throw .cannotOpenIndex(path: target, e) }
             throw .index(error)
@@ -32,6 +38,21 @@ package final class Merger {
 
     /// Checks every shard (all refusals come before the first write), then merges them in order.
     package func run(shards paths: [String], shouldStop: () -> Bool = { false }) throws(IngestError) -> MergeReport {
+        do throws(IngestError) {
+            return try checkAndMerge(paths, shouldStop: shouldStop)
+        } catch {
+            // A first build that merged something is put in place (what was merged stays, as if
+            // committed); one that merged nothing, or failed, is discarded: the target stays as it was.
+            if case .mergeInterrupted(let merged, _) = error, merged > 0 {
+                do throws(IndexError) { try writer.finishBuild() } catch { throw .index(error) }
+            } else {
+                writer.abandonBuild()
+            }
+            throw error
+        }
+    }
+
+    private func checkAndMerge(_ paths: [String], shouldStop: () -> Bool) throws(IngestError) -> MergeReport {
         let start = Clock.monotonicSeconds()
         let targetFile = FileStatus(path: target)
         var shards: [Shard] = []
@@ -83,6 +104,14 @@ package final class Merger {
         }
         do throws(IndexError) { _ = try writer.siblings(requested: siblings) } catch { throw .index(error) }
         var report = MergeReport(target: target)
+        try merge(shards, into: &report, shouldStop: shouldStop)
+        do throws(IndexError) { try writer.finishBuild() } catch { throw .index(error) }
+        report.seconds = Clock.monotonicSeconds() - start
+        return report
+    }
+
+    /// Merges the checked shards in order, one transaction each.
+    private func merge(_ shards: [Shard], into report: inout MergeReport, shouldStop: () -> Bool) throws(IngestError) {
         for (i, s) in shards.enumerated() {
             if shouldStop() { throw .mergeInterrupted(merged: i, left: shards.count - i) }
             do throws(IndexError) {
@@ -101,8 +130,6 @@ package final class Merger {
                 throw .index(error)
             }
         }
-        report.seconds = Clock.monotonicSeconds() - start
-        return report
     }
 
     /// `--until 2026-01-01T00:00:00.000Z`, or `no --until`.
