@@ -28,8 +28,13 @@ extension IndexWriter {
             let st = try db.prepare("ATTACH DATABASE ?1 AS shard")
             st.bindText(1, Database.uri(shard.db.path, shard.readsImmutable ? "mode=ro&immutable=1" : "mode=ro"))
             try st.run()
+            // The shard is read once, in order: mapped, its pages are not copied out of the kernel.
+            try db.execute("PRAGMA shard.mmap_size=\(Self.shardMapBytes)")
         }
     }
+
+    /// How much of a shard is memory-mapped while it is merged (address space, not memory).
+    static let shardMapBytes = 1 << 34
 
     /// Detaches the shard `attach` attached.
     package func detach() { try? db.execute("DETACH DATABASE shard") }
@@ -61,7 +66,23 @@ extension IndexWriter {
                     ON t.key = d.key AND t.kind = d.kind AND t.service = d.service AND t.name = d.name AND t.sub = d.sub
                 WHERE t.key IS NULL OR (d.ts, d.event_id) >= (t.ts, t.event_id)
                 """)
-            defer { try? db.execute("DROP TABLE temp.merge_rows") }
+            // The events those rows name, each with the rows it takes (in the Details' key order),
+            // and the events the taken rows stop naming, with how many.
+            try db.execute(
+                """
+                CREATE TEMP TABLE merge_events(key, service, ts, event_id, n, PRIMARY KEY(key, service, ts, event_id))
+                    WITHOUT ROWID;
+                INSERT INTO merge_events SELECT key, service, ts, event_id, sum(won) FROM merge_rows
+                    GROUP BY key, service, ts, event_id;
+                CREATE TEMP TABLE merge_released(key, service, ts, event_id, n, PRIMARY KEY(key, service, ts, event_id))
+                    WITHOUT ROWID;
+                INSERT INTO merge_released SELECT key, service, old_ts, old_id, count(*) FROM merge_rows
+                    WHERE won AND old_ts IS NOT NULL GROUP BY key, service, old_ts, old_id;
+                """)
+            defer {
+                try? db.execute(
+                    "DROP TABLE temp.merge_rows; DROP TABLE temp.merge_events; DROP TABLE temp.merge_released")
+            }
             counts.rows = Int(try db.scalarInt("SELECT count(*) FROM shard.dims") ?? 0)
             counts.won = Int(try db.scalarInt("SELECT count(*) FROM merge_rows WHERE won") ?? 0)
             // The same event with other text on both sides (rare): the greater text stays. Asked
@@ -69,9 +90,9 @@ extension IndexWriter {
             let ties = try db.prepare(
                 """
                 SELECT e.key, e.service, e.ts, e.event_id, e.source, e.detail
-                FROM (SELECT DISTINCT key, service, ts, event_id FROM merge_rows) w
-                JOIN shard.event_details e ON e.key = w.key AND e.service = w.service AND e.ts = w.ts AND e.event_id = w.event_id
+                FROM merge_events w
                 JOIN main.event_details t ON t.key = w.key AND t.service = w.service AND t.ts = w.ts AND t.event_id = w.event_id
+                JOIN shard.event_details e ON e.key = w.key AND e.service = w.service AND e.ts = w.ts AND e.event_id = w.event_id
                 WHERE e.detail IS NOT t.detail
                 """)
             var differing: [Tie] = []
@@ -92,18 +113,15 @@ extension IndexWriter {
                 ON CONFLICT(key, kind, service, name, sub) DO UPDATE SET ts = excluded.ts, event_id = excluded.event_id;
                 INSERT INTO event_details(key, service, ts, event_id, refs, source, detail)
                 SELECT e.key, e.service, e.ts, e.event_id, w.n, e.source, e.detail
-                FROM (SELECT key, service, ts, event_id, count(*) AS n FROM merge_rows WHERE won
-                    GROUP BY key, service, ts, event_id) w
+                FROM merge_events w
                 JOIN shard.event_details e ON e.key = w.key AND e.service = w.service AND e.ts = w.ts AND e.event_id = w.event_id
-                WHERE true
+                WHERE w.n > 0
                 ON CONFLICT(key, service, ts, event_id) DO UPDATE SET refs = refs + excluded.refs;
-                UPDATE event_details SET refs = refs - r.n
-                FROM (SELECT key, service, old_ts, old_id, count(*) AS n FROM merge_rows WHERE won AND old_ts IS NOT NULL
-                    GROUP BY key, service, old_ts, old_id) r
-                WHERE event_details.key = r.key AND event_details.service = r.service AND event_details.ts = r.old_ts
-                    AND event_details.event_id = r.old_id;
+                UPDATE event_details SET refs = refs - r.n FROM merge_released r
+                WHERE event_details.key = r.key AND event_details.service = r.service AND event_details.ts = r.ts
+                    AND event_details.event_id = r.event_id;
                 DELETE FROM event_details WHERE refs <= 0 AND (key, service, ts, event_id) IN
-                    (SELECT key, service, old_ts, old_id FROM merge_rows WHERE won AND old_ts IS NOT NULL);
+                    (SELECT key, service, ts, event_id FROM merge_released);
                 """)
             try db.execute(Self.uniteFiles)
             counts.files = Int(try db.scalarInt("SELECT count(*) FROM shard.files") ?? 0)
