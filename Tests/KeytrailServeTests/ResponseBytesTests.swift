@@ -88,21 +88,23 @@ struct ResponseBytesTests {
                 == Self.reference(a, requestId: "R", pretty: false, includeAccessKeyId: false))
     }
 
-    @Test func escapeMaskFindsTheFirstByteThatNeedsOne() {
+    @Test func escapeMasksMarkExactlyTheBytesThatNeedOne() {
         for special: UInt8 in [0x22, 0x5C, 0x00, 0x01, 0x1F, 0x0A] {
             for at in 0..<8 {
                 var bytes = [UInt8](repeating: 0x41, count: 8)
                 bytes[at] = special
-                // Bytes above it that look like a borrow's victims (0x01, 0x21, 0x23, 0x5D) stay clean.
-                for k in (at + 1)..<8 { bytes[k] = [0x01 &+ 0x40, 0x21, 0x23, 0x5D, 0xFF][k % 5] }
+                // Bytes around it that a borrow could mark (0x41, 0x21, 0x23, 0x5D, 0x20, 0xFF) stay clear.
+                for k in 0..<8 where k != at { bytes[k] = [0x41, 0x21, 0x23, 0x5D, 0x20, 0xFF][k % 6] }
                 let w = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-                #expect(WritingSink.needsEscape(w).trailingZeroBitCount >> 3 == at, "\(special) at \(at)")
+                #expect(
+                    ByteMask.quoteOrBackslash(w) | ByteMask.control(w) == UInt64(0x80) << (8 * at),
+                    "\(special) at \(at)")
             }
         }
         let plain = Array("abcdefgh".utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-        #expect(WritingSink.needsEscape(plain) == 0)
+        #expect(ByteMask.quoteOrBackslash(plain) | ByteMask.control(plain) == 0)
         let high = [UInt8](repeating: 0xE4, count: 8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-        #expect(WritingSink.needsEscape(high) == 0)
+        #expect(ByteMask.quoteOrBackslash(high) | ByteMask.control(high) == 0)
     }
 
     @Test(arguments: [(200, false), (404, true), (409, false), (599, true)])

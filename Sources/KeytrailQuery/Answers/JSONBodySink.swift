@@ -30,7 +30,9 @@ extension JSONBodySink {
 }
 
 /// Per byte: 0 copied as is, else the escape's length minus one (1 for `\"`, 5 for `\u00xx`).
-private let escapeExtra: [UInt8] = (0..<256).map { c in
+/// Raw pointers, made once and never written after: the loops read them without an array's
+/// checks or closures.
+nonisolated(unsafe) private let escapeExtraTable: UnsafePointer<UInt8> = table { c in
     switch c {
     case 0x22, 0x5C, 0x0A, 0x0D, 0x09, 0x08, 0x0C: return 1
     case 0..<0x20: return 5
@@ -39,7 +41,7 @@ private let escapeExtra: [UInt8] = (0..<256).map { c in
 }
 
 /// Per byte: 0 copied as is, else the letter after the backslash (`u` for `\u00xx`).
-private let escapeLetter: [UInt8] = (0..<256).map { c in
+nonisolated(unsafe) private let escapeLetterTable: UnsafePointer<UInt8> = table { c in
     switch c {
     case 0x22, 0x5C: return UInt8(c)
     case 0x0A: return UInt8(ascii: "n")
@@ -49,6 +51,33 @@ private let escapeLetter: [UInt8] = (0..<256).map { c in
     case 0x0C: return UInt8(ascii: "f")
     case 0..<0x20: return UInt8(ascii: "u")
     default: return 0
+    }
+}
+
+private func table(_ entry: (Int) -> UInt8) -> UnsafePointer<UInt8> {
+    let p = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    for c in 0..<256 { p[c] = entry(c) }
+    return UnsafePointer(p)
+}
+
+/// Word-at-a-time tests on eight bytes, each byte's answer in its high bit, exact per byte (no
+/// borrow crosses bytes).
+enum ByteMask {
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highs: UInt64 = 0x8080_8080_8080_8080
+    static let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+
+    /// Bytes of `w` that are zero.
+    @inline(__always) static func zero(_ w: UInt64) -> UInt64 { ~(((w & lows) &+ lows) | w) & highs }
+
+    /// Bytes of `w` below 0x20 (control characters).
+    @inline(__always) static func control(_ w: UInt64) -> UInt64 {
+        ~(((w & lows) &+ ones &* 0x60) | w) & highs
+    }
+
+    /// Bytes of `w` that are `"` or `\`.
+    @inline(__always) static func quoteOrBackslash(_ w: UInt64) -> UInt64 {
+        zero(w ^ (ones &* 0x22)) | zero(w ^ (ones &* 0x5C))
     }
 }
 
@@ -75,12 +104,29 @@ struct CountingSink: JSONBodySink {
     mutating func quoted(_ value: UnsafeRawBufferPointer) {
         count += 2 + value.count
         guard let src = value.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-        // Branch-free: Details are JSON text, with a quote every few bytes.
+        count += Self.escapeExtra(src, value.count)
+    }
+
+    /// The bytes escaping adds to `n` bytes at `src`: a word at a time, by the bytes table for a
+    /// word with a control character (rare in events).
+    static func escapeExtra(_ src: UnsafePointer<UInt8>, _ n: Int) -> Int {
+        let extras = escapeExtraTable
         var extra = 0
-        escapeExtra.withUnsafeBufferPointer { table in
-            for k in 0..<value.count { extra &+= Int(table[Int(src[k])]) }
+        var k = 0
+        while k &+ 8 <= n {
+            let w = UnsafeRawPointer(src + k).loadUnaligned(as: UInt64.self)
+            if ByteMask.control(w) == 0 {
+                extra &+= ByteMask.quoteOrBackslash(w).nonzeroBitCount
+            } else {
+                for i in 0..<8 { extra &+= Int(extras[Int(src[k &+ i])]) }
+            }
+            k &+= 8
         }
-        count += extra
+        while k < n {
+            extra &+= Int(extras[Int(src[k])])
+            k &+= 1
+        }
+        return extra
     }
 
     mutating func int(_ value: Int64) {
@@ -121,76 +167,74 @@ struct WritingSink: JSONBodySink {
         dst[0] = 0x22
         var o = 1
         if let src = value.baseAddress?.assumingMemoryBound(to: UInt8.self) {
-            escapeLetter.withUnsafeBufferPointer { letters in
-                escapeExtra.withUnsafeBufferPointer { extras in
-                    /// Writes the escape of `c`, which needs one: `\x` or `\u00xx`.
-                    func escape(_ c: UInt8, remaining: Int) {
-                        // This byte escaped, the rest plain and the closing quote still fit.
-                        precondition(
-                            count &+ o &+ remaining &+ 1 &+ Int(extras[Int(c)]) <= capacity,
-                            "the body outgrew its measured size")
-                        let letter = letters[Int(c)]
-                        dst[o] = 0x5C
-                        dst[o + 1] = letter
-                        if letter != UInt8(ascii: "u") {
-                            o += 2
-                            return
-                        }
-                        let hex: StaticString = "0123456789abcdef"
-                        dst[o + 2] = 0x30
-                        dst[o + 3] = 0x30
-                        dst[o + 4] = hex.utf8Start[Int(c >> 4)]
-                        dst[o + 5] = hex.utf8Start[Int(c & 15)]
-                        o += 6
-                    }
-                    // Eight bytes at a time: store them, then keep those before the first that
-                    // needs an escape (none, mostly, in a run of plain text).
-                    var k = 0
-                    while k &+ 8 <= n {
-                        precondition(count &+ o &+ (n &- k) &+ 1 <= capacity, "the body outgrew its measured size")
-                        let w = UnsafeRawPointer(src + k).loadUnaligned(as: UInt64.self)
-                        UnsafeMutableRawPointer(dst + o).storeBytes(of: w, as: UInt64.self)
-                        let special = Self.needsEscape(w)
-                        if special == 0 {
-                            k &+= 8
-                            o &+= 8
-                            continue
-                        }
-                        let i = special.trailingZeroBitCount &>> 3
-                        k &+= i
-                        o &+= i
-                        escape(src[k], remaining: n &- k &- 1)
-                        k &+= 1
-                    }
-                    while k < n {
-                        let c = src[k]
-                        if extras[Int(c)] == 0 {
-                            precondition(count &+ o &+ (n &- k) &+ 1 <= capacity, "the body outgrew its measured size")
-                            dst[o] = c
-                            o &+= 1
-                        } else {
-                            escape(c, remaining: n &- k &- 1)
-                        }
-                        k &+= 1
-                    }
-                }
-            }
+            o += Self.writeEscaped(src, n, to: dst + 1, room: capacity - count - 2)
         }
         dst[o] = 0x22
         count += o + 1
     }
 
-    /// The high bit of each byte of `w` that is `"`, `\` or a control character, exact for the
-    /// lowest such byte (a borrow can only mark bytes above a true one).
-    @inline(__always) static func needsEscape(_ w: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quote = w ^ (ones &* 0x22)
-        let backslash = w ^ (ones &* 0x5C)
-        let isQuote = (quote &- ones) & ~quote
-        let isBackslash = (backslash &- ones) & ~backslash
-        let isControl = (w &- ones &* 0x20) & ~w
-        return (isQuote | isBackslash | isControl) & highs
+    /// Writes the `n` bytes at `src` escaped to `dst`, which has `room` bytes; returns the bytes
+    /// written. A word at a time: the word is stored whole, then again, shifted, after the
+    /// backslash inserted before each `"` or `\` (overlapping stores), so plain bytes cost no
+    /// branch each. A word with a control character (rare in events) goes byte by byte.
+    static func writeEscaped(
+        _ src: UnsafePointer<UInt8>, _ n: Int, to dst: UnsafeMutablePointer<UInt8>, room: Int
+    ) -> Int {
+        let letters = escapeLetterTable
+        var o = 0
+        var k = 0
+        while k &+ 8 <= n {
+            let w = UnsafeRawPointer(src + k).loadUnaligned(as: UInt64.self)
+            // Each store below, the overlapping ones included, lands inside (a word escaped
+            // takes at most 48 bytes; the buffer has `jsonBody`'s slack past the body).
+            precondition(o &+ 48 <= room, "the body outgrew its buffer")
+            if ByteMask.control(w) != 0 {
+                for i in 0..<8 { o &+= escape(src[k &+ i], letters, to: dst + o) }
+                k &+= 8
+                continue
+            }
+            var special = ByteMask.quoteOrBackslash(w)
+            var done = 0  // bytes of the word already placed before `o`
+            UnsafeMutableRawPointer(dst + o).storeBytes(of: w, as: UInt64.self)
+            while special != 0 {
+                let i = special.trailingZeroBitCount &>> 3
+                o &+= i &- done
+                dst[o] = 0x5C
+                o &+= 1
+                done = i
+                UnsafeMutableRawPointer(dst + o).storeBytes(of: w &>> UInt64(8 &* i), as: UInt64.self)
+                special &= special &- 1
+            }
+            o &+= 8 &- done
+            k &+= 8
+        }
+        while k < n {
+            let c = src[k]
+            precondition(o &+ 6 <= room, "the body outgrew its buffer")
+            o &+= escape(c, letters, to: dst + o)
+            k &+= 1
+        }
+        return o
+    }
+
+    /// Writes `c`, escaped when it must be, at `p`; returns the bytes written (1, 2 or 6).
+    @inline(__always) static func escape(_ c: UInt8, _ letters: UnsafePointer<UInt8>, to p: UnsafeMutablePointer<UInt8>)
+        -> Int
+    {
+        let letter = letters[Int(c)]
+        if letter == 0 {
+            p[0] = c
+            return 1
+        }
+        p[0] = 0x5C
+        p[1] = letter
+        if letter != UInt8(ascii: "u") { return 2 }
+        let hex: StaticString = "0123456789abcdef"
+        p[2] = 0x30
+        p[3] = 0x30
+        p[4] = hex.utf8Start[Int(c >> 4)]
+        p[5] = hex.utf8Start[Int(c & 15)]
+        return 6
     }
 
     mutating func int(_ value: Int64) {
@@ -210,12 +254,13 @@ struct WritingSink: JSONBodySink {
     }
 }
 
-/// The bytes `layout` writes, in one buffer of exactly their size.
+/// The bytes `layout` writes, in one buffer of exactly their size (and a little spare capacity
+/// past them for the escaper's word stores).
 func jsonBody(_ layout: (inout CountingSink) -> Void, _ write: (inout WritingSink) -> Void) -> [UInt8] {
     var counter = CountingSink()
     layout(&counter)
     let size = counter.count
-    return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+    return [UInt8](unsafeUninitializedCapacity: size + 64) { buffer, initialized in
         var writer = WritingSink(buffer)
         write(&writer)
         precondition(writer.count == size, "the body's layout wrote \(writer.count) of \(size) bytes")
