@@ -101,6 +101,11 @@ struct ResponseBytesTests {
                     "\(special) at \(at)")
             }
         }
+        for marked in 0...8 {
+            var mask: UInt64 = 0
+            for k in 0..<marked { mask |= UInt64(0x80) << (8 * UInt64(k)) }
+            #expect(ByteMask.count(mask) == marked)
+        }
         let plain = Array("abcdefgh".utf8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
         #expect(ByteMask.quoteOrBackslash(plain) | ByteMask.control(plain) == 0)
         let high = [UInt8](repeating: 0xE4, count: 8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
