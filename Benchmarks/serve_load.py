@@ -18,6 +18,10 @@ keytrail-bench corpus's `/tmp/keytrail-bench-300000/bench-gzip.sqlite`). With `-
 holds on a shared machine; each run also reports the server's CPU time per request.
 
   python3 Benchmarks/serve_load.py --wrk --db INDEX --bin .build/release [--against OLD/keytrail] [--runs 3]
+
+`--same-bytes --db INDEX --against OLD/keytrail` checks that both builds answer byte for byte alike:
+~940 requests (Products hits and misses, Info, Events, Ips, Resources, the error cases, the health
+check), over GET and POST; status line, headers but `x-acs-request-id`, bodies with RequestIds masked.
 """
 import argparse
 import http.client
@@ -157,6 +161,58 @@ def wrk_runs(a, servers, keys, env):
               f"server CPU per request {statistics.median(x[3] for x in this) / statistics.median(x[3] for x in other):.2f}x")
 
 
+def same_bytes(a):
+    import random
+    con = sqlite3.connect(f"file:{a.db}?mode=ro", uri=True)
+    keys = [r[0] for r in con.execute("SELECT DISTINCT key FROM products")]
+    con.close()
+    rng = random.Random(5)
+    v = "/?Version=2020-07-06&Action="
+    paths = []
+    for i in range(300):
+        key = rng.choice(keys) if i % 5 else "LTAI5tMISSING%07d" % rng.randrange(10**7)
+        paths.append(v + "GetAccessKeyLastUsedProducts&AccessKey=" + key)
+    for _ in range(40):
+        key = rng.choice(keys)
+        paths.append(v + "GetAccessKeyLastUsedInfo&AccessKey=" + key)
+        for action in ("Events", "Ips", "Resources"):
+            paths.append(v + f"GetAccessKeyLastUsed{action}&AccessKey={key}&ServiceName=ecs")
+    paths += [v + "GetAccessKeyLastUsedProducts", v + "GetAccessKeyLastUsedProducts&AccessKey=", v + "Nope&AccessKey=x",
+              "/?Action=GetAccessKeyLastUsedProducts&Version=2019-01-01&AccessKey=x", "/healthz", "/other?x=1",
+              v + "GetAccessKeyLastUsedProducts&AccessKey=a&AccessKey=b", v + "GetAccessKeyLastUsedProducts&AccessKey=%ZZ",
+              v + "GetAccessKeyLastUsedProducts&AccessKey=" + keys[0].lower(),
+              v + "GetAccessKeyLastUsedProducts&AccessKey=caf%C3%A9%22%5C%0A"]
+    rid = re.compile(rb"[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}")
+
+    def get(conn, path, method):
+        conn.request(method, path)
+        r = conn.getresponse()
+        body = r.read()
+        return r.status, r.reason, [h for h in r.getheaders() if h[0].lower() != "x-acs-request-id"], rid.sub(b"RID", body)
+
+    servers = []
+    try:
+        for kt in (os.path.join(a.bin, "keytrail"), a.against):
+            servers.append(start(kt, a.db))
+        this, other = (http.client.HTTPConnection("127.0.0.1", port, timeout=30) for _, port in servers)
+        differ = 0
+        size = 0
+        for path in paths:
+            for method in ("GET", "POST"):
+                x, y = get(this, path, method), get(other, path, method)
+                size += len(x[3])
+                if x != y:
+                    differ += 1
+                    if differ <= 3:
+                        print("differs:", method, path, x[:3], y[:3])
+        print(f"{2 * len(paths)} requests, {size} body bytes: {differ} differ")
+        return 1 if differ else 0
+    finally:
+        for p, _ in servers:
+            p.terminate()
+            p.wait()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=".build/release")
@@ -167,7 +223,12 @@ def main():
     ap.add_argument("--against", help="--wrk: another build's keytrail, run interleaved")
     ap.add_argument("--runs", type=int, default=3, help="--wrk: interleaved runs per build")
     ap.add_argument("--misses", action="store_true", help="--wrk: misses alone")
+    ap.add_argument("--same-bytes", action="store_true", help="with --db and --against: both builds answer alike")
     a = ap.parse_args()
+    if a.same_bytes:
+        if not (a.db and a.against):
+            ap.error("--same-bytes needs --db INDEX and --against OLD/keytrail")
+        return same_bytes(a)
     if a.wrk:
         if not a.db:
             ap.error("--wrk needs --db INDEX")
@@ -212,4 +273,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
