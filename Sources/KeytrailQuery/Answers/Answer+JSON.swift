@@ -10,24 +10,25 @@ extension Answer {
         case .listing(let a): return a.json(requestId: requestId, pretty: pretty)
         }
     }
+
+    /// The response body as UTF-8 bytes (the server's form: no `String` between the encoder and
+    /// the socket).
+    package func jsonBytes(requestId: String, pretty: Bool) -> [UInt8] {
+        switch self {
+        case .products(let a): return a.jsonBytes(requestId: requestId, pretty: pretty)
+        case .info(let a): return a.jsonOutput(requestId: requestId, pretty: pretty).bytes
+        case .listing(let a): return a.jsonOutput(requestId: requestId, pretty: pretty).bytes
+        }
+    }
 }
 
 extension ProductsAnswer {
-    /// `{"RequestId", "Products": [...]}` (with `AccessKeyId` first when asked).
+    /// `{"RequestId", "Products": [...]}` (with `AccessKeyId` first when asked); the layout is
+    /// `jsonBytes`'s (`ProductsAnswer+Body.swift`).
     package func json(requestId: String, pretty: Bool, includeAccessKeyId: Bool = false) -> String {
-        var o = JSONOutput(pretty: pretty)
-        o.beginObject()
-        if includeAccessKeyId { o.string("AccessKeyId", accessKey) }
-        o.string("RequestId", requestId)
-        o.beginArray("Products")
-        for p in products {
-            o.beginObject()
-            p.write(Self.members, to: &o)
-            o.endObject()
-        }
-        o.endArray()
-        o.endObject()
-        return o.text
+        String(
+            decoding: jsonBytes(requestId: requestId, pretty: pretty, includeAccessKeyId: includeAccessKeyId),
+            as: UTF8.self)
     }
 
     /// A product's members, in the response's order.
@@ -53,6 +54,11 @@ extension InfoAnswer {
     /// the window answers with `RequestId` and `AccessKeyId` only.
     /// Without `requestId` (NDJSON), the same object without `RequestId`.
     package func json(requestId: String?, pretty: Bool) -> String {
+        jsonOutput(requestId: requestId, pretty: pretty).text
+    }
+
+    /// The encoder holding `json`'s text.
+    func jsonOutput(requestId: String?, pretty: Bool) -> JSONOutput {
         var o = JSONOutput(pretty: pretty)
         o.beginObject()
         if let requestId { o.string("RequestId", requestId) }
@@ -66,13 +72,18 @@ extension InfoAnswer {
             p.write([.serviceName, .serviceNameCn, .serviceNameEn, .source, .usedTimestamp, .detail], to: &o)
         }
         o.endObject()
-        return o.text
+        return o
     }
 }
 
 extension ListingAnswer {
     /// `{"RequestId", "NextToken", "<List>": [...]}`.
     package func json(requestId: String, pretty: Bool) -> String {
+        jsonOutput(requestId: requestId, pretty: pretty).text
+    }
+
+    /// The encoder holding `json`'s text.
+    func jsonOutput(requestId: String, pretty: Bool) -> JSONOutput {
         var o = JSONOutput(pretty: pretty)
         o.beginObject()
         o.string("RequestId", requestId)
@@ -85,7 +96,7 @@ extension ListingAnswer {
         }
         o.endArray()
         o.endObject()
-        return o.text
+        return o
     }
 
     /// NDJSON: one compact object per row, `AccessKeyId` and `ServiceName` first.

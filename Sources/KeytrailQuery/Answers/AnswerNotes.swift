@@ -14,7 +14,12 @@ package enum AnswerNotes {
         var note =
             "\(key) does not occur in the index (\(count), events \(Window.text(span.lowerBound)) .. "
             + "\(Window.text(span.upperBound)); keys are case-sensitive)"
-        if let question = NearMatch.question(NearMatch.suggestions(for: key, among: census.keys)) {
+        // Only keys within two bytes of its length can be within two edits: narrowed here, by a
+        // length the strings know, before `NearMatch` copies each candidate's bytes (a server's
+        // miss asked it of every key in the index).
+        let length = key.utf8.count
+        let near = census.keys.filter { abs($0.utf8.count - length) <= 2 }
+        if let question = NearMatch.question(NearMatch.suggestions(for: key, among: near)) {
             note += "; \(question)"
         }
         return [note]

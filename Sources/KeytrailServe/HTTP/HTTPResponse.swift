@@ -6,8 +6,8 @@ package struct HTTPResponse: Sendable {
 
     /// The status code.
     package var status: Int
-    /// The body (JSON unless `contentType` says otherwise).
-    package var body: String
+    /// The body as UTF-8 bytes (JSON unless `contentType` says otherwise).
+    package var bodyBytes: [UInt8]
     /// The `Content-Type`.
     package var contentType: String
     /// The body's RequestId (also the `x-acs-request-id` header).
@@ -17,29 +17,64 @@ package struct HTTPResponse: Sendable {
     /// Whether the connection closes after this response.
     package var close: Bool
 
+    /// The body as text.
+    package var body: String { String(decoding: bodyBytes, as: UTF8.self) }
+
     /// A response.
     package init(
         status: Int, body: String, requestId: String, code: String? = nil, close: Bool = false,
         contentType: String = json
     ) {
+        self.init(
+            status: status, bodyBytes: Array(body.utf8), requestId: requestId, code: code, close: close,
+            contentType: contentType)
+    }
+
+    /// A response whose body is already UTF-8 (an answer as the encoder wrote it).
+    package init(
+        status: Int, bodyBytes: [UInt8], requestId: String, code: String? = nil, close: Bool = false,
+        contentType: String = json
+    ) {
         self.status = status
-        self.body = body
+        self.bodyBytes = bodyBytes
         self.contentType = contentType
         self.requestId = requestId
         self.code = code
         self.close = close
     }
 
-    /// The bytes on the wire.
-    package func serialized() -> [UInt8] {
-        let bodyBytes = Array(body.utf8)
-        var head = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
-        head += "Content-Type: \(contentType)\r\n"
-        head += "Content-Length: \(bodyBytes.count)\r\n"
-        head += "x-acs-request-id: \(requestId)\r\n"
-        head += close ? "Connection: close\r\n" : "Connection: keep-alive\r\n"
-        head += "\r\n"
-        return Array(head.utf8) + bodyBytes
+    /// The bytes on the wire: `head` then the body.
+    package func serialized() -> [UInt8] { head() + bodyBytes }
+
+    /// The status line and the headers, through the blank line; the body follows it on the wire
+    /// as it is (`Socket.sendAll` gathers both in one `sendmsg`).
+    package func head() -> [UInt8] {
+        var h: [UInt8] = []
+        h.reserveCapacity(160 + contentType.utf8.count + requestId.utf8.count)
+        h.append(contentsOf: "HTTP/1.1 ".utf8)
+        Self.appendDecimal(status, to: &h)
+        h.append(0x20)
+        h.append(contentsOf: Self.reason(status).utf8)
+        h.append(contentsOf: "\r\nContent-Type: ".utf8)
+        h.append(contentsOf: contentType.utf8)
+        h.append(contentsOf: "\r\nContent-Length: ".utf8)
+        Self.appendDecimal(bodyBytes.count, to: &h)
+        h.append(contentsOf: "\r\nx-acs-request-id: ".utf8)
+        h.append(contentsOf: requestId.utf8)
+        h.append(contentsOf: (close ? "\r\nConnection: close\r\n\r\n" : "\r\nConnection: keep-alive\r\n\r\n").utf8)
+        return h
+    }
+
+    /// Appends the decimal digits of `value` (≥ 0).
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        precondition(value >= 0, "a status or length is not negative")
+        let start = out.count
+        var v = value
+        repeat {
+            out.append(0x30 + UInt8(v % 10))
+            v /= 10
+        } while v > 0
+        out[start...].reverse()
     }
 
     /// The reason phrase of `status`.

@@ -110,7 +110,7 @@ package struct Gateway: Sendable {
         let result = answer(action, parameters, requestId)
         return Outcome(
             response: HTTPResponse(
-                status: result.status, body: result.body, requestId: requestId, code: result.code,
+                status: result.status, bodyBytes: result.bodyBytes, requestId: requestId, code: result.code,
                 close: !request.keepAlive),
             caller: caller, action: actionName, accessKey: accessKey, notes: result.notes)
     }

@@ -232,7 +232,7 @@ package final class Server: @unchecked Sendable {
             var response = outcome.response
             if stopping.load(ordering: .relaxed) { response.close = true }
             let sent = Socket.sendAll(
-                c.fd, response.serialized(), deadline: start / 1_000_000 + options.writeTimeout)
+                c.fd, response.head(), response.bodyBytes, deadline: start / 1_000_000 + options.writeTimeout)
             let micros = (Clock.monotonicNanos() - start) / 1000
             log.record(
                 peer: c.peer, caller: outcome.caller, action: outcome.action, status: response.status,

@@ -74,29 +74,56 @@ enum Socket {
         try POSIX.retrying { buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) } }
     }
 
-    /// Sends all of `bytes` on a non-blocking socket, waiting for room at most until `deadline`
-    /// (monotonic ms). False when the peer went away or was too slow.
-    static func sendAll(_ fd: Int32, _ bytes: [UInt8], deadline: Int64) -> Bool {
-        bytes.withUnsafeBytes { buf in
-            var off = 0
-            while off < buf.count {
-                do throws(SystemError) {
-                    let n = try POSIX.retrying {
-                        send(fd, buf.baseAddress! + off, buf.count - off, Int32(MSG_NOSIGNAL))
-                    }
-                    guard n > 0 else { return false }
-                    off += n
-                } catch {
-                    guard error.isWouldBlock else { return false }
-                    let wait = deadline - Clock.monotonicMillis()
-                    guard wait > 0 else { return false }
-                    var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                    guard (try? POSIX.retrying({ poll(&p, 1, Int32(min(wait, 60_000))) })) != nil else {
-                        return false
+    /// Sends all of `head` and then `body` on a non-blocking socket, gathered (`sendmsg`, one
+    /// call for a response that fits the socket buffer, no copy joining them), waiting for room at
+    /// most until `deadline` (monotonic ms). False when the peer went away or was too slow.
+    static func sendAll(_ fd: Int32, _ head: [UInt8], _ body: [UInt8], deadline: Int64) -> Bool {
+        head.withUnsafeBytes { h in
+            body.withUnsafeBytes { b in
+                let total = h.count + b.count
+                var off = 0
+                while off < total {
+                    do throws(SystemError) {
+                        let n = try POSIX.retrying { () -> Int in
+                            var parts = (iovec(), iovec())
+                            return withUnsafeMutablePointer(to: &parts) { tuple in
+                                tuple.withMemoryRebound(to: iovec.self, capacity: 2) { iov in
+                                    // What is left: the rest of the head (if any), then of the body.
+                                    var count = 0
+                                    if off < h.count {
+                                        iov[0] = iovec(
+                                            iov_base: UnsafeMutableRawPointer(mutating: h.baseAddress! + off),
+                                            iov_len: h.count - off)
+                                        count = 1
+                                    }
+                                    let from = max(0, off - h.count)
+                                    if from < b.count {
+                                        iov[count] = iovec(
+                                            iov_base: UnsafeMutableRawPointer(mutating: b.baseAddress! + from),
+                                            iov_len: b.count - from)
+                                        count += 1
+                                    }
+                                    var m = msghdr()
+                                    m.msg_iov = iov
+                                    m.msg_iovlen = count
+                                    return sendmsg(fd, &m, Int32(MSG_NOSIGNAL))
+                                }
+                            }
+                        }
+                        guard n > 0 else { return false }
+                        off += n
+                    } catch {
+                        guard error.isWouldBlock else { return false }
+                        let wait = deadline - Clock.monotonicMillis()
+                        guard wait > 0 else { return false }
+                        var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                        guard (try? POSIX.retrying({ poll(&p, 1, Int32(min(wait, 60_000))) })) != nil else {
+                            return false
+                        }
                     }
                 }
+                return true
             }
-            return true
         }
     }
 
