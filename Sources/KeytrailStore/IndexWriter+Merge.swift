@@ -28,13 +28,8 @@ extension IndexWriter {
             let st = try db.prepare("ATTACH DATABASE ?1 AS shard")
             st.bindText(1, Database.uri(shard.db.path, shard.readsImmutable ? "mode=ro&immutable=1" : "mode=ro"))
             try st.run()
-            // The shard is read once, in order: mapped, its pages are not copied out of the kernel.
-            try db.execute("PRAGMA shard.mmap_size=\(Self.shardMapBytes)")
         }
     }
-
-    /// How much of a shard is memory-mapped while it is merged (address space, not memory).
-    static let shardMapBytes = 1 << 34
 
     /// Detaches the shard `attach` attached.
     package func detach() { try? db.execute("DETACH DATABASE shard") }
@@ -127,7 +122,122 @@ extension IndexWriter {
             counts.files = Int(try db.scalarInt("SELECT count(*) FROM shard.files") ?? 0)
             return differing
         }
-        for t in differing {
+        try keepGreater(differing)
+        if let newest = try shard.newestTimestamp() { try noteTimestamp(newest) }
+        return counts
+    }
+
+    /// Folds every shard into this index, which holds no row yet (a first build, that nobody
+    /// reads until it is placed), rows first and Details last, so that each Detail is copied once,
+    /// from the shard whose row is the latest, instead of copied by each shard and released by the
+    /// next: (1) each shard's rows are offered, in key order, to a temporary table of the latest
+    /// row so far and the shard it came from (a tie is marked); (2) the Details the latest rows name
+    /// are copied from their shards with their references counted; for an event that came from
+    /// several shards, or whose row met a tie, every shard's copy is offered and the greater text
+    /// stays (`referenceEvent`); (3) the rows go in.
+    /// Each step is its own transaction (a shard is attached only outside one); `stop` is asked
+    /// between shards, and a stopped build is discarded by the caller. Returns each shard's counts,
+    /// or nil when stopped.
+    package func mergeAll(_ shards: [IndexReader], stop: () -> Bool) throws(IndexError) -> [MergeCounts]? {
+        func sql(_ text: String) throws(IndexError) {
+            try IndexError.wrapping { () throws(SQLiteError) in try db.execute(text) }
+        }
+        func scalar(_ text: String) throws(IndexError) -> Int {
+            Int(try IndexError.wrapping { () throws(SQLiteError) in try db.scalarInt(text) } ?? 0)
+        }
+        try sql(
+            """
+            DROP TABLE IF EXISTS temp.merge_dims; DROP TABLE IF EXISTS temp.merge_events;
+            CREATE TEMP TABLE merge_dims(key, kind, service, name, sub, ts, event_id, src, tied,
+                PRIMARY KEY(key, kind, service, name, sub)) WITHOUT ROWID;
+            """)
+        var counts = shards.map { _ in MergeCounts() }
+        for (i, shard) in shards.enumerated() {
+            if stop() { return nil }
+            try attach(shard)
+            defer { detach() }
+            try begin()
+            try sql(
+                """
+                INSERT INTO merge_dims SELECT key, kind, service, name, sub, ts, event_id, \(i), 0 FROM shard.dims WHERE true
+                ON CONFLICT(key, kind, service, name, sub) DO UPDATE SET
+                    ts = excluded.ts, event_id = excluded.event_id,
+                    src = iif((excluded.ts, excluded.event_id) > (ts, event_id), excluded.src, src),
+                    tied = iif((excluded.ts, excluded.event_id) > (ts, event_id), 0, 1)
+                WHERE (excluded.ts, excluded.event_id) >= (ts, event_id);
+                """)
+            try sql(Self.uniteFiles)
+            counts[i].rows = try scalar("SELECT count(*) FROM shard.dims")
+            counts[i].files = try scalar("SELECT count(*) FROM shard.files")
+            if let newest = try shard.newestTimestamp() { try noteTimestamp(newest) }
+            try commit()
+        }
+        try begin()
+        try sql(
+            """
+            CREATE TEMP TABLE merge_events(key, service, ts, event_id, src, n, tied,
+                PRIMARY KEY(key, service, ts, event_id, src)) WITHOUT ROWID;
+            INSERT INTO merge_events SELECT key, service, ts, event_id, src, count(*), max(tied) FROM merge_dims
+                GROUP BY key, service, ts, event_id, src;
+            CREATE TEMP TABLE merge_ties AS SELECT DISTINCT key, service, ts, event_id FROM merge_events e
+                WHERE tied OR EXISTS (SELECT 1 FROM merge_events o WHERE o.key = e.key AND o.service = e.service
+                    AND o.ts = e.ts AND o.event_id = e.event_id AND o.src <> e.src);
+            """)
+        for i in shards.indices {
+            counts[i].won = try scalar("SELECT count(*) FROM merge_dims WHERE src = \(i)")
+        }
+        try commit()
+        var ties: [Tie] = []
+        for (i, shard) in shards.enumerated() {
+            try attach(shard)
+            defer { detach() }
+            try begin()
+            try sql(
+                """
+                INSERT INTO event_details(key, service, ts, event_id, refs, source, detail)
+                SELECT e.key, e.service, e.ts, e.event_id, m.n, e.source, e.detail FROM merge_events m
+                JOIN shard.event_details e ON e.key = m.key AND e.service = m.service AND e.ts = m.ts AND e.event_id = m.event_id
+                WHERE m.src = \(i)
+                ON CONFLICT(key, service, ts, event_id) DO UPDATE SET refs = refs + excluded.refs;
+                """)
+            ties += try shardCopies(
+                """
+                SELECT e.key, e.service, e.ts, e.event_id, e.source, e.detail
+                FROM merge_ties w
+                JOIN shard.event_details e ON e.key = w.key AND e.service = w.service AND e.ts = w.ts AND e.event_id = w.event_id
+                """)
+            try commit()
+        }
+        try begin()
+        try keepGreater(ties)
+        try sql(
+            """
+            INSERT INTO dims(key, kind, service, name, sub, ts, event_id)
+            SELECT key, kind, service, name, sub, ts, event_id FROM merge_dims;
+            DROP TABLE temp.merge_dims; DROP TABLE temp.merge_ties; DROP TABLE temp.merge_events;
+            """)
+        try commit()
+        return counts
+    }
+
+    /// One copy of an event from a shard: its identity, source and stored Detail.
+    typealias Tie = (key: [UInt8], service: [UInt8], ts: Int64, id: [UInt8], source: Int64, detail: [UInt8], blob: Bool)
+
+    /// The copies `query` selects (key, service, ts, event_id, source, detail).
+    func shardCopies(_ query: String) throws(IndexError) -> [Tie] {
+        try IndexError.wrapping { () throws(SQLiteError) -> [Tie] in
+            let q = try db.prepare(query)
+            var out: [Tie] = []
+            while try q.step() {
+                out.append((q.bytes(0), q.bytes(1), q.int64(2), q.bytes(3), q.int64(4), q.bytes(5), q.isBlob(5)))
+            }
+            return out
+        }
+    }
+
+    /// Offers each copy's text for its stored event: of two texts, the greater stays (`referenceEvent`).
+    func keepGreater(_ copies: [Tie]) throws(IndexError) {
+        for t in copies {
             // Array's withUnsafeBytes rethrows untyped: only `referenceEvent`'s IndexError can come out.
             do {
                 try t.key.withUnsafeBytes { key in
@@ -148,8 +258,6 @@ extension IndexWriter {
                 preconditionFailure("referenceEvent throws IndexError only: \(error)")
             }
         }
-        if let newest = try shard.newestTimestamp() { try noteTimestamp(newest) }
-        return counts
     }
 
     /// Into an index that holds no row yet, the shard's rows, Details (with their reference

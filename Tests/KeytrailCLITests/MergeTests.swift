@@ -106,6 +106,14 @@ struct MergeTests {
             #expect(r.status == 0, "\(r.stderr)")
             #expect(r.stdout.hasPrefix("merged \(k + 1) shard(s) into \(target): "))
             #expect(try Self.answers(target) == expected, "k = \(k)")
+            if k == 3 {
+                // Into an index that already holds something (merged in place, in WAL mode, shard by shard).
+                let held = dir.file("held.sqlite")
+                try Self.ingest(held, Array(files.prefix(30)))
+                let r = try Self.keytrail(["merge", "--quiet", "--into", held] + shards)
+                #expect(r.status == 0, "\(r.stderr)")
+                #expect(try Self.answers(held) == expected)
+            }
             if k == 4 {
                 // A tree of merges, and a shard merged twice, give the same index.
                 let left = dir.file("left.sqlite")

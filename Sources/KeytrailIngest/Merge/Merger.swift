@@ -112,6 +112,16 @@ package final class Merger {
 
     /// Merges the checked shards in order, one transaction each.
     private func merge(_ shards: [Shard], into report: inout MergeReport, shouldStop: () -> Bool) throws(IngestError) {
+        if writer.buildTarget != nil {
+            // A first build: rows of every shard first, then each Detail copied once.
+            let all: [MergeCounts]?
+            do throws(IndexError) { all = try writer.mergeAll(shards.map(\.reader), stop: shouldStop) } catch {
+                throw .index(error)
+            }
+            guard let all else { throw .mergeInterrupted(merged: 0, left: shards.count) }
+            report.shards = zip(shards, all).map { ($0.path, $1) }
+            return
+        }
         for (i, s) in shards.enumerated() {
             if shouldStop() { throw .mergeInterrupted(merged: i, left: shards.count - i) }
             do throws(IndexError) {
