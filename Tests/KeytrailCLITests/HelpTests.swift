@@ -21,7 +21,8 @@ struct HelpTests {
             ]),
             "status": ["db", "json"], "manifest": ["db", "format", "wide"], "merge": ["into", "json", "quiet", "wait"],
             "policy": query.union(forms).union(["include-denied", "by-service"]),
-            "report": query.union(["out", "format", "inventory", "unused-for", "detailed"]), "completions": [], "help": ["usage"],
+            "report": query.union(["out", "format", "inventory", "unused-for", "detailed"]), "completions": [],
+            "help": ["usage"],
         ]
     }()
 
