@@ -2,6 +2,7 @@
 import KeytrailExtract
 import KeytrailPOSIX
 import KeytrailScan
+import KeytrailSynth
 
 extension Bench {
     /// The scanner alone, SQLite and the disk left out: the plain corpus in memory, validated
@@ -31,7 +32,7 @@ extension Bench {
                 "scan: events (scanObject)", bytes: bytes, scan,
                 extra: [("events/s", Double(events) / scan.median), ofFloor(scan), Self.cpuRate(bytes, &cpu)]))
         // The same events pretty-printed (two-space indent, a member per line): whitespace runs.
-        let pretty = files.prefix(3).map(Self.prettyPrinted)
+        let pretty = files.prefix(3).map { PrettyJSON.format($0, baseIndent: 0) }
         let prettyBytes = pretty.reduce(0) { $0 + $1.count }
         let prettyValidate = try measure(runs: config.runs) {
             try Self.seconds(cpu: &cpu) { try Self.validate(pretty) }
@@ -62,54 +63,6 @@ extension Bench {
         var ts = timespec()
         clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-    }
-
-    /// `json` (compact, valid) re-laid out as pretty-printers do: a line per member and element,
-    /// two spaces a level, `": "` after names.
-    static func prettyPrinted(_ json: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(json.count * 2)
-        var depth = 0
-        var inString = false
-        var escaped = false
-        func newline() {
-            out.append(0x0A)
-            out.append(contentsOf: repeatElement(0x20, count: 2 * depth))
-        }
-        for c in json {
-            if inString {
-                out.append(c)
-                if escaped {
-                    escaped = false
-                } else if c == 0x5C {
-                    escaped = true
-                } else if c == 0x22 {
-                    inString = false
-                }
-                continue
-            }
-            switch c {
-            case 0x22:
-                inString = true
-                out.append(c)
-            case 0x7B, 0x5B:
-                out.append(c)
-                depth += 1
-                newline()
-            case 0x7D, 0x5D:
-                depth -= 1
-                newline()
-                out.append(c)
-            case 0x2C:
-                out.append(c)
-                newline()
-            case 0x3A:
-                out.append(contentsOf: [0x3A, 0x20])
-            default:
-                out.append(c)
-            }
-        }
-        return out
     }
 
     /// The pure part of ingest on the corpus in memory: shape detection, framing, extraction of

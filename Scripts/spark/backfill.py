@@ -107,7 +107,11 @@ def ingest_bin(item, shards, products_only, jobs):
         if attempt == 0 and os.environ.get("KEYTRAIL_SPARK_KILL_FIRST_ATTEMPT") == str(index):
             p.stdin.write(listing)
             p.stdin.close()
-            time.sleep(0.05)
+            # Killed once it is at work (its index exists), not after a guessed delay; a run that
+            # ended first is killed as a no-op, and the attempt fails all the same.
+            deadline = time.monotonic() + 60
+            while p.poll() is None and not os.path.exists(shard) and time.monotonic() < deadline:
+                time.sleep(0.01)
             p.send_signal(signal.SIGKILL)
             p.wait()
             raise RuntimeError("bin %d: keytrail killed on purpose (KEYTRAIL_SPARK_KILL_FIRST_ATTEMPT)" % index)

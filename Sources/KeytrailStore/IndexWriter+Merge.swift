@@ -45,7 +45,6 @@ extension IndexWriter {
     /// of both inputs: rows are max-registers, so merges commute and a shard merged twice changes
     /// nothing.
     package func merge(_ shard: IndexReader) throws(IndexError) -> MergeCounts {
-        if startedEmpty { return try copy(shard) }
         var counts = MergeCounts()
         typealias Tie = (
             key: [UInt8], service: [UInt8], ts: Int64, id: [UInt8], source: Int64, detail: [UInt8], blob: Bool
@@ -258,27 +257,6 @@ extension IndexWriter {
                 preconditionFailure("referenceEvent throws IndexError only: \(error)")
             }
         }
-    }
-
-    /// Into an index that holds no row yet, the shard's rows, Details (with their reference
-    /// counts) and manifest go in as they are: a shard is an index, consistent in itself.
-    func copy(_ shard: IndexReader) throws(IndexError) -> MergeCounts {
-        var counts = MergeCounts()
-        try IndexError.wrapping { () throws(SQLiteError) in
-            try db.execute(
-                """
-                INSERT INTO dims(key, kind, service, name, sub, ts, event_id)
-                SELECT key, kind, service, name, sub, ts, event_id FROM shard.dims;
-                INSERT INTO event_details(key, service, ts, event_id, refs, source, detail)
-                SELECT key, service, ts, event_id, refs, source, detail FROM shard.event_details;
-                """)
-            try db.execute(Self.uniteFiles)
-            counts.rows = Int(try db.scalarInt("SELECT count(*) FROM shard.dims") ?? 0)
-            counts.won = counts.rows
-            counts.files = Int(try db.scalarInt("SELECT count(*) FROM shard.files") ?? 0)
-        }
-        if let newest = try shard.newestTimestamp() { try noteTimestamp(newest) }
-        return counts
     }
 
     /// Unites the shard's manifest with this index's: of two rows for the same file and `--until`,

@@ -98,13 +98,6 @@ package final class Statement {
         return body(UnsafeRawBufferPointer(start: p, count: p == nil ? 0 : n))
     }
 
-    /// Column `i`'s bytes (text or blob) without copying, valid until the statement steps or is
-    /// reset (SQLite's rule for `sqlite3_column_blob`); read each column once per row, in one type.
-    package func unsafeBytes(_ i: Int32) -> UnsafeRawBufferPointer {
-        let p = sqlite3_column_blob(stmt, i)
-        return UnsafeRawBufferPointer(start: p, count: p == nil ? 0 : Int(sqlite3_column_bytes(stmt, i)))
-    }
-
     /// Whether column `i` is NULL.
     package func isNull(_ i: Int32) -> Bool { sqlite3_column_type(stmt, i) == SQLITE_NULL }
 

@@ -1,6 +1,7 @@
 /// Re-indents compact JSON (two spaces per level), leaving string contents untouched.
-enum PrettyJSON {
-    static func format(_ json: [UInt8], baseIndent: Int) -> [UInt8] {
+package enum PrettyJSON {
+    /// `json` re-indented, `baseIndent` levels in (empty containers stay `{}` / `[]`).
+    package static func format(_ json: [UInt8], baseIndent: Int) -> [UInt8] {
         var out: [UInt8] = []
         var depth = baseIndent
         var inString = false

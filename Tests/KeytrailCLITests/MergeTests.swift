@@ -36,6 +36,11 @@ struct MergeTests {
 
     static func keytrail(_ args: [String]) throws -> RunResult { try Binary.run("keytrail", args) }
 
+    /// The size of the file at `path` (0 when there is none).
+    static func size(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+    }
+
     /// Ingests `files` into a new index `db` (an empty list gives an empty index).
     static func ingest(_ db: String, _ files: [String], extra: [String] = []) throws {
         let r: RunResult
@@ -195,22 +200,35 @@ struct MergeTests {
         let whole = dir.file("whole.sqlite")
         #expect(try Self.keytrail(["merge", "--quiet", "--into", whole] + shards).status == 0)
         let expected = try dump(whole)
-        // SIGKILL at several moments (the delay only chooses where it lands; any landing must
-        // leave an index that a rerun completes exactly).
-        for (i, delay) in [2_000, 15_000, 40_000, 90_000].enumerated() {
+        // SIGKILL at moments the test observes, never after a guessed delay: once the merge holds
+        // the ingest lock; once its first-build copy exists; once rows are going into the copy;
+        // and, into a target that holds rows (merged in place), once its first shard is committed.
+        // Whatever the merge had done, the rerun must finish it exactly.
+        let moments: [(String, Bool, (Int32, String) throws -> Bool)] = [
+            ("holds the lock", false, { pid, _ in Poll.flock(of: pid, waiting: false) }),
+            ("made its copy", false, { _, t in FileManager.default.fileExists(atPath: t + "-build") }),
+            ("fills its copy", false, { _, t in Self.size(t + "-build") > 256 << 10 }),
+            (
+                "committed a shard in place", true,
+                { _, t in ((try? Database(path: t, readOnly: true).scalarInt("SELECT count(*) FROM files")) ?? 0) > 20 }
+            ),
+        ]
+        for (i, (moment, inPlace, reached)) in moments.enumerated() {
             let target = dir.file("killed\(i).sqlite")
+            if inPlace { try Self.ingest(target, Array(files.prefix(20))) }
             let p = Process()
             p.executableURL = URL(fileURLWithPath: Binary.path("keytrail"))
             p.arguments = ["merge", "--quiet", "--into", target] + shards
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
-            usleep(useconds_t(delay))
+            let seen = try Poll.until { try reached(p.processIdentifier, target) || !p.isRunning }
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
+            #expect(seen, "\(moment): neither seen nor finished")
             let rerun = try Self.keytrail(["merge", "--quiet", "--into", target] + shards)
             #expect(rerun.status == 0, "\(rerun.stderr)")
-            #expect(try dump(target) == expected, "delay \(delay)")
+            #expect(try dump(target) == expected, "killed once it \(moment)")
         }
     }
 }

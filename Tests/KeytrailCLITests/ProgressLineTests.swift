@@ -71,7 +71,7 @@ struct ProgressLineTests {
         try pane.release()
         /// Waits until the line shows `megabytes` read with no file done.
         func shown(_ bytes: Int) throws {
-            let ok = TerminalPane.wait {
+            let ok = Poll.until {
                 Self.drawn(pane.log()).contains {
                     Self.megabytes($0).map { abs($0 - Double(bytes) / 1e6) < 0.6 } ?? false
                 }
@@ -86,7 +86,7 @@ struct ProgressLineTests {
         }
         close(fd)
         var status: Int32?
-        let ended = TerminalPane.wait {
+        let ended = Poll.until {
             status = pane.exitStatus()
             return status != nil
         }

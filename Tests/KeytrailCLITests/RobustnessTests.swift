@@ -117,17 +117,11 @@ struct RobustnessTests {
         p.executableURL = URL(fileURLWithPath: Binary.path("keytrail"))
         p.arguments = ["ingest", "--quiet", "--wait", "--db", db, dir.file("in")]
         try p.run()
-        // Observable, not timed: the kernel lists a blocked flock waiter as "-> FLOCK … PID …".
-        let deadline = Date().addingTimeInterval(60)
-        var blocked = false
-        while !blocked && p.isRunning && Date() < deadline {
-            let locks = (try? String(contentsOfFile: "/proc/locks", encoding: .utf8)) ?? ""
-            blocked = locks.split(separator: "\n").contains {
-                $0.contains("-> FLOCK") && $0.split(separator: " ").contains(Substring(String(p.processIdentifier)))
-            }
-            if !blocked { usleep(5_000) }
-        }
-        #expect(blocked, "the waiting ingest should block on the lock")
+        // Observable, not timed: the kernel lists the waiting ingest's blocked flock.
+        let blocked = Poll.until { Poll.flock(of: p.processIdentifier, waiting: true) || !p.isRunning }
+        #expect(
+            blocked && Poll.flock(of: p.processIdentifier, waiting: true), "the waiting ingest should block on the lock"
+        )
         #expect(p.isRunning)
         close(fd)
         p.waitUntilExit()

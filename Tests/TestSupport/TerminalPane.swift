@@ -95,22 +95,11 @@ package final class TerminalPane {
         return Int32(rest[..<end])
     }
 
-    /// Polls `condition` until it holds; false when `timeout` seconds passed first (the deadline
-    /// only bounds a hang: every condition waited for is an event that must come).
-    package static func wait(timeout: Double = 60, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(10_000)
-        }
-        return try condition()
-    }
-
     /// Opens the FIFO at `path` for writing once its reader has opened it (polled, so that a
     /// reader that never comes fails the test instead of hanging it); the descriptor blocks.
     package static func openWriter(_ path: String, timeout: Double = 60) throws -> Int32 {
         var fd: Int32 = -1
-        _ = wait(timeout: timeout) {
+        _ = Poll.until(timeout: timeout) {
             fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)
             return fd >= 0 || errno != ENXIO
         }

@@ -39,33 +39,13 @@ enum OperationCommand {
         do throws(QueryError) {
             answer =
                 action.listing != nil && a.flag("all")
-                ? .listing(try every(action, parameters, service)) : try service.answer(action, parameters)
+                ? .listing(try service.allPages(action.listing!, parameters)) : try service.answer(action, parameters)
         } catch {
             return try form.refuse(error, key: key, requestId: requestId)
         }
         for n in answer.notes { try Output.note(n) }
         try form.print(answer, requestId: requestId)
         return 0
-    }
-
-    /// `--all`: every page from `NextToken` on, as one answer (its `NextToken` `""`). Without
-    /// `--page-size`, pages of 100 rows (the most a page holds).
-    static func every(_ action: APIAction, _ parameters: [String: String], _ service: APIService) throws(QueryError)
-        -> ListingAnswer
-    {
-        guard let listing = action.listing else { preconditionFailure("\(action) is a listing") }
-        var p = parameters
-        if (p["PageSize"] ?? "").isEmpty { p["PageSize"] = "100" }
-        var all = try service.page(listing, p)
-        var next = all.nextToken
-        while !next.isEmpty {
-            p["NextToken"] = next
-            let page = try service.page(listing, p)
-            all.rows += page.rows
-            next = page.nextToken
-        }
-        all.nextToken = ""
-        return all
     }
 
     /// `--keys-from`: every key's answer in one window, in input order. JSON writes one compact

@@ -1,5 +1,7 @@
-/// A `--keys-from` list: one key per line; blank lines and `#` comment lines skipped, whitespace
-/// around a key trimmed, each key with its line number in the file (for its errors and notes).
+import KeytrailQuery
+
+/// A `--keys-from` list (`KeyLines`: one key per line, comments and blank lines skipped, trimmed),
+/// with the name its messages give the file.
 struct KeyList {
     /// The file as messages name it (`<stdin>` for `-`).
     var name: String
@@ -8,21 +10,7 @@ struct KeyList {
 
     /// Reads the list at `path` (`-`: standard input).
     init(_ path: String) throws(CLIError) {
-        self.init(name: path == "-" ? "<stdin>" : path, bytes: try Output.readFile(path))
-    }
-
-    /// The list in `bytes`.
-    init(name: String, bytes: [UInt8]) {
-        self.name = name
-        keys = []
-        // Split on bytes: "\r\n" is one Character in Swift, so String.split would keep CRs.
-        for (i, raw) in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
-            let isSpace = { (b: UInt8) in b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0B || b == 0x0C }
-            var line = raw[...]
-            if i == 0, line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
-            let trimmed = line.drop(while: isSpace).reversed().drop(while: isSpace).reversed()
-            if trimmed.isEmpty || trimmed.first == UInt8(ascii: "#") { continue }
-            keys.append((i + 1, String(decoding: trimmed, as: UTF8.self)))
-        }
+        name = path == "-" ? "<stdin>" : path
+        keys = KeyLines.parse(try Output.readFile(path))
     }
 }

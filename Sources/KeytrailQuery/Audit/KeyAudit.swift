@@ -94,9 +94,7 @@ package struct KeyAudit: Sendable {
         guard let first = lines.firstIndex(where: { !$0.trimmed.isEmpty && !$0.trimmed.hasPrefix("#") }) else {
             return []
         }
-        if !lines[first].contains(",") {
-            return lines.map(\.trimmed).filter { !$0.isEmpty && !$0.hasPrefix("#") }
-        }
+        if !lines[first].contains(",") { return KeyLines.parse(bytes).map(\.key) }
         let header = csvFields(lines[first]).map { $0.lowercased().filter { $0.isLetter } }
         guard let column = header.firstIndex(where: { $0 == "accesskeyid" || $0 == "accesskey" }) else {
             throw .malformedLine(

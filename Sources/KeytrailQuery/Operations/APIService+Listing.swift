@@ -72,6 +72,23 @@ extension APIService {
             notes: notes)
     }
 
+    /// Every page of `listing` from `p["NextToken"]` on, as one answer (its `NextToken` `""`);
+    /// without a `PageSize`, pages of 100 rows (the most a page holds). `--all` and the policy read it.
+    package func allPages(_ listing: Listing, _ p: [String: String]) throws(QueryError) -> ListingAnswer {
+        var p = p
+        if (p["PageSize"] ?? "").isEmpty { p["PageSize"] = "100" }
+        var all = try page(listing, p)
+        var next = all.nextToken
+        while !next.isEmpty {
+            p["NextToken"] = next
+            let more = try page(listing, p)
+            all.rows += more.rows
+            next = more.nextToken
+        }
+        all.nextToken = ""
+        return all
+    }
+
     /// The listing order: UsedTimestamp (as of the listing's generation) descending, then name
     /// (and resource name) ascending by bytes.
     static func precedes(_ a: DimensionRow, _ b: DimensionRow) -> Bool {

@@ -7,23 +7,21 @@ extension APIService {
     /// `eventSource`); actions whose latest call was refused for want of permission are left out
     /// (listed in the notes) unless `includeDenied`.
     package func policy(key: String, includeDenied: Bool) throws(QueryError) -> PolicyAnswer {
-        let products = try self.products(["AccessKey": key])
+        // The services are what is needed of the products: their Details are not inflated.
+        let products = try self.products.answer(
+            key: try Self.accessKey(["AccessKey": key]), window: try window(), asked: asked, details: false)
         var latest: [String: PolicyAnswer.Action] = [:]
         for product in products.products {
-            var parameters = ["AccessKey": key, "ServiceName": product.serviceName, "PageSize": "100"]
-            repeat {
-                let page = try page(.events, parameters)
-                for row in page.rows {
-                    let call = EventCall(detail: row.detail)
-                    let code = RAMCode.of(eventSource: call.eventSource, serviceName: product.serviceName)
-                    let action = PolicyAnswer.Action(
-                        name: "\(code):\(row.name)", code: code, service: product.serviceName,
-                        lastUsed: row.timestamp, deniedBy: call.isDenied ? call.errorCode : nil)
-                    if let seen = latest[action.name], seen.lastUsed >= action.lastUsed { continue }
-                    latest[action.name] = action
-                }
-                parameters["NextToken"] = page.nextToken
-            } while !(parameters["NextToken"] ?? "").isEmpty
+            let events = try allPages(.events, ["AccessKey": key, "ServiceName": product.serviceName])
+            for row in events.rows {
+                let call = EventCall(detail: row.detail)
+                let code = RAMCode.of(eventSource: call.eventSource, serviceName: product.serviceName)
+                let action = PolicyAnswer.Action(
+                    name: "\(code):\(row.name)", code: code, service: product.serviceName,
+                    lastUsed: row.timestamp, deniedBy: call.isDenied ? call.errorCode : nil)
+                if let seen = latest[action.name], seen.lastUsed >= action.lastUsed { continue }
+                latest[action.name] = action
+            }
         }
         let actions = latest.values.sorted { LatestWins.compareBytes($0.name.utf8, $1.name.utf8) < 0 }
         var notes = products.notes
