@@ -6,7 +6,7 @@ package enum IndexSchema {
     /// 'ktrl' — marks a SQLite file as a keytrail index.
     package static let applicationID: Int64 = 0x6B74_726C
     /// The schema version this build writes and reads.
-    package static let currentVersion: Int64 = 2
+    package static let currentVersion: Int64 = 3
 
     static let migrations: [String] = [
         // v1: the products max-register, the file manifest, and metadata.
@@ -88,6 +88,30 @@ package enum IndexSchema {
             JOIN event_details e ON e.key = d.key AND e.service = d.service AND e.ts = d.ts AND e.event_id = d.event_id WHERE d.kind = 0;
         INSERT OR REPLACE INTO meta(name, value) VALUES('token_key', randomblob(32));
         INSERT OR REPLACE INTO meta(name, value) VALUES('gen', 0);
+        DELETE FROM files;
+        """,
+        // v3: what the cloud does not keep. `activity` is the set of a key's events per service
+        // and UTC day (`day` = floor(ts / 86,400,000)), each eventId once a day with its latest
+        // time: a day's count is its rows, its first and last use their least and greatest `ts`,
+        // and reading an event twice, or from two files, or from two shards, changes nothing.
+        // Provenance: each stored event names the file it was read from (`file_names`, by
+        // manifest name) and the 1-based line and byte column, in the decompressed text, where
+        // its own text starts (for an event inside a JSON string, where that string starts);
+        // NULL for events stored before v3. The manifest is forgotten, as in v2, so that the
+        // next ingest reads every file again and fills both.
+        """
+        CREATE TABLE activity(
+            key TEXT NOT NULL,
+            service TEXT NOT NULL,
+            day INTEGER NOT NULL,
+            event_id TEXT NOT NULL,
+            ts INTEGER NOT NULL,
+            PRIMARY KEY(key, service, day, event_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE file_names(id INTEGER PRIMARY KEY, name BLOB NOT NULL UNIQUE);
+        ALTER TABLE event_details ADD COLUMN file INTEGER;
+        ALTER TABLE event_details ADD COLUMN line INTEGER;
+        ALTER TABLE event_details ADD COLUMN col INTEGER;
         DELETE FROM files;
         """,
     ]
