@@ -61,6 +61,7 @@ package enum KeytrailCommand {
         case "status": return try StatusCommand.run(rest)
         case "manifest": return try ManifestCommand.run(rest)
         case "policy": return try PolicyCommand.run(rest)
+        case "timeline": return try TimelineCommand.run(rest)
         case "merge": return try MergeCommand.run(rest)
         case "report": return try ReportCommand.run(rest)
         case "completions":
@@ -94,10 +95,9 @@ package enum KeytrailCommand {
         var i = 0
         while i < args.count, args[i].hasPrefix("-"), args[i] != "-", args[i] != "--", !global.contains(args[i]) {
             let name = String(args[i].dropFirst(2).prefix { $0 != "=" })
-            let takesValue =
-                !args[i].contains("=")
-                && CommandTable.commands.contains { $0.option(name)?.value != nil }
-            i += takesValue ? 2 : 1
+            let takes =
+                args[i].contains("=") ? 0 : CommandTable.commands.compactMap { $0.option(name)?.arity }.max() ?? 0
+            i += 1 + takes
         }
         guard i > 0, i < args.count, CommandTable.command(named: args[i]) != nil else { return args }
         return [args[i]] + args[..<i] + args[(i + 1)...]

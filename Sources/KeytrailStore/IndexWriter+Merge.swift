@@ -118,6 +118,7 @@ extension IndexWriter {
                     (SELECT key, service, ts, event_id FROM merge_released);
                 """)
             try db.execute(Self.uniteFiles)
+            try db.execute(Self.uniteActivity)
             counts.files = Int(try db.scalarInt("SELECT count(*) FROM shard.files") ?? 0)
             return differing
         }
@@ -166,6 +167,7 @@ extension IndexWriter {
                 WHERE (excluded.ts, excluded.event_id) >= (ts, event_id);
                 """)
             try sql(Self.uniteFiles)
+            try sql(Self.uniteActivity)
             counts[i].rows = try scalar("SELECT count(*) FROM shard.dims")
             counts[i].files = try scalar("SELECT count(*) FROM shard.files")
             if let newest = try shard.newestTimestamp() { try noteTimestamp(newest) }

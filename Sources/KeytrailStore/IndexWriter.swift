@@ -28,6 +28,8 @@ package final class IndexWriter {
     var released: [EventRef: Int] = [:]
     let recordHistory: Statement
     let pruneHistory: Statement
+    /// `upsertActivitySQL`.
+    let upsertActivity: Statement
     /// The schema version an existing index was upgraded from by this writer, if it was.
     package let upgradedFrom: Int64?
 
@@ -72,6 +74,7 @@ package final class IndexWriter {
                 "INSERT INTO dims(key, kind, service, name, sub, ts, event_id) VALUES"
                     + Array(repeating: "(?,?,?,?,?,?,?)", count: DimensionRows.batch).joined(separator: ","))
         }
+        upsertActivity = try IndexError.wrapping { () throws(SQLiteError) in try db.prepare(Self.upsertActivitySQL) }
         (maxTs, findFile, insertFile, recordHistory, pruneHistory, findDetail) = (s[0], s[1], s[2], s[3], s[4], s[5])
         (findDim, insertDim, updateDim, addDetailRef, raiseDetail, dropDetailRef, deleteDetail) =
             (s[6], s[7], s[8], s[9], s[10], s[11], s[12])

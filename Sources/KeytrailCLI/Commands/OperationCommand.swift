@@ -10,6 +10,7 @@ enum OperationCommand {
         let options = try QueryOptions(a)
         let form = try AnswerForm(a, default: .json)
         let command = action.command
+        if action == .products && a.value("between") != nil { return try TimelineCommand.between(a, form: form) }
         var parameters: [String: String] = [:]
         if action.listing != nil {
             guard let service = a.value("service") else { throw .usage("\(command) needs --service S") }

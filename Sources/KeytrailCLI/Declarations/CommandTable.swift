@@ -47,13 +47,18 @@ package enum CommandTable {
         "keys-from", "FILE|-", path: true,
         "one key per line (# comments and blank lines skipped); JSON: one compact answer per line")
 
+    /// `--between FIRST LAST`: whole UTC days, both included, from the activity rows.
+    static let between = OptionSpec(
+        "between", "FIRST LAST", "UTC days, both included (2026-03-01 2026-03-31): from the activity, not the window")
+
     /// The products, info, events, ips and resources commands, by `APIAction.command`.
     static func command(_ action: APIAction) -> CommandSpec {
         switch action {
         case .products:
             return CommandSpec(
                 name: action.command, summary: "GetAccessKeyLastUsedProducts: the services a key used, newest first",
-                forms: ["ACCESS_KEY ", "--keys-from FILE|- "], options: query + forms(first: .json) + [keysFrom])
+                forms: ["ACCESS_KEY ", "--keys-from FILE|- ", "ACCESS_KEY --between FIRST LAST "],
+                options: query + forms(first: .json) + [keysFrom, between])
         case .info:
             return CommandSpec(
                 name: action.command, summary: "GetAccessKeyLastUsedInfo: the key's latest call, its account and user",
@@ -88,6 +93,18 @@ package enum CommandTable {
             OptionSpec("account", "ID", "only keys of account ID (AccountId)"),
             OptionSpec("user", "NAME", "only keys of user NAME (UserName; root for the account)"),
         ] + query + forms(first: .table))
+
+    /// The timeline command.
+    static let timeline = CommandSpec(
+        name: "timeline", summary: "A key's activity per day, week or month and service: events, first and last use",
+        forms: ["ACCESS_KEY "],
+        options: [
+            OptionSpec("service", "S", "one service (ServiceName, e.g. Ecs)"),
+            OptionSpec(
+                "by", "PERIOD", choices: Period.allCases.map(\.rawValue),
+                "day (the default), week (Monday to Sunday) or month, in UTC"),
+            between, db, catalog,
+        ] + forms(first: .table))
 
     /// The serve command.
     static let serve = CommandSpec(
@@ -164,7 +181,7 @@ package enum CommandTable {
     /// Every command, in help order.
     package static let commands: [CommandSpec] =
         [ingest, merge] + APIAction.allCases.map(command) + [
-            keys, policy, report, status, manifest, serve, completions, help,
+            timeline, keys, policy, report, status, manifest, serve, completions, help,
         ]
 
     /// The command named `name`.

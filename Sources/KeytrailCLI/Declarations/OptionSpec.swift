@@ -11,6 +11,8 @@ package struct OptionSpec: Sendable {
     package var help: String
     /// Whether the value is a path (completed as a file).
     package var isPath: Bool
+    /// How many arguments the option takes after it (`--between FIRST LAST`: 2); 0 for a flag.
+    package var arity: Int { value == nil ? 0 : value!.split(separator: " ").count }
 
     init(flag name: String, _ help: String) { self.init(name, nil, help) }
 

@@ -81,6 +81,43 @@ enum Sheets {
                 + Timestamp.format(audit.asOf, millis: false))
     }
 
+    /// A timeline: one row per period and service.
+    static func timeline(_ a: TimelineAnswer) -> Sheet<TimelineAnswer.Row> {
+        let total = a.rows.reduce(0) { $0 + $1.count }
+        let days = a.range == .all ? "" : " from \(a.range.description)"
+        return Sheet(
+            columns: [
+                Column("AccessKeyId", inTable: false) { _ in a.accessKey },
+                Column("Period", fixed: true) { a.by.label($0.period) },
+                Column("ServiceName", fixed: true) { $0.service },
+                Column("Count", fixed: true) { String($0.count) },
+                Column.time("FirstUsed") { $0.first },
+                Column.time("LastUsed") { $0.last },
+                Column("ServiceNameEn") { $0.serviceNameEn },
+            ], rows: a.rows,
+            footer:
+                "\(total) event(s) of \(a.accessKey)\(a.service.map { " on \($0)" } ?? "")\(days), by UTC \(a.by.rawValue)"
+                + (a.by == .week ? " (Monday to Sunday, named by its Monday)" : "")
+                + "; each eventId counted once a day")
+    }
+
+    /// `products --between`: one row per service used on those days.
+    static func between(_ a: BetweenAnswer) -> Sheet<BetweenAnswer.Row> {
+        Sheet(
+            columns: [
+                Column("AccessKeyId", inTable: false) { _ in a.accessKey },
+                Column("ServiceName", fixed: true) { $0.service },
+                Column.time("LastUsed") { $0.last },
+                Column.time("FirstUsed") { $0.first },
+                Column("Count", fixed: true) { String($0.count) },
+                Column("ServiceNameEn") { $0.serviceNameEn },
+                Column("ServiceNameCn", inTable: false) { $0.serviceNameCn },
+            ], rows: a.rows,
+            footer:
+                "\(a.rows.count) service(s) used by \(a.accessKey) from \(a.range.description) (UTC days, both included)"
+        )
+    }
+
     /// `in the 400-day window ending 2026-11-01T00:00:00Z`, as footers say it.
     static func window(_ w: Window) -> String {
         "in the \(w.days)-day window ending \(Timestamp.format(w.asOf, millis: false))"

@@ -2,6 +2,8 @@
 struct Arguments {
     private(set) var positionals: [String] = []
     private var values: [String: String] = [:]
+    /// The second value of options that take two (`--between FIRST LAST`).
+    private var seconds: [String: String] = [:]
     private var flags: Set<String> = []
     /// Every name the command declares: reading another is a programmer error (an option the
     /// help, the parser and the completions would not know).
@@ -11,6 +13,7 @@ struct Arguments {
     init(_ args: [String], command: CommandSpec) throws(CLIError) {
         try self.init(
             args, options: Set(command.options.filter { $0.value != nil }.map(\.name)),
+            pairs: Set(command.options.filter { $0.arity == 2 }.map(\.name)),
             flags: Set(command.options.filter { $0.value == nil }.map(\.name)))
         // A value outside an option's declared choices is refused here, once for every command.
         for o in command.options where !o.choices.isEmpty {
@@ -29,14 +32,16 @@ struct Arguments {
             let a = args[i]
             if a == "--" { return false }
             if a == "-h" || a == "--help" { return true }
-            if a.hasPrefix("--") && !a.contains("="), command.option(String(a.dropFirst(2)))?.value != nil { i += 1 }
+            if a.hasPrefix("--") && !a.contains("=") { i += command.option(String(a.dropFirst(2)))?.arity ?? 0 }
             i += 1
         }
         return false
     }
 
     /// Parses `args` given the option names that take a value and the flags.
-    private init(_ args: [String], options: Set<String>, flags allowedFlags: Set<String>) throws(CLIError) {
+    private init(_ args: [String], options: Set<String>, pairs: Set<String>, flags allowedFlags: Set<String>)
+        throws(CLIError)
+    {
         declared = options.union(allowedFlags)
         var i = 0
         var onlyPositionals = false
@@ -67,6 +72,13 @@ struct Arguments {
                     i += 1
                 }
                 values[name] = value
+                if pairs.contains(name) {
+                    guard i < args.count, !a.contains("=") else {
+                        throw CLIError.usage("option '--\(name)' takes two values: --\(name) FIRST LAST")
+                    }
+                    seconds[name] = args[i]
+                    i += 1
+                }
             } else if allowedFlags.contains(name) {
                 if value != nil { throw CLIError.usage("option '--\(name)' takes no value") }
                 flags.insert(name)
@@ -89,6 +101,15 @@ struct Arguments {
     func value(_ name: String) -> String? {
         precondition(declared.contains(name), "--\(name) is not declared")
         return values[name]
+    }
+
+    /// Whether the command declares `--name`.
+    func declares(_ name: String) -> Bool { declared.contains(name) }
+
+    /// The two values of `--name FIRST LAST`, if given.
+    func pair(_ name: String) -> (String, String)? {
+        guard let a = value(name), let b = seconds[name] else { return nil }
+        return (a, b)
     }
 
     /// Whether flag `--name` was given.

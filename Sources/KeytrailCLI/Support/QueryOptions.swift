@@ -9,7 +9,8 @@ struct QueryOptions {
 
     init(_ a: Arguments) throws(CLIError) {
         arguments = a
-        if let t = a.value("as-of") {
+        // Commands without a window (timeline) take neither option: now and the default length.
+        if a.declares("as-of"), let t = a.value("as-of") {
             guard let parsed = AsOf(parsing: t) else {
                 throw .usage(AsOf.refusal(option: "--as-of", text: t, keywords: ["latest", "now"]))
             }
@@ -17,7 +18,9 @@ struct QueryOptions {
         } else {
             asOf = .now
         }
-        days = try a.integer("window-days", range: 0...1_000_000) ?? Window.defaultDays
+        days =
+            a.declares("window-days")
+            ? try a.integer("window-days", range: 0...1_000_000) ?? Window.defaultDays : Window.defaultDays
     }
 
     /// The service catalog, with `--catalog` (or `$KEYTRAIL_CATALOG`) overrides.

@@ -58,6 +58,10 @@ extension FileProcessor {
                 staged.append(c)
             }
         }
+        // The key's activity that day: one row per eventId, holding no Detail.
+        c.tag = DimensionTag.activity(service, day: Dimension.day(ts), eventId: eventId, in: arena)
+        c.detail = UnsafeRawBufferPointer(start: nil, count: 0)
+        staged.append(c)
         unitCounts.indexed += 1
     }
 

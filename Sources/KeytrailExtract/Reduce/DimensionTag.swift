@@ -30,6 +30,21 @@ package enum DimensionTag {
         return UnsafeRawBufferPointer(start: p, count: n)
     }
 
+    /// An activity row's tag: `make(.activity, service, day, eventId)`, the day as 8 bytes
+    /// big-endian (so that tags of one service sort by day).
+    static func activity(
+        _ service: UnsafeRawBufferPointer, day: Int64, eventId: UnsafeRawBufferPointer, in arena: Arena
+    ) -> UnsafeRawBufferPointer {
+        withUnsafeBytes(of: UInt64(bitPattern: day).bigEndian) { d in make(.activity, service, d, eventId, in: arena) }
+    }
+
+    /// The day of an activity tag's name (as `activity` wrote it).
+    package static func day(_ name: UnsafeRawBufferPointer) -> Int64 {
+        var v: UInt64 = 0
+        for b in name { v = v << 8 | UInt64(b) }
+        return Int64(bitPattern: v)
+    }
+
     /// The parts of a tag made by `product` or `make`.
     package static func decode(_ tag: UnsafeRawBufferPointer) -> (
         kind: Dimension, service: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, sub: UnsafeRawBufferPointer

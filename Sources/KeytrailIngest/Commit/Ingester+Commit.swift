@@ -1,5 +1,6 @@
 import KeytrailExtract
 import KeytrailPOSIX
+import KeytrailScan
 import KeytrailStore
 
 extension Ingester {
@@ -51,6 +52,12 @@ extension Ingester {
         let new = writer.startedEmpty
         // Which rows their event won: 1 won, 2 named it already.
         var won = [UInt8](repeating: new ? 1 : 0, count: table.count)
+        // Activity rows name no Detail: never in a Detail group.
+        if new {
+            for i in table.entries.indices where table.service(table.entries[i]).first == Dimension.activity.rawValue {
+                won[i] = 0
+            }
+        }
         var t0 = Clock.monotonicSeconds()
         // Rows in key order (B-tree locality); into an empty index they are sorted on another
         // thread while this one groups the Details (which does not wait for the rows there).
@@ -71,6 +78,15 @@ extension Ingester {
                 inserted += 1
                 let e = table.entries[i]
                 let tag = DimensionTag.decode(table.service(e))
+                if tag.kind == .activity {
+                    try index { () throws(IndexError) in
+                        try writer.offerActivity(
+                            key: table.key(e), service: tag.service, day: DimensionTag.day(tag.name),
+                            eventId: tag.sub, timestamp: e.timestamp)
+                    }
+                    won[i] = 0
+                    continue
+                }
                 let offer = try index { () throws(IndexError) in
                     try writer.offerDimension(
                         key: table.key(e), tag.kind, service: tag.service, name: tag.name, sub: tag.sub,

@@ -1,0 +1,30 @@
+extension IndexWriter {
+    /// The upsert of one activity row: of two times for one eventId that day, the later stays.
+    static let upsertActivitySQL = """
+        INSERT INTO activity(key, service, day, event_id, ts) VALUES(?1, ?2, ?3, ?4, ?5)
+        ON CONFLICT(key, service, day, event_id) DO UPDATE SET ts = excluded.ts WHERE excluded.ts > ts
+        """
+
+    /// Offers one activity row: `key` used `service` on UTC `day` in event `eventId` at
+    /// `timestamp`. A set with a max-register per element: offering an event again (a re-read
+    /// file, the same event in two files) changes nothing, so a day's count is each eventId once.
+    package func offerActivity(
+        key: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, day: Int64, eventId: UnsafeRawBufferPointer,
+        timestamp: Int64
+    ) throws(IndexError) {
+        let st = upsertActivity
+        st.bindStaticText(1, key)
+        st.bindStaticText(2, service)
+        st.bind(3, day)
+        st.bindStaticText(4, eventId)
+        st.bind(5, timestamp)
+        try IndexError.wrapping { () throws(SQLiteError) in try st.run() }
+    }
+
+    /// Unites the attached shard's activity with this index's (the same upsert, set-based).
+    static let uniteActivity = """
+        INSERT INTO activity(key, service, day, event_id, ts)
+        SELECT key, service, day, event_id, ts FROM shard.activity WHERE true
+        ON CONFLICT(key, service, day, event_id) DO UPDATE SET ts = excluded.ts WHERE excluded.ts > ts
+        """
+}
