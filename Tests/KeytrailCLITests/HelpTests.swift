@@ -12,7 +12,8 @@ struct HelpTests {
         let listing = query.union(forms).union(["service", "page-size", "next-token", "all"])
         return [
             "ingest": ["db", "files-from", "until", "json", "jobs", "quiet", "wait", "batch-files", "products-only"],
-            "products": query.union(forms).union(["keys-from"]),
+            "products": query.union(forms).union(["keys-from", "between"]),
+            "timeline": forms.union(["service", "by", "between", "db", "catalog"]),
             "info": query.union(forms).union(["keys-from"]), "events": listing, "ips": listing, "resources": listing,
             "keys": query.union(forms).union(["unused-for", "inventory", "sort", "status", "account", "user"]),
             "serve": query.union([

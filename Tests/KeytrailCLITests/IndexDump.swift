@@ -1,7 +1,7 @@
 import KeytrailStore
 
 /// All rows of an index (products and siblings, with their events' stored Details and reference
-/// counts), sorted, for comparing the index of one run with another's.
+/// counts, then the activity rows), sorted, for comparing the index of one run with another's.
 func dump(_ db: String) throws -> [String] {
     let d = try Database(path: db, readOnly: true)
     let s = try d.prepare(
@@ -13,5 +13,7 @@ func dump(_ db: String) throws -> [String] {
         """)
     var out: [String] = []
     while try s.step() { out.append((0..<10).map { s.text(Int32($0)) }.joined(separator: "|")) }
+    let a = try d.prepare("SELECT key, service, day, event_id, ts FROM activity ORDER BY key, service, day, event_id")
+    while try a.step() { out.append("activity|" + (0..<5).map { a.text(Int32($0)) }.joined(separator: "|")) }
     return out
 }

@@ -42,6 +42,7 @@ rows=$(grep -o '<tr><td class="k">' "$work/dom.html" | wc -l)
 grep -q 'class="never-seen">never-seen' "$work/dom.html" || fail "no never-seen key"
 grep -q 'class="not-in-inventory">not-in-inventory' "$work/dom.html" || fail "no key missing from the inventory"
 [ "$(grep -o 'class="chart timeline"' "$work/dom.html" | wc -l)" -ge 50 ] || fail "too few service timelines"
+[ "$(grep -o 'class="chart activity"' "$work/dom.html" | wc -l)" -ge 50 ] || fail "too few activity charts"
 grep -q 'Least-privilege policy' "$work/dom.html" || fail "no policy"
 mkdir -p "$root/.build/report"
 chromium "${flags[@]}" --window-size=1200,1800 --screenshot="$root/.build/report/report.png" \

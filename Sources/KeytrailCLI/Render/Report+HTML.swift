@@ -184,6 +184,7 @@ extension AuditReport {
             } else {
                 o += "Never seen in the archive: in the inventory, with no call indexed.</p>"
             }
+            if let activity = k.activity { o += weeks(activity) }
             if !k.products.isEmpty { o += timeline(k.products) }
             if let policy = k.policy {
                 o += "<h4>Least-privilege policy</h4><pre>" + Self.html(policy.json(byService: false)) + "</pre>"
@@ -198,6 +199,31 @@ extension AuditReport {
             o += "</article>\n"
         }
         return o + "</section>\n"
+    }
+
+    /// A key's events per week of the window, as bars (from the activity rows).
+    func weeks(_ a: TimelineAnswer) -> String {
+        let first = Period.week.start(of: Dimension.day(window.start))
+        let last = Period.week.start(of: Dimension.day(window.asOf))
+        let count = Int((last - first) / 7) + 1
+        let bar = max(2, 700 / max(1, count))
+        let most = max(1, a.rows.map(\.count).max() ?? 1)
+        let total = a.rows.reduce(0) { $0 + $1.count }
+        var o =
+            "<svg class=\"chart activity\" role=\"img\" aria-label=\"events per week\" width=\"\(count * bar + 140)\" height=\"90\">"
+        o += "<text x=\"0\" y=\"12\">events a week (max \(most); \(total) in the window)</text>"
+        // One path of vertical strokes, a bar per week with events (a few bytes each: the page
+        // stays small with a chart for every detailed key).
+        var d = ""
+        for r in a.rows {
+            let h = max(1, r.count * 56 / most)
+            d += "M\(Int((r.period - first) / 7) * bar + bar / 2) 74v-\(h)"
+        }
+        o += "<path d=\"\(d)\" stroke=\"#0969da\" stroke-width=\"\(max(1, bar - 1))\"/>"
+        o += "<line x1=\"0\" y1=\"74.5\" x2=\"\(count * bar)\" y2=\"74.5\" stroke=\"#d0d7de\"/>"
+        o += "<text x=\"0\" y=\"84\">\(Period.week.label(first))</text>"
+        o += "<text x=\"\(max(0, count * bar - 60))\" y=\"84\">\(Period.week.label(last))</text>"
+        return o + "</svg>"
     }
 
     /// The services of a key on the window's time line, newest first.

@@ -55,6 +55,13 @@ extension AuditReport {
                     o += "| \(Self.cell(p.serviceName)) | \(Self.time(p.usedTimestamp)) | \(p.source.rawValue) |\n"
                 }
             }
+            if let activity = k.activity, !activity.rows.isEmpty {
+                // The chart's numbers: the weeks with events.
+                o +=
+                    "\nEvents per week (named by its Monday; each eventId once a day): "
+                    + activity.rows.map { "\(Period.week.label($0.period)): \($0.count)" }.joined(separator: ", ")
+                    + "\n"
+            }
             if let policy = k.policy {
                 o += "\nLeast-privilege policy:\n\n```json\n" + policy.json(byService: false) + "\n```\n"
                 let denied = policy.actions.filter { $0.deniedBy != nil }

@@ -37,6 +37,27 @@ extension APIService {
             notes: days.isEmpty ? try activityNotes(key) : [])
     }
 
+    /// `key`'s events per ISO week of the days `window` covers, every service summed (the
+    /// report's chart).
+    package func weekly(key: String, window: Window) throws(QueryError) -> TimelineAnswer {
+        let days = DayRange(days: Dimension.day(window.start)...Dimension.day(window.asOf))
+        var answer = try timeline(key: key, service: nil, by: .week, range: days)
+        var weeks: [TimelineAnswer.Row] = []
+        for r in answer.rows {
+            if let last = weeks.last, last.period == r.period {
+                weeks[weeks.count - 1].count += r.count
+                weeks[weeks.count - 1].first = min(last.first, r.first)
+                weeks[weeks.count - 1].last = max(last.last, r.last)
+            } else {
+                weeks.append(
+                    TimelineAnswer.Row(
+                        period: r.period, service: "", serviceNameEn: "", count: r.count, first: r.first, last: r.last))
+            }
+        }
+        answer.rows = weeks
+        return answer
+    }
+
     /// The services `key` used on the days of `range`, each with its first and last use and
     /// count there, newest last use first.
     package func between(key: String, range: DayRange) throws(QueryError) -> BetweenAnswer {

@@ -12,6 +12,9 @@ package struct AuditReport: Sendable {
         package var products: [Product]
         /// Its policy, for the keys shown in detail on a full index.
         package var policy: PolicyAnswer?
+        /// Its events per ISO week of the window, every service summed (the keys shown in detail
+        /// on a full index).
+        package var activity: TimelineAnswer?
     }
 
     /// The index's coverage.
@@ -43,10 +46,12 @@ package struct AuditReport: Sendable {
                 k.lastUsed == nil
                 ? [] : try service.products.answer(key: k.key, window: window, details: false).products
             var policy: PolicyAnswer?
+            var activity: TimelineAnswer?
             if i < detailed && siblings && !products.isEmpty {
                 policy = try service.policy(key: k.key, includeDenied: false)
+                activity = try service.weekly(key: k.key, window: window)
             }
-            keys.append(Key(audited: k, products: products, policy: policy))
+            keys.append(Key(audited: k, products: products, policy: policy, activity: activity))
         }
         self.status = status
         self.window = window
