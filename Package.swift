@@ -26,6 +26,11 @@ let package = Package(
             providers: [.apt(["libdeflate-dev"])]
         ),
         .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
@@ -36,7 +41,7 @@ let package = Package(
         .target(name: "KeytrailScan", swiftSettings: strict),
         // SQLite wrapper, schema, migrations, the index's read and write API.
         .target(
-            name: "KeytrailStore", dependencies: ["CSQLite", "CDeflate", "KeytrailScan", "KeytrailPOSIX"],
+            name: "KeytrailStore", dependencies: ["CSQLite", "CDeflate", "CZstd", "KeytrailScan", "KeytrailPOSIX"],
             swiftSettings: strict),
         // The pure part of ingest: framing, input shapes, extraction, the per-file reduce (no I/O).
         .target(name: "KeytrailExtract", dependencies: ["KeytrailScan"], swiftSettings: strict),

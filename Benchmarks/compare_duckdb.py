@@ -59,11 +59,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import stored_details  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
-VENV = REPO / ".venv-bench"
 SEED = 1
 KINDS = ("plain", "gzip")
 SYNTH_FORMAT = {"plain": "oss-plain", "gzip": "oss-gzip"}
@@ -74,26 +75,9 @@ SYNTH_FILE = re.compile(r"^Actiontrail_.*\.(json|gz)$")
 # Virtualenv bootstrap
 
 
-def in_bench_venv() -> bool:
-    try:
-        return Path(sys.prefix).resolve() == VENV.resolve()
-    except OSError:
-        return False
-
-
 def ensure_venv() -> None:
-    """Re-executes this script inside .venv-bench, creating it and installing duckdb as needed."""
-    if in_bench_venv():
-        return
-    py = VENV / "bin" / "python"
-    if not py.exists():
-        print(f"compare_duckdb: creating virtualenv {VENV}", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-    probe = subprocess.run([str(py), "-c", "import duckdb"], capture_output=True)
-    if probe.returncode != 0:
-        print("compare_duckdb: installing duckdb into the virtualenv", file=sys.stderr)
-        subprocess.run([str(py), "-m", "pip", "install", "--quiet", "duckdb"], check=True)
-    os.execv(str(py), [str(py), str(Path(__file__).resolve()), *sys.argv[1:]])
+    """Re-executes this script inside .venv-bench, with duckdb (and zstandard, to read Details)."""
+    stored_details.ensure_venv(__file__, {"duckdb": "duckdb", "zstandard": "zstandard"})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -356,20 +340,14 @@ def summarise(runs: list[dict], nbytes: int, events: int) -> dict:
 # Agreement
 
 
-def stored_detail(value) -> bytes:
-    """A Detail as keytrail stores it: TEXT, or a BLOB of its length (4 bytes LE) + raw DEFLATE."""
-    if isinstance(value, str):
-        return value.encode()
-    return zlib.decompress(value[4:], -15)
-
-
 def keytrail_rows(db: Path) -> dict:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    details = stored_details.Details(con)
     rows = {}
     for key, service, ts, event_id, detail in con.execute(
         "SELECT key, service, ts, event_id, detail FROM products"
     ):
-        rows[(key, service)] = (ts, event_id, hashlib.md5(stored_detail(detail)).hexdigest())
+        rows[(key, service)] = (ts, event_id, hashlib.md5(details.text(detail)).hexdigest())
     con.close()
     return rows
 

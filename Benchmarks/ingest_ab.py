@@ -11,8 +11,8 @@ Absolute times drift on a shared machine: the rounds are interleaved so that dri
 binary alike, and the load average is printed beside each run. Reports per binary the median and
 min seconds, MB/s of JSON, CPU seconds (user + system) and peak RSS (wait4's ru_maxrss), and the
 ratio of each median to the first binary's. `--check` compares the indexes the binaries built
-(every row, Detail, reference count and manifest row) and fails when they differ. Standard
-library only.
+(every row, Detail as text, reference count and manifest row) and fails when they differ; to read
+zstd Details it runs in `.venv-bench` (made when missing, with `zstandard` from PyPI).
 """
 import argparse
 import hashlib
@@ -26,6 +26,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import stored_details  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -62,10 +65,15 @@ def run(binary: str, folder: Path, db: Path, products_only: bool) -> dict:
 
 def digest(db: Path) -> str:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    details = stored_details.Details(con)
     h = hashlib.sha256()
+    # Details as text: each index (and each codec) stores them in its own form.
+    for row in con.execute(
+        "SELECT key, service, ts, event_id, refs, source, detail FROM event_details ORDER BY key, service, ts, event_id"
+    ):
+        h.update(repr(row[:6] + (details.text(row[6]),)).encode())
     for q in [
         "SELECT key, kind, service, name, sub, ts, event_id FROM dims ORDER BY key, kind, service, name, sub",
-        "SELECT key, service, ts, event_id, refs, source, detail FROM event_details ORDER BY key, service, ts, event_id",
         "SELECT path, until, size, mtime_ns, checksum, events FROM files ORDER BY path, until",
         "SELECT name, value FROM meta WHERE name IN ('max_ts', 'siblings') ORDER BY name",
     ]:
@@ -124,4 +132,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    if "--check" in sys.argv:
+        stored_details.ensure_venv(__file__, {"zstandard": "zstandard"})
     sys.exit(main())

@@ -36,6 +36,8 @@ package enum IndexError: Error, CustomStringConvertible, Sendable, Equatable {
     case cannotPlaceBuild(path: String, SystemError)
     /// A stored Detail does not inflate; `whileWriting`: met by an ingest rather than a query.
     case corruptDetail(path: String, whileWriting: Bool)
+    /// A shard's Detail dictionary has the id of a different one in the target (`path`).
+    case dictionaryClash(path: String, id: UInt32)
 
     /// The message for the user.
     package var description: String {
@@ -65,6 +67,9 @@ package enum IndexError: Error, CustomStringConvertible, Sendable, Equatable {
                 + "none can be created here: copy the index and its -wal to a writable directory and query the copy"
         case .cannotPlaceBuild(let path, let e):
             return "cannot put the new index in place at \(path): \(e); rerun the ingest"
+        case .dictionaryClash(let path, let id):
+            return "cannot merge into \(path): a shard compresses its Details with a dictionary whose id (\(id)) "
+                + "is another dictionary's in \(path); ingest that shard's inputs into \(path) instead"
         case .corruptDetail(let path, let whileWriting):
             return whileWriting
                 ? "\(path): a stored Detail is corrupt"

@@ -14,6 +14,8 @@ package final class IndexReader {
         let byDimension: Statement?
         /// One event's stored Detail.
         let byEvent: Statement?
+        /// Decodes stored Details, finding their dictionaries in this file.
+        let codec: DetailCodec
         /// The file it reads (a first build replaces the index's file by rename).
         let device: UInt64
         let inode: UInt64
@@ -29,6 +31,7 @@ package final class IndexReader {
                 return db
             }
             self.db = db
+            codec = DetailCodec(reading: db)
             let readable: Bool
             do {
                 readable = try IndexSchema.checkReadable(db)
@@ -59,7 +62,8 @@ package final class IndexReader {
     /// Whether the index is read as a file that cannot change (a WAL file without its log where
     /// nobody, or no ingest beside this reader, can write it).
     package var readsImmutable: Bool { db.isImmutable }
-    let codec = DetailCodec()
+    /// Inflates Details, finding their dictionaries in the index.
+    var codec: DetailCodec { connection.codec }
 
     /// Opens an existing index for reading; a missing file is `IndexError.missing`.
     /// `followsIngests`: the reader lives beside later ingests (`serve`), so it never reads the

@@ -97,8 +97,11 @@ package enum IndexSchema {
         // Provenance: each stored event names the file it was read from (`file_names`, by
         // manifest name) and the 1-based line and byte column, in the decompressed text, where
         // its own text starts (for an event inside a JSON string, where that string starts);
-        // NULL for events stored before v3. The manifest is forgotten, as in v2, so that the
-        // next ingest reads every file again and fills both.
+        // NULL for events stored before v3. `dictionaries` holds the zstd dictionaries Details
+        // are compressed with (`DetailCodec`; meta 'dictionary' names the one new Details use),
+        // trained on the index's own events; Details stored before keep their DEFLATE form. The
+        // manifest is forgotten, as in v2, so that the next ingest reads every file again and
+        // fills activity and provenance.
         """
         CREATE TABLE activity(
             key TEXT NOT NULL,
@@ -109,6 +112,7 @@ package enum IndexSchema {
             PRIMARY KEY(key, service, day, event_id)
         ) WITHOUT ROWID;
         CREATE TABLE file_names(id INTEGER PRIMARY KEY, name BLOB NOT NULL UNIQUE);
+        CREATE TABLE dictionaries(id INTEGER PRIMARY KEY, dict BLOB NOT NULL);
         ALTER TABLE event_details ADD COLUMN file INTEGER;
         ALTER TABLE event_details ADD COLUMN line INTEGER;
         ALTER TABLE event_details ADD COLUMN col INTEGER;

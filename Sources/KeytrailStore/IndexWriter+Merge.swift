@@ -46,6 +46,8 @@ extension IndexWriter {
     /// nothing.
     package func merge(_ shard: IndexReader) throws(IndexError) -> MergeCounts {
         var counts = MergeCounts()
+        // The shard's Details are copied as stored: their dictionaries come first.
+        try uniteDictionaries()
         typealias Tie = (
             key: [UInt8], service: [UInt8], ts: Int64, id: [UInt8], source: Int64, detail: [UInt8], blob: Bool
         )
@@ -166,6 +168,7 @@ extension IndexWriter {
                     tied = iif((excluded.ts, excluded.event_id) > (ts, event_id), 0, 1)
                 WHERE (excluded.ts, excluded.event_id) >= (ts, event_id);
                 """)
+            try uniteDictionaries()
             try sql(Self.uniteFiles)
             try sql(Self.uniteActivity)
             counts[i].rows = try scalar("SELECT count(*) FROM shard.dims")

@@ -19,7 +19,8 @@ package final class IndexWriter {
     let dropDetailRef: Statement
     let deleteDetail: Statement
     let findDetail: Statement
-    let codec = DetailCodec()
+    /// Decodes stored Details (to compare two copies of an event), finding their dictionaries here.
+    lazy var codec = DetailCodec(reading: db)
     /// Inserts `DimensionRows.batch` new rows at once (one statement step for all of them).
     let insertDims: Statement
     /// New rows offered and not yet inserted (see `offerDimension`'s `new`).

@@ -26,7 +26,7 @@ struct FirstBuildTests {
         var out: [String] = []
         for sql in [
             """
-            SELECT d.key, d.kind, d.service, d.name, d.sub, d.ts, d.event_id, e.source, e.refs, hex(e.detail)
+            SELECT d.key, d.kind, d.service, d.name, d.sub, d.ts, d.event_id, e.source, e.refs, e.detail
             FROM dims d LEFT JOIN event_details e
             ON e.key = d.key AND e.service = d.service AND e.ts = d.ts AND e.event_id = d.event_id
             ORDER BY d.key, d.kind, d.service, d.name, d.sub
@@ -35,7 +35,12 @@ struct FirstBuildTests {
             "SELECT count(*), '', '', '', '', '', '', '', '', '' FROM event_details",
         ] {
             let s = try db.prepare(sql)
-            while try s.step() { out.append((0..<10).map { s.text(Int32($0)) }.joined(separator: "|")) }
+            // Details as text: each index compresses them with its own dictionary.
+            let codec = DetailCodec(reading: db)
+            while try s.step() {
+                out.append(
+                    (0..<10).map { $0 == 9 ? storedText(s, 9, codec) : s.text(Int32($0)) }.joined(separator: "|"))
+            }
         }
         return out
     }

@@ -59,7 +59,7 @@ func rows(_ path: String) throws -> [Row] {
         out.append(
             Row(
                 key: s.text(0), service: s.text(1), timestamp: s.int64(2), eventId: s.text(3), source: s.int64(4),
-                detail: storedText(s, 5)))
+                detail: storedText(s, 5, DetailCodec(reading: db))))
     }
     return out
 }
@@ -110,7 +110,7 @@ func dimensionRows(_ path: String) throws -> [DimensionRowDump] {
                 dimension: ReferenceDimension(
                     kind: Int(s.int64(1)), service: s.text(2), name: s.text(3), sub: s.text(4)),
                 timestamp: s.int64(5), eventId: s.text(6), source: s.isNull(8) ? -1 : s.int64(8),
-                detail: storedText(s, 7)))
+                detail: storedText(s, 7, DetailCodec(reading: db))))
     }
     let bad = try db.prepare(
         """
@@ -140,8 +140,8 @@ func expectedDimensions(_ records: [SynthRecord]) -> [DimensionRowDump] {
 }
 
 /// A stored Detail as text (inflated when the index stored it compressed).
-func storedText(_ s: Statement, _ column: Int32) -> String {
+func storedText(_ s: Statement, _ column: Int32, _ codec: DetailCodec) -> String {
     guard s.isBlob(column) else { return s.text(column) }
-    let text = s.withBytes(column) { DetailCodec().decode($0) }
+    let text = s.withBytes(column) { codec.decode($0) }
     return text.map { String(decoding: $0, as: UTF8.self) } ?? "<corrupt Detail>"
 }

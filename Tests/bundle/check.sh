@@ -17,7 +17,7 @@ fail() { echo "bundle check: $*" >&2; exit 1; }
 deps="$(ldd "$bin")"
 echo "$deps" | grep -qi swift && fail "ldd shows a Swift library:"$'\n'"$deps"
 echo "$deps" | grep -qF "$toolchain" && fail "ldd shows the toolchain ($toolchain):"$'\n'"$deps"
-for lib in libsqlite3.so.0 libz.so.1 libdeflate.so.0; do
+for lib in libsqlite3.so.0 libz.so.1 libdeflate.so.0 libzstd.so.1; do
   echo "$deps" | grep -qF "$lib => $dir/bin/../lib/$lib" || fail "$lib is not the bundled one:"$'\n'"$deps"
 done
 key=LTAI5tv6QCVFimUPfpBMBSH6

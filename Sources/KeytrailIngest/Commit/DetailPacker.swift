@@ -54,6 +54,14 @@ final class DetailPacker: @unchecked Sendable {
         chunks = (0..<slots).map { _ in Chunk() }
     }
 
+    /// The dictionary the codecs compress with (nil: none yet).
+    var dictionary: DetailDictionary? { codecs[0].dictionary }
+
+    /// Compresses with `d` from now on.
+    func use(_ d: DetailDictionary) {
+        for c in codecs { c.dictionary = d }
+    }
+
     /// Calls `store` for each group, in order, with its stored Detail and whether it is
     /// compressed; before the Details of each chunk, `before` is called with the chunk's number
     /// and the number of chunks (so the caller can interleave other writes).

@@ -126,6 +126,9 @@ extension Ingester {
         }
         trace("commit: groups (\(groups.count))\(new ? " and row order" : "")", t0)
         t0 = Clock.monotonicSeconds()
+        try prepareDictionary(byKey.map { groups[$0].entry }, table: table, spills: spills)
+        trace("commit: dictionary", t0)
+        t0 = Clock.monotonicSeconds()
         // Compressed on the other cores while this thread stores the chunk before; into an empty
         // index, the rows go in meanwhile too, both tables by key, chunk by chunk.
         try packer.run(
@@ -155,6 +158,38 @@ extension Ingester {
             }
         }
     }
+
+    /// Makes the packer compress with the index's dictionary; an index without one gets one
+    /// trained on evenly spaced Details of this commit (`entries`, in the order they are
+    /// stored), stored in the same transaction. Too few Details: none yet (they are compressed
+    /// without one, and a later commit tries again).
+    private func prepareDictionary(_ entries: [Int], table: BatchTable, spills: [SpillFile]) throws(IngestError) {
+        guard packer.dictionary == nil else { return }
+        if let d = try index({ () throws(IndexError) in try writer.detailDictionary() }) {
+            packer.use(d)
+            return
+        }
+        guard entries.count >= DetailDictionary.minSamples else { return }
+        let samples = ByteBuffer(capacity: Self.dictionarySampleBytes + (64 << 10))
+        var sizes: [Int] = []
+        let step = max(1, entries.count / Self.dictionarySamples)
+        for k in stride(from: 0, to: entries.count, by: step) where samples.count < Self.dictionarySampleBytes {
+            let e = table.entries[entries[k]]
+            let n = Int(e.detailCount)
+            guard n > 0 && n <= 64 << 10 else { continue }
+            samples.reserve(n)
+            try spills[Int(e.spill)].read(offset: e.detailOffset, count: n, to: samples.base + samples.count)
+            samples.count += n
+            sizes.append(n)
+        }
+        guard let d = DetailDictionary.train(samples.bytes, sizes: sizes) else { return }
+        try index { () throws(IndexError) in try writer.adopt(d) }
+        packer.use(d)
+    }
+
+    /// At most this many Details, and about this many bytes, train a dictionary.
+    static let dictionarySamples = 4000
+    static let dictionarySampleBytes = 8 << 20
 
     /// Says how long a step of the commit took, for `KEYTRAIL_TRACE=1`.
     func trace(_ what: String, _ since: Double) {
