@@ -47,17 +47,23 @@ package enum CommandTable {
         "keys-from", "FILE|-", path: true,
         "one key per line (# comments and blank lines skipped); JSON: one compact answer per line")
 
+    /// `--explain`, for the five operations: where each row's event was read.
+    static let explain = OptionSpec(
+        flag: "explain", "add where each row's event was read (file:line:column): Provenance in JSON, FROM in tables")
+
     /// The products, info, events, ips and resources commands, by `APIAction.command`.
     static func command(_ action: APIAction) -> CommandSpec {
         switch action {
         case .products:
             return CommandSpec(
                 name: action.command, summary: "GetAccessKeyLastUsedProducts: the services a key used, newest first",
-                forms: ["ACCESS_KEY ", "--keys-from FILE|- "], options: query + forms(first: .json) + [keysFrom])
+                forms: ["ACCESS_KEY ", "--keys-from FILE|- "],
+                options: query + forms(first: .json) + [keysFrom, explain])
         case .info:
             return CommandSpec(
                 name: action.command, summary: "GetAccessKeyLastUsedInfo: the key's latest call, its account and user",
-                forms: ["ACCESS_KEY ", "--keys-from FILE|- "], options: query + forms(first: .json) + [keysFrom])
+                forms: ["ACCESS_KEY ", "--keys-from FILE|- "],
+                options: query + forms(first: .json) + [keysFrom, explain])
         case .events, .ips, .resources:
             let what = action == .events ? "API name" : action == .ips ? "source IP" : "resource"
             return CommandSpec(
@@ -69,7 +75,7 @@ package enum CommandTable {
                     OptionSpec("page-size", "N", "rows per page, 1-100 (default 20; 100 with --all)"),
                     OptionSpec("next-token", "T", "the NextToken of the previous page"),
                     OptionSpec(flag: "all", "every page (from --next-token on) as one answer, NextToken \"\""),
-                ] + query + forms(first: .json))
+                ] + query + forms(first: .json) + [explain])
         }
     }
 

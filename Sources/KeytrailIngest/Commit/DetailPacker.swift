@@ -135,7 +135,8 @@ final class DetailPacker: @unchecked Sendable {
                 let g = groups[bounds[c].lowerBound + k]
                 if let size = item.stored {
                     try store(
-                        g, UnsafeRawBufferPointer(start: chunk.packed.base + item.outAt, count: size), true, item.header)
+                        g, UnsafeRawBufferPointer(start: chunk.packed.base + item.outAt, count: size), true, item.header
+                    )
                 } else {
                     try store(
                         g, UnsafeRawBufferPointer(start: chunk.raw.base + item.rawAt, count: item.rawCount), false,
