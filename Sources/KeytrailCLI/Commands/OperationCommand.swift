@@ -8,7 +8,8 @@ enum OperationCommand {
     static func run(_ action: APIAction, _ args: [String]) throws(CLIError) -> Int32 {
         let a = try Arguments(args, command: CommandTable.command(action))
         let options = try QueryOptions(a)
-        let form = try AnswerForm(a, default: .json)
+        var form = try AnswerForm(a, default: .json)
+        form.explain = a.flag("explain")
         let command = action.command
         var parameters: [String: String] = [:]
         if action.listing != nil {

@@ -6,14 +6,14 @@ struct AnswerForm {
     var format: Format
     /// The width tables fit; nil with `--wide` (every column, whole cells).
     var width: Int?
-    /// `--explain`: each row says where its event was read (the answers carry it, `APIService.explained`).
+    /// `--explain` (the five operations only): each row says where its event was read (the
+    /// answers carry it, `APIService.explained`).
     var explain = false
 
     init(_ a: Arguments, default first: Format) throws(CLIError) {
         // The parser has checked the value against the declared choices.
         format = a.value("format").flatMap(Format.init(rawValue:)) ?? first
         width = a.flag("wide") ? nil : Output.columns(1)
-        explain = a.flag("explain")
     }
 
     /// Prints one key's answer in the chosen form (JSON: the API's pretty body).
