@@ -58,8 +58,9 @@ struct MergeTests {
     }
 
     /// Every answer of the index that can differ between two builds of the same events: the rows
-    /// with their Details and counts, and, through the binary, keys, products and info for every
-    /// key and every listing (all pages) of the first services of the first keys.
+    /// with their Details, counts and provenance, and, through the binary, keys, products and info
+    /// for every key and every listing (all pages) of the first services of the first keys, each
+    /// also with `--explain`.
     static func answers(_ db: String) throws -> [String] {
         var out = try dump(db)
         let mask = { (s: String) in
@@ -73,15 +74,23 @@ struct MergeTests {
             let key = try #require(try json(String(line))["AccessKeyId"] as? String)
             let products = try keytrail(["products", key, "--db", db, "--as-of", "latest", "--format", "ndjson"]).stdout
             out.append(products)
+            out.append(
+                try keytrail(["products", key, "--db", db, "--as-of", "latest", "--format", "ndjson", "--explain"])
+                    .stdout)
             out.append(mask(try keytrail(["info", key, "--db", db, "--as-of", "latest"]).stdout))
+            out.append(mask(try keytrail(["info", key, "--db", db, "--as-of", "latest", "--explain"]).stdout))
             for p in products.split(separator: "\n").prefix(n < 6 ? 2 : 0) {
                 let service = try #require(try json(String(p))["ServiceName"] as? String)
                 for listing in ["events", "ips", "resources"] {
-                    out.append(
-                        try keytrail([
-                            listing, key, "--service", service, "--all", "--db", db, "--as-of", "latest", "--format",
-                            "ndjson",
-                        ]).stdout)
+                    for explain in [[], ["--explain"]] {
+                        out.append(
+                            try keytrail(
+                                [
+                                    listing, key, "--service", service, "--all", "--db", db, "--as-of", "latest",
+                                    "--format", "ndjson",
+                                ] + explain
+                            ).stdout)
+                    }
                 }
             }
         }

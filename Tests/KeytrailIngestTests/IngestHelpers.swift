@@ -145,3 +145,24 @@ func storedText(_ s: Statement, _ column: Int32) -> String {
     let text = s.withBytes(column) { DetailCodec().decode($0) }
     return text.map { String(decoding: $0, as: UTF8.self) } ?? "<corrupt Detail>"
 }
+
+/// Every stored event's provenance (its file a local path: the tests ingest by path) and Detail;
+/// an event without one is listed with line 0.
+func storedProvenance(_ path: String) throws -> [ProvenanceCheck.Stored] {
+    let db = try Database(path: path, readOnly: true)
+    let s = try db.prepare(
+        """
+        SELECT n.name, e.line, e.col, e.detail FROM event_details e LEFT JOIN file_names n ON n.id = e.file
+        ORDER BY e.key, e.service, e.ts, e.event_id
+        """)
+    let codec = DetailCodec()
+    var out: [ProvenanceCheck.Stored] = []
+    while try s.step() {
+        let detail = s.isBlob(3) ? s.withBytes(3) { codec.decode($0) } ?? [] : s.bytes(3)
+        out.append(
+            ProvenanceCheck.Stored(
+                path: String(decoding: s.bytes(0), as: UTF8.self), line: Int(s.int64(1)), column: Int(s.int64(2)),
+                detail: detail))
+    }
+    return out
+}
