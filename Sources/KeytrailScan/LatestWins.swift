@@ -59,8 +59,5 @@ package enum LatestWins {
     package static func beats(
         _ ts: Int64, _ eventId: UnsafeRawBufferPointer, _ detail: UnsafeRawBufferPointer,
         _ ts0: Int64, _ eventId0: UnsafeRawBufferPointer, _ detail0: UnsafeRawBufferPointer
-    ) -> Bool {
-        let c = compare(ts, eventId, ts0, eventId0)
-        return c != 0 ? c > 0 : compareBytes(detail, detail0) > 0
-    }
+    ) -> Bool { compare(ts, eventId, detail, ts0, eventId0, detail0) > 0 }
 }
