@@ -52,3 +52,40 @@ extension IndexWriter {
             Provenance(file: try fileName(b.file), line: b.line, column: b.column))
     }
 }
+
+extension IndexWriter {
+    /// Byte-identical files (one checksum, one `--until`) hold each event at the same line and
+    /// column, and only one of them is read: so that the provenance does not depend on which, the
+    /// least name of each content in `checksums` (copies the transaction records) names the events
+    /// any of its names names. Run after the transaction's manifest rows; one pass over the
+    /// stored events when a name changes.
+    package func nameCopies(_ checksums: [[UInt8]], until: Int64) throws(IndexError) {
+        guard !checksums.isEmpty else { return }
+        try IndexError.wrapping { () throws(SQLiteError) in
+            try db.execute(
+                """
+                CREATE TEMP TABLE IF NOT EXISTS copy_sums(checksum BLOB PRIMARY KEY);
+                CREATE TEMP TABLE IF NOT EXISTS copy_names(old INTEGER PRIMARY KEY, new INTEGER NOT NULL);
+                DELETE FROM copy_sums; DELETE FROM copy_names;
+                """)
+            let add = try db.prepare("INSERT OR IGNORE INTO copy_sums(checksum) VALUES(?1)")
+            for c in checksums {
+                c.withUnsafeBytes { add.bindBlob(1, $0) }
+                try add.run()
+            }
+            try db.execute(
+                """
+                CREATE TEMP TABLE copy_least AS SELECT f.checksum, min(f.path) AS least FROM files f
+                    JOIN copy_sums s ON s.checksum = f.checksum WHERE f.until = \(until) GROUP BY f.checksum;
+                INSERT OR IGNORE INTO main.file_names(name) SELECT least FROM copy_least;
+                INSERT OR IGNORE INTO copy_names SELECT o.id, l.id FROM copy_least m
+                    JOIN files f ON f.checksum = m.checksum AND f.until = \(until) AND f.path > m.least
+                    JOIN main.file_names o ON o.name = f.path
+                    JOIN main.file_names l ON l.name = m.least;
+                DROP TABLE temp.copy_least;
+                """)
+            guard (try db.scalarInt("SELECT count(*) FROM copy_names") ?? 0) > 0 else { return }
+            try db.execute("UPDATE event_details SET file = c.new FROM copy_names c WHERE event_details.file = c.old")
+        }
+    }
+}

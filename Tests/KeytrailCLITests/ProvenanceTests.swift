@@ -190,6 +190,35 @@ struct ProvenanceTests {
         #expect(try Self.provenance(db) == rows)
     }
 
+    /// Byte-identical files are read once (the others are copies): whichever is read, and in
+    /// whichever run, the least name of the content names its events.
+    @Test func copiesOfAFileNameTheLeastName() throws {
+        let dir = TemporaryDirectory()
+        let text =
+            "\n{\"eventId\":\"C\",\"userIdentity\":{\"accessKeyId\":\"LTAI5tProvenance0003\"},"
+            + "\"serviceName\":\"Ecs\",\"eventTime\":\"2026-05-01T00:00:00Z\"}\n"
+        let b = try dir.write("in/b.jsonl", text)
+        let a = try dir.write("in/a.jsonl", text)
+        let c = try dir.write("in/c.jsonl", text)
+        var seen: Set<[String]> = []
+        for (n, runs) in [[[b, a, c]], [[c, a, b]], [[b], [c], [a]], [[a], [b, c]], [[c], [b]]].enumerated() {
+            let db = dir.file("c\(n).sqlite")
+            for run in runs {
+                let r = try Binary.run(
+                    "keytrail",
+                    ["ingest", "--quiet", "--db", db, "--jobs", "2", "--batch-files", "1", "--files-from", "-"],
+                    stdin: Array(run.map { $0 + "\n" }.joined().utf8))
+                #expect(r.status == 0, "\(r.stderr)")
+            }
+            let rows = try Self.provenance(db)
+            #expect(rows.count == 1)
+            if n < 4 { seen.insert(rows) } else { #expect(rows[0].hasSuffix("|\(b)|2|1"), "\(rows)") }
+        }
+        // Read all together or a.jsonl in any run: a.jsonl; without it, the least of the others.
+        #expect(seen.count == 1)
+        #expect(try #require(seen.first?.first).hasSuffix("|\(a)|2|1"))
+    }
+
     /// The answers with `--explain`: each row's Provenance in JSON (the rest byte for byte the
     /// plain answer), FROM in tables and CSV, NDJSON and `--keys-from`; logical names from
     /// `--files-from`; plain answers without it.

@@ -147,6 +147,7 @@ extension Ingester {
                 try writer.recordFile(path: path, until: until, entry: entry, events: events, now: now)
             }
         }
+        try index { () throws(IndexError) in try writer.nameCopies(batch.copies, until: until) }
     }
 
     /// Says how long a step of the commit took, for `KEYTRAIL_TRACE=1`.
