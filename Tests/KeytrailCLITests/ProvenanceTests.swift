@@ -93,12 +93,15 @@ struct ProvenanceTests {
         let inner = "{\"Events\":[{\"Detail\":\(q(e("K")))}]}"
         try dir.write("in/twice.json", "{\"event\":\(q(inner))}")
         try dir.write("in/resp.json", "{\"RequestId\":\"R\",\n \"Events\":[\n  {\"Detail\":\(q(e("L")))}]}")
+        // Read Events first, then Products: the count goes back to the start of the document.
+        try dir.write(
+            "in/both.json", "{\"Products\":[\n{\"Detail\":\(q(e("P")))}],\n\"Events\":[\n{\"Detail\":\(q(e("Q")))}]}")
         try dir.write("in/envelope.jsonl", "{\"log\":{\"record\":\(e("M"))}}\n")
         try dir.write("in/two.gz", gzipBytes("\(e("N"))\n") + gzipBytes("\n\n   \(e("O"))\n"))
         let db = dir.file("k.sqlite")
         let r = try Self.keytrail(["ingest", "--db", db, dir.file("in")])
         #expect(r.status == 0, "\(r.stderr)")
-        try Self.expectFound(db, atLeast: 15)
+        try Self.expectFound(db, atLeast: 17)
         let at = Dictionary(
             uniqueKeysWithValues: try Self.stored(db).0.map {
                 (
@@ -118,6 +121,8 @@ struct ProvenanceTests {
         #expect(at["L\""] == "resp.json:3:13")
         #expect(at["M\""] == "envelope.jsonl:1:18")
         #expect(at["O\""] == "two.gz:4:4")
+        #expect(at["P\""] == "both.json:2:11")
+        #expect(at["Q\""] == "both.json:4:11")
     }
 
     /// gzip of `text`, one member.

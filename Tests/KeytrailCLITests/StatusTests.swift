@@ -40,7 +40,7 @@ struct StatusTests {
         #expect(try keytrail(["ingest", "--quiet", "--db", db, dir.file("empty")]).status == 0)
         let s = try status(db)
         #expect(s["path"] as? String == db)
-        #expect(s["schema_version"] as? Int == 2)
+        #expect(s["schema_version"] as? Int == 3)
         #expect((s["size_bytes"] as? Int ?? 0) > 0)
         #expect(s["files"] as? Int == 0 && s["events"] as? Int == 0 && s["keys"] as? Int == 0)
         #expect(s["oldest_event"] is NSNull && s["newest_event"] is NSNull && s["last_ingest"] is NSNull)

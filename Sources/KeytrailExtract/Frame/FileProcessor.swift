@@ -327,24 +327,23 @@ package final class FileProcessor {
             }
             return
         }
-        // Positions are counted forward from the unit's start, once for all its events (they
-        // come in text order; a response's second list may come back, and then the count restarts).
+        // Positions are counted forward from the unit's start, LF to LF, once for all its events:
+        // they come in text order (but a response's `Products` list may stand before its `Events`
+        // in the text and be read after them: then the count starts again from the unit's start).
         var line = unitLine
         var lineStart = unitBase
         var scanned = unitBase
         for c in staged {
             var position = TextPosition(line: 0, column: 0)
-            if let p = c.at, let base = unitBase {
-                if p < scanned! {
-                    (line, lineStart, scanned) = (unitLine, base, base)
-                }
-                while let lf = memchr(scanned!, 0x0A, p - scanned!) {
+            if let p = c.at, let base = unitBase, var at = scanned, var start = lineStart {
+                if p < at { (line, start, at) = (unitLine, base, base) }
+                while let lf = memchr(at, 0x0A, p - at) {
                     line += 1
-                    lineStart = UnsafeRawPointer(lf) + 1
-                    scanned = lineStart
+                    start = UnsafeRawPointer(lf) + 1
+                    at = start
                 }
-                scanned = p
-                position = TextPosition(line: line, column: p - lineStart! + 1)
+                (scanned, lineStart) = (p, start)
+                position = TextPosition(line: line, column: p - start + 1)
             }
             reduced.offer(
                 key: c.key, service: c.tag, timestamp: c.timestamp, eventId: c.eventId, source: c.source,
