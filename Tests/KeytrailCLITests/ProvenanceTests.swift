@@ -180,6 +180,24 @@ struct ProvenanceTests {
             #expect(r.status == 0, "\(r.stderr)")
             #expect(try Self.provenance(db).contains { $0.hasSuffix("|X|\(g)|3|1") })
         }
+        // Shards that each hold some of the copies merge, in any order, into new and held
+        // targets, as one ingest of all.
+        let shards = [[files[0], files[2]], [files[1], files[3]], [files[2], files[3]]].enumerated().map { n, s in
+            let db = dir.file("shard\(n).sqlite")
+            _ = try? Binary.run(
+                "keytrail", ["ingest", "--quiet", "--db", db, "--files-from", "-"],
+                stdin: Array(s.map { $0 + "\n" }.joined().utf8))
+            return db
+        }
+        for (n, order) in [shards, shards.reversed(), [shards[1], shards[0], shards[2]]].enumerated() {
+            let fresh = dir.file("m\(n).sqlite")
+            #expect(try Self.keytrail(["merge", "--quiet", "--into", fresh] + order).status == 0)
+            #expect(try Self.provenance(fresh) == rows, "order \(n)")
+            let held = dir.file("h\(n).sqlite")
+            #expect(try Self.keytrail(["merge", "--quiet", "--into", held, order[0]]).status == 0)
+            #expect(try Self.keytrail(["merge", "--quiet", "--into", held] + order.dropFirst()).status == 0)
+            #expect(try Self.provenance(held) == rows, "in place, order \(n)")
+        }
         // An event stored before provenance was kept (NULL) gets one when it is read again.
         let db = dir.file("o0-1-1.sqlite")
         do {
