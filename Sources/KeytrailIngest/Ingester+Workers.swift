@@ -44,7 +44,8 @@ extension Ingester {
         guard o.framed, !processor.table.isEmpty else { return o }
         do throws(IngestError) {
             try shared.withLock { (s: inout SharedBatch) throws(IngestError) in
-                try s.table.merge(processor.table, spill: worker, spills: s.spills, staging: processor.staging)
+                try s.table.merge(
+                    processor.table, name: item.absolute, spill: worker, spills: s.spills, staging: processor.staging)
             }
         } catch {
             o.failure = error

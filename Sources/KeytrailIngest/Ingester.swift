@@ -172,6 +172,7 @@ package final class Ingester {
             report.filesCopies += 1
             if let entry = o.entry, known.isComplete(entry.checksum) {
                 batch.manifest.append((o.item.absolute, entry, 0))
+                batch.copies.append(entry.checksum)
             }
             return
         }

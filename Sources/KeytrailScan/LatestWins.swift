@@ -44,13 +44,20 @@ package enum LatestWins {
         return compareBytes(eventId, eventId0)
     }
 
+    /// The order of (ts, eventId, detail): negative, zero (the same text of one event) or positive.
+    @inline(__always)
+    package static func compare(
+        _ ts: Int64, _ eventId: UnsafeRawBufferPointer, _ detail: UnsafeRawBufferPointer,
+        _ ts0: Int64, _ eventId0: UnsafeRawBufferPointer, _ detail0: UnsafeRawBufferPointer
+    ) -> Int {
+        let c = compare(ts, eventId, ts0, eventId0)
+        return c != 0 ? c : compareBytes(detail, detail0)
+    }
+
     /// Whether (ts, eventId, detail) is later than (ts0, eventId0, detail0).
     @inline(__always)
     package static func beats(
         _ ts: Int64, _ eventId: UnsafeRawBufferPointer, _ detail: UnsafeRawBufferPointer,
         _ ts0: Int64, _ eventId0: UnsafeRawBufferPointer, _ detail0: UnsafeRawBufferPointer
-    ) -> Bool {
-        let c = compare(ts, eventId, ts0, eventId0)
-        return c != 0 ? c > 0 : compareBytes(detail, detail0) > 0
-    }
+    ) -> Bool { compare(ts, eventId, detail, ts0, eventId0, detail0) > 0 }
 }

@@ -17,6 +17,8 @@ package struct DimensionRow: Equatable, Sendable {
     package var source: EventSource
     /// The event's JSON text as archived.
     package var detail: [UInt8]
+    /// Where the event was read (filled for `--explain` only).
+    package var provenance: Provenance?
 
     /// Creates a row.
     package init(name: String, sub: String, timestamp: Int64, eventId: String, source: EventSource, detail: [UInt8]) {

@@ -48,10 +48,8 @@ extension IndexWriter {
         var counts = MergeCounts()
         // The shard's Details are copied as stored: their dictionaries come first.
         try uniteDictionaries()
-        typealias Tie = (
-            key: [UInt8], service: [UInt8], ts: Int64, id: [UInt8], source: Int64, detail: [UInt8], blob: Bool
-        )
         let differing = try IndexError.wrapping { () throws(SQLiteError) -> [Tie] in
+            try db.execute(Self.mapFileNames)
             // The shard's rows that win or tie, with the target row each replaces (NULL: none).
             try db.execute(
                 """
@@ -77,28 +75,26 @@ extension IndexWriter {
                 """)
             defer {
                 try? db.execute(
-                    "DROP TABLE temp.merge_rows; DROP TABLE temp.merge_events; DROP TABLE temp.merge_released")
+                    """
+                    DROP TABLE temp.merge_rows; DROP TABLE temp.merge_events; DROP TABLE temp.merge_released;
+                    DROP TABLE temp.merge_files
+                    """)
             }
             counts.rows = Int(try db.scalarInt("SELECT count(*) FROM shard.dims") ?? 0)
             counts.won = Int(try db.scalarInt("SELECT count(*) FROM merge_rows WHERE won") ?? 0)
-            // The same event with other text on both sides (rare): the greater text stays. Asked
-            // before the shard's Details go in, so that only events the target held are compared.
-            let ties = try db.prepare(
+            // The same event with other text, or read elsewhere, on both sides (rare): the greater
+            // text stays, and of one text the least provenance. Asked before the shard's Details go
+            // in, so that only events the target held are compared.
+            let differing = try Self.copies(
+                db,
                 """
-                SELECT e.key, e.service, e.ts, e.event_id, e.source, e.detail
+                SELECT e.key, e.service, e.ts, e.event_id, e.source, e.detail, f.id, e.line, e.col
                 FROM merge_events w
                 JOIN main.event_details t ON t.key = w.key AND t.service = w.service AND t.ts = w.ts AND t.event_id = w.event_id
                 JOIN shard.event_details e ON e.key = w.key AND e.service = w.service AND e.ts = w.ts AND e.event_id = w.event_id
-                WHERE e.detail IS NOT t.detail
+                LEFT JOIN merge_files f ON f.shard_id = e.file
+                WHERE e.detail IS NOT t.detail OR f.id IS NOT t.file OR e.line IS NOT t.line OR e.col IS NOT t.col
                 """)
-            var differing: [Tie] = []
-            while try ties.step() {
-                differing.append(
-                    (
-                        ties.bytes(0), ties.bytes(1), ties.int64(2), ties.bytes(3), ties.int64(4), ties.bytes(5),
-                        ties.isBlob(5)
-                    ))
-            }
             try db.execute(
                 """
                 INSERT OR IGNORE INTO dims_history(key, kind, service, name, sub, gen, old_ts, at)
@@ -107,10 +103,11 @@ extension IndexWriter {
                 INSERT INTO dims(key, kind, service, name, sub, ts, event_id)
                 SELECT key, kind, service, name, sub, ts, event_id FROM merge_rows WHERE won
                 ON CONFLICT(key, kind, service, name, sub) DO UPDATE SET ts = excluded.ts, event_id = excluded.event_id;
-                INSERT INTO event_details(key, service, ts, event_id, refs, source, detail)
-                SELECT e.key, e.service, e.ts, e.event_id, w.n, e.source, e.detail
+                INSERT INTO event_details(key, service, ts, event_id, refs, source, detail, file, line, col)
+                SELECT e.key, e.service, e.ts, e.event_id, w.n, e.source, e.detail, f.id, e.line, e.col
                 FROM merge_events w
                 JOIN shard.event_details e ON e.key = w.key AND e.service = w.service AND e.ts = w.ts AND e.event_id = w.event_id
+                LEFT JOIN merge_files f ON f.shard_id = e.file
                 WHERE w.n > 0
                 ON CONFLICT(key, service, ts, event_id) DO UPDATE SET refs = refs + excluded.refs;
                 UPDATE event_details SET refs = refs - r.n FROM merge_released r
@@ -196,20 +193,25 @@ extension IndexWriter {
             try attach(shard)
             defer { detach() }
             try begin()
+            try sql(Self.mapFileNames)
             try sql(
                 """
-                INSERT INTO event_details(key, service, ts, event_id, refs, source, detail)
-                SELECT e.key, e.service, e.ts, e.event_id, m.n, e.source, e.detail FROM merge_events m
+                INSERT INTO event_details(key, service, ts, event_id, refs, source, detail, file, line, col)
+                SELECT e.key, e.service, e.ts, e.event_id, m.n, e.source, e.detail, f.id, e.line, e.col
+                FROM merge_events m
                 JOIN shard.event_details e ON e.key = m.key AND e.service = m.service AND e.ts = m.ts AND e.event_id = m.event_id
+                LEFT JOIN merge_files f ON f.shard_id = e.file
                 WHERE m.src = \(i)
                 ON CONFLICT(key, service, ts, event_id) DO UPDATE SET refs = refs + excluded.refs;
                 """)
             ties += try shardCopies(
                 """
-                SELECT e.key, e.service, e.ts, e.event_id, e.source, e.detail
+                SELECT e.key, e.service, e.ts, e.event_id, e.source, e.detail, f.id, e.line, e.col
                 FROM merge_ties w
                 JOIN shard.event_details e ON e.key = w.key AND e.service = w.service AND e.ts = w.ts AND e.event_id = w.event_id
+                LEFT JOIN merge_files f ON f.shard_id = e.file
                 """)
+            try sql("DROP TABLE temp.merge_files")
             try commit()
         }
         try begin()
@@ -224,19 +226,35 @@ extension IndexWriter {
         return counts
     }
 
-    /// One copy of an event from a shard: its identity, source and stored Detail.
-    typealias Tie = (key: [UInt8], service: [UInt8], ts: Int64, id: [UInt8], source: Int64, detail: [UInt8], blob: Bool)
+    /// One copy of an event from a shard: its identity, source, stored Detail and origin (its
+    /// file as this index names it).
+    typealias Tie = (
+        key: [UInt8], service: [UInt8], ts: Int64, id: [UInt8], source: Int64, detail: [UInt8], blob: Bool,
+        origin: EventOrigin?
+    )
 
-    /// The copies `query` selects (key, service, ts, event_id, source, detail).
+    /// The shard's file names, added to this index's `file_names`, and `temp.merge_files`: each
+    /// shard id with this index's id for the same name (the caller drops it).
+    static let mapFileNames = """
+        INSERT OR IGNORE INTO main.file_names(name) SELECT name FROM shard.file_names;
+        CREATE TEMP TABLE merge_files(shard_id INTEGER PRIMARY KEY, id INTEGER NOT NULL);
+        INSERT INTO merge_files SELECT s.id, t.id FROM shard.file_names s JOIN main.file_names t ON t.name = s.name;
+        """
+
+    /// The copies `query` selects (key, service, ts, event_id, source, detail, file, line, col).
     func shardCopies(_ query: String) throws(IndexError) -> [Tie] {
-        try IndexError.wrapping { () throws(SQLiteError) -> [Tie] in
-            let q = try db.prepare(query)
-            var out: [Tie] = []
-            while try q.step() {
-                out.append((q.bytes(0), q.bytes(1), q.int64(2), q.bytes(3), q.int64(4), q.bytes(5), q.isBlob(5)))
-            }
-            return out
+        try IndexError.wrapping { () throws(SQLiteError) -> [Tie] in try Self.copies(db, query) }
+    }
+
+    private static func copies(_ db: Database, _ query: String) throws(SQLiteError) -> [Tie] {
+        let q = try db.prepare(query)
+        var out: [Tie] = []
+        while try q.step() {
+            let origin = q.isNull(6) ? nil : EventOrigin(file: q.int64(6), line: q.int64(7), column: q.int64(8))
+            out.append(
+                (q.bytes(0), q.bytes(1), q.int64(2), q.bytes(3), q.int64(4), q.bytes(5), q.isBlob(5), origin))
         }
+        return out
     }
 
     /// Offers each copy's text for its stored event: of two texts, the greater stays (`referenceEvent`).
@@ -251,7 +269,7 @@ extension IndexWriter {
                                 try referenceEvent(
                                     key: key, service: service, timestamp: t.ts, eventId: id,
                                     source: EventSource(code: Int(t.source)), detail: detail, compressed: t.blob,
-                                    rows: 0)
+                                    rows: 0, origin: t.origin)
                             }
                         }
                     }

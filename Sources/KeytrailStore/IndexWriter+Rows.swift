@@ -128,10 +128,12 @@ extension IndexWriter {
 
     /// Stores an event's Detail for `rows` more rows that now name it (once however many), or,
     /// with `rows` 0, keeps the latest of its stored text and `detail` (by `LatestWins`: the
-    /// greater as bytes).
+    /// greater as bytes). The provenance goes with the text kept; of one text, the origin
+    /// `Provenance.precedes` names stays (a stored event without one, from before v3, takes it).
     package func referenceEvent(
         key: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, timestamp: Int64, eventId: UnsafeRawBufferPointer,
-        source: EventSource, detail: UnsafeRawBufferPointer, compressed: Bool = false, rows: Int
+        source: EventSource, detail: UnsafeRawBufferPointer, compressed: Bool = false, rows: Int,
+        origin: EventOrigin? = nil
     ) throws(IndexError) {
         func bind(_ st: Statement) {
             st.bind(1, timestamp)
@@ -140,6 +142,11 @@ extension IndexWriter {
             st.bind(5, Int64(rows))
             st.bindStaticText(6, key)
             st.bindStaticText(7, service)
+            if let origin {
+                st.bind(8, origin.file)
+                st.bind(9, origin.line)
+                st.bind(10, origin.column)
+            }
         }
         if rows > 0 {
             bind(addDetailRef)
@@ -154,18 +161,25 @@ extension IndexWriter {
         findDetail.bindStaticText(4, eventId)
         defer { findDetail.reset() }
         guard try IndexError.wrapping({ () throws(SQLiteError) in try findDetail.step() }) else { return }
-        var greater = false
+        var order = 0
         let same = findDetail.withBytes(0) { stored in LatestWins.compareBytes(stored, detail) == 0 }
         if !same {
             let old: [UInt8]? =
                 findDetail.isBlob(0) ? findDetail.withBytes(0) { codec.decode($0) } : findDetail.bytes(0)
             let new = compressed ? codec.decode(detail) : Array(detail)
             guard let old, let new else { throw .corruptDetail(path: db.path, whileWriting: true) }
-            greater = new.withUnsafeBytes { n in old.withUnsafeBytes { o in LatestWins.compareBytes(n, o) } } > 0
+            order = new.withUnsafeBytes { n in old.withUnsafeBytes { o in LatestWins.compareBytes(n, o) } }
         }
+        let stored =
+            findDetail.isNull(1)
+            ? nil : EventOrigin(file: findDetail.int64(1), line: findDetail.int64(2), column: findDetail.int64(3))
         findDetail.reset()
-        if !greater && rows == 0 { return }
+        let greater = order > 0
+        var moves = greater
+        if order == 0 && origin != stored { moves = try precedes(origin, stored) }
+        if !moves && rows == 0 { return }
         bind(raiseDetail)
+        raiseDetail.bind(11, moves ? 1 : 0)
         if !greater {
             raiseDetail.bindNull(4)
         } else if compressed {

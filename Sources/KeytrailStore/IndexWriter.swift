@@ -19,6 +19,10 @@ package final class IndexWriter {
     let dropDetailRef: Statement
     let deleteDetail: Statement
     let findDetail: Statement
+    /// `file_names`: a name's id (inserted when new), and an id's name.
+    let insertFileName: Statement
+    let findFileName: Statement
+    let nameOfFile: Statement
     /// Decodes stored Details (to compare two copies of an event), finding their dictionaries here.
     lazy var codec = DetailCodec(reading: db)
     /// Inserts `DimensionRows.batch` new rows at once (one statement step for all of them).
@@ -29,8 +33,10 @@ package final class IndexWriter {
     var released: [EventRef: Int] = [:]
     let recordHistory: Statement
     let pruneHistory: Statement
-    /// `upsertActivitySQL`.
+    /// `upsertActivitySQL`, and `insertActivitiesSQL` with the rows waiting for it.
     let upsertActivity: Statement
+    let insertActivities: Statement
+    var pendingActivity = ActivityRows()
     /// The schema version an existing index was upgraded from by this writer, if it was.
     package let upgradedFrom: Int64?
 
@@ -75,7 +81,16 @@ package final class IndexWriter {
                 "INSERT INTO dims(key, kind, service, name, sub, ts, event_id) VALUES"
                     + Array(repeating: "(?,?,?,?,?,?,?)", count: DimensionRows.batch).joined(separator: ","))
         }
-        upsertActivity = try IndexError.wrapping { () throws(SQLiteError) in try db.prepare(Self.upsertActivitySQL) }
+        (upsertActivity, insertActivities) = try IndexError.wrapping { () throws(SQLiteError) in
+            (try db.prepare(Self.upsertActivitySQL), try db.prepare(Self.insertActivitiesSQL))
+        }
+        (insertFileName, findFileName, nameOfFile) = try IndexError.wrapping { () throws(SQLiteError) in
+            (
+                try db.prepare("INSERT OR IGNORE INTO file_names(name) VALUES(?1)"),
+                try db.prepare("SELECT id FROM file_names WHERE name = ?1"),
+                try db.prepare("SELECT name FROM file_names WHERE id = ?1")
+            )
+        }
         (maxTs, findFile, insertFile, recordHistory, pruneHistory, findDetail) = (s[0], s[1], s[2], s[3], s[4], s[5])
         (findDim, insertDim, updateDim, addDetailRef, raiseDetail, dropDetailRef, deleteDetail) =
             (s[6], s[7], s[8], s[9], s[10], s[11], s[12])
@@ -120,7 +135,10 @@ package final class IndexWriter {
                 """),
             try db.prepare("DELETE FROM dims_history WHERE at < ?1"),
             try db.prepare(
-                "SELECT detail FROM event_details WHERE key = ?1 AND service = ?2 AND ts = ?3 AND event_id = ?4"),
+                """
+                SELECT detail, file, line, col FROM event_details
+                WHERE key = ?1 AND service = ?2 AND ts = ?3 AND event_id = ?4
+                """),
         ] + (try dimensionStatements(db))
     }
 
@@ -138,15 +156,17 @@ package final class IndexWriter {
                 WHERE key = ?1 AND kind = ?2 AND service = ?3 AND name = ?4 AND sub = ?5
                 """),
             // A new event; when it is there already, its count rises and, of two texts, the greater
-            // (compared as text, so in Swift: stored texts may be compressed) is kept.
+            // (compared as text, so in Swift: stored texts may be compressed) is kept, with its
+            // provenance (`?11`: the provenance changes, to `?8`–`?10`).
             try db.prepare(
                 """
-                INSERT INTO event_details(key, service, ts, event_id, refs, source, detail)
-                VALUES(?6, ?7, ?1, ?2, ?5, ?3, ?4) ON CONFLICT DO NOTHING
+                INSERT INTO event_details(key, service, ts, event_id, refs, source, detail, file, line, col)
+                VALUES(?6, ?7, ?1, ?2, ?5, ?3, ?4, ?8, ?9, ?10) ON CONFLICT DO NOTHING
                 """),
             try db.prepare(
                 """
-                UPDATE event_details SET refs = refs + ?5, source = iif(?4 IS NULL, source, ?3), detail = ifnull(?4, detail)
+                UPDATE event_details SET refs = refs + ?5, source = iif(?4 IS NULL, source, ?3), detail = ifnull(?4, detail),
+                    file = iif(?11, ?8, file), line = iif(?11, ?9, line), col = iif(?11, ?10, col)
                 WHERE key = ?6 AND service = ?7 AND ts = ?1 AND event_id = ?2
                 """),
             try db.prepare(
@@ -222,6 +242,7 @@ package final class IndexWriter {
     /// Commits the current transaction.
     package func commit() throws(IndexError) {
         try flushRows()
+        try flushActivity()
         try releaseEvents()
         try IndexError.wrapping { () throws(SQLiteError) in
             // Paging tokens of generations before the newest forgotten one can no longer be answered.
@@ -242,6 +263,7 @@ package final class IndexWriter {
     package func rollback() {
         released.removeAll()
         pendingRows.removeAll()
+        pendingActivity.removeAll()
         try? db.execute("ROLLBACK")
     }
 

@@ -205,6 +205,9 @@ struct ActivityTests {
         let r = try Binary.run(
             "keytrail", ["products", key, "--db", db, "--between", "2026-03-01", "2026-03-02", "--as-of", "latest"])
         #expect(r.status == 2 && r.stderr.contains("takes no --as-of"))
+        let e = try Binary.run(
+            "keytrail", ["products", key, "--db", db, "--between", "2026-03-01", "2026-03-02", "--explain"])
+        #expect(e.status == 2 && e.stderr.contains("takes no --explain"))
         // A table says what the numbers are.
         let t = try Binary.run("keytrail", ["timeline", key, "--db", db, "--by", "week", "--wide"])
         #expect(t.status == 0 && t.stdout.contains("by UTC week (Monday to Sunday, named by its Monday)"))

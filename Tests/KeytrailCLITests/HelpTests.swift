@@ -9,12 +9,13 @@ struct HelpTests {
     static let contract: [String: Set<String>] = {
         let query: Set<String> = ["db", "as-of", "window-days", "catalog"]
         let forms: Set<String> = ["format", "wide"]
-        let listing = query.union(forms).union(["service", "page-size", "next-token", "all"])
+        let listing = query.union(forms).union(["service", "page-size", "next-token", "all", "explain"])
         return [
             "ingest": ["db", "files-from", "until", "json", "jobs", "quiet", "wait", "batch-files", "products-only"],
-            "products": query.union(forms).union(["keys-from", "between"]),
+            "products": query.union(forms).union(["keys-from", "explain", "between"]),
             "timeline": forms.union(["service", "by", "between", "db", "catalog"]),
-            "info": query.union(forms).union(["keys-from"]), "events": listing, "ips": listing, "resources": listing,
+            "info": query.union(forms).union(["keys-from", "explain"]), "events": listing, "ips": listing,
+            "resources": listing,
             "keys": query.union(forms).union(["unused-for", "inventory", "sort", "status", "account", "user"]),
             "serve": query.union([
                 "listen", "credentials", "no-auth", "quiet", "workers", "max-connections", "head-timeout",

@@ -58,9 +58,9 @@ struct MergeTests {
     }
 
     /// Every answer of the index that can differ between two builds of the same events: the rows
-    /// with their Details and counts and the activity, and, through the binary, keys, products and
-    /// info for every key, and the weekly timeline and every listing (all pages) of the first
-    /// services of the first keys.
+    /// with their Details, counts, provenance and the activity, and, through the binary, keys,
+    /// products and info for every key, and the weekly timeline and every listing (all pages) of
+    /// the first services of the first keys, each also with `--explain`.
     static func answers(_ db: String) throws -> [String] {
         var out = try dump(db)
         let mask = { (s: String) in
@@ -74,18 +74,26 @@ struct MergeTests {
             let key = try #require(try json(String(line))["AccessKeyId"] as? String)
             let products = try keytrail(["products", key, "--db", db, "--as-of", "latest", "--format", "ndjson"]).stdout
             out.append(products)
+            out.append(
+                try keytrail(["products", key, "--db", db, "--as-of", "latest", "--format", "ndjson", "--explain"])
+                    .stdout)
             out.append(mask(try keytrail(["info", key, "--db", db, "--as-of", "latest"]).stdout))
+            out.append(mask(try keytrail(["info", key, "--db", db, "--as-of", "latest", "--explain"]).stdout))
             if n < 6 {
                 out.append(try keytrail(["timeline", key, "--db", db, "--by", "week", "--format", "csv"]).stdout)
             }
             for p in products.split(separator: "\n").prefix(n < 6 ? 2 : 0) {
                 let service = try #require(try json(String(p))["ServiceName"] as? String)
                 for listing in ["events", "ips", "resources"] {
-                    out.append(
-                        try keytrail([
-                            listing, key, "--service", service, "--all", "--db", db, "--as-of", "latest", "--format",
-                            "ndjson",
-                        ]).stdout)
+                    for explain in [[], ["--explain"]] {
+                        out.append(
+                            try keytrail(
+                                [
+                                    listing, key, "--service", service, "--all", "--db", db, "--as-of", "latest",
+                                    "--format", "ndjson",
+                                ] + explain
+                            ).stdout)
+                    }
                 }
             }
         }

@@ -72,6 +72,9 @@ func ingest(
 ) throws -> IngestReport {
     var options = IngestOptions(databasePath: dir.file(db), until: until, jobs: jobs)
     options.batchFiles = batchFiles
+    // Wait for the lock: a child another test forks in this process holds a copy of the last
+    // ingest's lock descriptor until it execs (a flock belongs to the open file, not the fd).
+    options.waitForLock = true
     return try Ingester(options: options).run(paths: paths.map { Array($0.utf8) })
 }
 
@@ -144,4 +147,25 @@ func storedText(_ s: Statement, _ column: Int32, _ codec: DetailCodec) -> String
     guard s.isBlob(column) else { return s.text(column) }
     let text = s.withBytes(column) { codec.decode($0) }
     return text.map { String(decoding: $0, as: UTF8.self) } ?? "<corrupt Detail>"
+}
+
+/// Every stored event's provenance (its file a local path: the tests ingest by path) and Detail;
+/// an event without one is listed with line 0.
+func storedProvenance(_ path: String) throws -> [ProvenanceCheck.Stored] {
+    let db = try Database(path: path, readOnly: true)
+    let s = try db.prepare(
+        """
+        SELECT n.name, e.line, e.col, e.detail FROM event_details e LEFT JOIN file_names n ON n.id = e.file
+        ORDER BY e.key, e.service, e.ts, e.event_id
+        """)
+    let codec = DetailCodec()
+    var out: [ProvenanceCheck.Stored] = []
+    while try s.step() {
+        let detail = s.isBlob(3) ? s.withBytes(3) { codec.decode($0) } ?? [] : s.bytes(3)
+        out.append(
+            ProvenanceCheck.Stored(
+                path: String(decoding: s.bytes(0), as: UTF8.self), line: Int(s.int64(1)), column: Int(s.int64(2)),
+                detail: detail))
+    }
+    return out
 }

@@ -46,6 +46,14 @@ struct StreamingTests {
         let (r, got) = try run(dir, db: "stream-\(chunk).sqlite", above: 0, chunk: chunk)
         #expect(got == reference, "chunk \(chunk)")
         #expect(summary(r) == summary(report), "chunk \(chunk)")
+        // Positions too: counted across windows as in one piece, and each one finds its event.
+        let streamed = try storedProvenance(dir.file("stream-\(chunk).sqlite"))
+        #expect(
+            streamed.map { "\($0.path):\($0.line):\($0.column)" }
+                == (try storedProvenance(dir.file("whole.sqlite"))).map { "\($0.path):\($0.line):\($0.column)" })
+        #expect(streamed.count > 30 && streamed.allSatisfy { $0.line > 0 })
+        let problems = try ProvenanceCheck.problems(streamed)
+        #expect(problems.isEmpty, "\(problems.prefix(3))")
     }
 
     @Test func anEventTooLargeToKeepIsSkippedWithItsPosition() throws {

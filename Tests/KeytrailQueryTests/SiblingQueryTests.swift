@@ -29,8 +29,11 @@ struct SiblingQueryTests {
         }
 
         func ingest(_ paths: [String]) throws {
-            _ = try Ingester(options: IngestOptions(databasePath: db, until: nil, jobs: 2)).run(
-                paths: paths.map { Array($0.utf8) })
+            var options = IngestOptions(databasePath: db, until: nil, jobs: 2)
+            // A child another test forks in this process holds a copy of the last ingest's lock
+            // descriptor until it execs: wait for it rather than fail as busy.
+            options.waitForLock = true
+            _ = try Ingester(options: options).run(paths: paths.map { Array($0.utf8) })
         }
 
         func service() throws -> APIService {

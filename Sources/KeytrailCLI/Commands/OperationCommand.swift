@@ -8,7 +8,8 @@ enum OperationCommand {
     static func run(_ action: APIAction, _ args: [String]) throws(CLIError) -> Int32 {
         let a = try Arguments(args, command: CommandTable.command(action))
         let options = try QueryOptions(a)
-        let form = try AnswerForm(a, default: .json)
+        var form = try AnswerForm(a, default: .json)
+        form.explain = a.flag("explain")
         let command = action.command
         if action == .products && a.value("between") != nil { return try TimelineCommand.between(a, form: form) }
         var parameters: [String: String] = [:]
@@ -32,15 +33,16 @@ enum OperationCommand {
         let requestId = RequestID.make()
         if let e = AccessKeyRule.check(key) { return try form.refuse(.api(e), key: key, requestId: requestId) }
         let service = try options.service()
-        // The JSON form is the server's: the same code path, byte for byte.
-        if form.format == .json && !(action.listing != nil && a.flag("all")) {
+        // The JSON form is the server's: the same code path, byte for byte (`--explain` adds to it).
+        if form.format == .json && !(action.listing != nil && a.flag("all")) && !form.explain {
             return try QueryOptions.print(service.answer(action, parameters, requestId: requestId))
         }
-        let answer: Answer
+        var answer: Answer
         do throws(QueryError) {
             answer =
                 action.listing != nil && a.flag("all")
                 ? .listing(try service.allPages(action.listing!, parameters)) : try service.answer(action, parameters)
+            if form.explain { answer = try service.explained(answer) }
         } catch {
             return try form.refuse(error, key: key, requestId: requestId)
         }
@@ -66,9 +68,10 @@ enum OperationCommand {
         var lines: [String] = []
         for (line, key) in list.keys {
             let requestId = RequestID.make()
-            let answer: Answer
+            var answer: Answer
             do throws(QueryError) {
                 answer = try service.answer(action, ["AccessKey": key])
+                if form.explain { answer = try service.explained(answer) }
             } catch {
                 switch error {
                 case .api(let e):
@@ -87,8 +90,8 @@ enum OperationCommand {
             }
             for n in answer.notes { try Output.note("\(list.name):\(line): \(n)") }
             switch form.format {
-            case .json: lines.append(answer.line(requestId: requestId))
-            case .ndjson: lines += answer.rowsJSON
+            case .json: lines.append(answer.line(requestId: requestId, explain: form.explain))
+            case .ndjson: lines += answer.rowsJSON(explain: form.explain)
             case .table, .csv: answers.append(answer)
             }
         }
@@ -109,21 +112,24 @@ enum OperationCommand {
 }
 
 extension Answer {
-    /// The compact body of one `--keys-from` line, with `AccessKeyId`.
-    fileprivate func line(requestId: String) -> String {
+    /// The compact body of one `--keys-from` line, with `AccessKeyId` (`explain`: and `Provenance`).
+    fileprivate func line(requestId: String, explain: Bool) -> String {
         switch self {
-        case .products(let a): return a.json(requestId: requestId, pretty: false, includeAccessKeyId: true)
-        case .info(let a): return a.json(requestId: requestId, pretty: false)
-        case .listing(let a): return a.json(requestId: requestId, pretty: false)
+        case .products(let a):
+            return explain
+                ? a.explainedJSON(requestId: requestId, pretty: false, includeAccessKeyId: true)
+                : a.json(requestId: requestId, pretty: false, includeAccessKeyId: true)
+        case .info(let a): return a.json(requestId: requestId, pretty: false, explain: explain)
+        case .listing(let a): return a.json(requestId: requestId, pretty: false, explain: explain)
         }
     }
 
-    /// The NDJSON lines: one per product or listed row; Info's one object.
-    var rowsJSON: [String] {
+    /// The NDJSON lines: one per product or listed row; Info's one object (`explain`: each with `Provenance`).
+    func rowsJSON(explain: Bool = false) -> [String] {
         switch self {
-        case .products(let a): return a.rowsJSON()
-        case .info(let a): return [a.json(requestId: nil, pretty: false)]
-        case .listing(let a): return a.rowsJSON()
+        case .products(let a): return a.rowsJSON(explain: explain)
+        case .info(let a): return [a.json(requestId: nil, pretty: false, explain: explain)]
+        case .listing(let a): return a.rowsJSON(explain: explain)
         }
     }
 }

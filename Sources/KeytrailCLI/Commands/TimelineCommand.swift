@@ -31,6 +31,9 @@ enum TimelineCommand {
         for option in ["as-of", "window-days", "keys-from"] where a.value(option) != nil {
             throw .usage("--between answers from whole days, for one ACCESS_KEY: it takes no --\(option)")
         }
+        if a.flag("explain") {
+            throw .usage("--between answers from the activity, which keeps no event: it takes no --explain")
+        }
         let key = try oneKey(a, command: "products")
         guard let range = try days(a) else { preconditionFailure("called with --between") }
         let service = try QueryOptions(a).service()

@@ -51,6 +51,10 @@ package enum CommandTable {
     static let between = OptionSpec(
         "between", "FIRST LAST", "UTC days, both included (2026-03-01 2026-03-31): from the activity, not the window")
 
+    /// `--explain`, for the five operations: where each row's event was read.
+    static let explain = OptionSpec(
+        flag: "explain", "add where each row's event was read (file:line:column): Provenance in JSON, FROM in tables")
+
     /// The products, info, events, ips and resources commands, by `APIAction.command`.
     static func command(_ action: APIAction) -> CommandSpec {
         switch action {
@@ -58,11 +62,12 @@ package enum CommandTable {
             return CommandSpec(
                 name: action.command, summary: "GetAccessKeyLastUsedProducts: the services a key used, newest first",
                 forms: ["ACCESS_KEY ", "--keys-from FILE|- ", "ACCESS_KEY --between FIRST LAST "],
-                options: query + forms(first: .json) + [keysFrom, between])
+                options: query + forms(first: .json) + [keysFrom, explain, between])
         case .info:
             return CommandSpec(
                 name: action.command, summary: "GetAccessKeyLastUsedInfo: the key's latest call, its account and user",
-                forms: ["ACCESS_KEY ", "--keys-from FILE|- "], options: query + forms(first: .json) + [keysFrom])
+                forms: ["ACCESS_KEY ", "--keys-from FILE|- "],
+                options: query + forms(first: .json) + [keysFrom, explain])
         case .events, .ips, .resources:
             let what = action == .events ? "API name" : action == .ips ? "source IP" : "resource"
             return CommandSpec(
@@ -74,7 +79,7 @@ package enum CommandTable {
                     OptionSpec("page-size", "N", "rows per page, 1-100 (default 20; 100 with --all)"),
                     OptionSpec("next-token", "T", "the NextToken of the previous page"),
                     OptionSpec(flag: "all", "every page (from --next-token on) as one answer, NextToken \"\""),
-                ] + query + forms(first: .json))
+                ] + query + forms(first: .json) + [explain])
         }
     }
 

@@ -8,8 +8,10 @@ enum Sheets {
     /// `--keys-from` table, so that the key is not silently missing).
     typealias ProductRow = (key: String, product: Product?)
 
-    /// Products: `keyed` adds the AccessKeyId column (a `--keys-from` answer).
-    static func products(_ rows: [ProductRow], keyed: Bool, footer: String) -> Sheet<ProductRow> {
+    /// Products: `keyed` adds the AccessKeyId column (a `--keys-from` answer), `explain` the FROM column.
+    static func products(_ rows: [ProductRow], keyed: Bool, explain: Bool = false, footer: String)
+        -> Sheet<ProductRow>
+    {
         let key = Column<ProductRow>("AccessKeyId", fixed: true) { $0.key }
         let columns: [Column<ProductRow>] = [
             Column("ServiceName", fixed: true) { $0.product?.serviceName ?? "" },
@@ -18,14 +20,16 @@ enum Sheets {
             Column("ServiceNameEn") { $0.product?.serviceNameEn ?? "" },
             Column("ServiceNameCn", inTable: false) { $0.product?.serviceNameCn ?? "" },
         ]
-        return Sheet(columns: (keyed ? [key] : []) + columns, rows: rows, footer: footer)
+        return Sheet(
+            columns: (keyed ? [key] : []) + columns + (explain ? [Column.from { $0.product?.provenance }] : []),
+            rows: rows, footer: footer)
     }
 
     /// One answer's product rows.
     static func rows(_ a: ProductsAnswer) -> [ProductRow] { a.products.map { (a.accessKey, $0) } }
 
     /// Info: one row per key (its cells empty when the window holds no call).
-    static func info(_ answers: [InfoAnswer], footer: String) -> Sheet<InfoAnswer> {
+    static func info(_ answers: [InfoAnswer], explain: Bool = false, footer: String) -> Sheet<InfoAnswer> {
         let who = { (a: InfoAnswer) in a.latest.map { EventIdentity(detail: $0.detail) } }
         return Sheet(
             columns: [
@@ -38,11 +42,11 @@ enum Sheets {
                 Column("AccountId", inTable: false) { who($0)?.accountId ?? "" },
                 Column("OwnerId", inTable: false) { who($0)?.principalId ?? "" },
                 Column("ServiceNameEn", inTable: false) { $0.latest?.serviceNameEn ?? "" },
-            ], rows: answers, footer: footer)
+            ] + (explain ? [Column.from { $0.latest?.provenance }] : []), rows: answers, footer: footer)
     }
 
     /// A listing's rows (one page, or every page with `--all`).
-    static func listing(_ a: ListingAnswer, footer: String) -> Sheet<DimensionRow> {
+    static func listing(_ a: ListingAnswer, explain: Bool = false, footer: String) -> Sheet<DimensionRow> {
         let names = a.listing.nameFields.map { field in
             Column<DimensionRow>(field.member) { field.isSub ? $0.sub : $0.name }
         }
@@ -53,7 +57,7 @@ enum Sheets {
         return Sheet(
             columns: context + names + [
                 Column.time("LastUsed") { $0.timestamp }, Column("Source", fixed: true) { $0.source.rawValue },
-            ], rows: a.rows, footer: footer)
+            ] + (explain ? [Column.from { $0.provenance }] : []), rows: a.rows, footer: footer)
     }
 
     /// The keys of an audit.

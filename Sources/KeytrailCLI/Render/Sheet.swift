@@ -26,6 +26,8 @@ struct Column<Row> {
     /// Never shortened to fit: key IDs and service codes (what people act on), times, counts,
     /// statuses.
     var fixed = false
+    /// Shortened from the start (`…` first), so that a cell's end stays (FROM's line and column).
+    var keepsEnd = false
     /// The row's cell.
     var cell: (Row) -> String
 
@@ -34,6 +36,14 @@ struct Column<Row> {
         self.inTable = inTable
         self.fixed = fixed
         self.cell = cell
+    }
+
+    /// `--explain`'s FROM: `name:line:column` (empty when unknown). A table too narrow for it
+    /// cuts the name's start, never the position.
+    static func from(_ provenance: @escaping (Row) -> Provenance?) -> Column {
+        var c = Column("FROM") { provenance($0)?.description ?? "" }
+        c.keepsEnd = true
+        return c
     }
 
     /// The one time format of tables and CSV: `2026-11-01T00:00:00Z` (JSON keeps milliseconds).
@@ -54,7 +64,8 @@ struct Sheet<Row> {
         let shown = columns.filter { $0.inTable || width == nil }
         return TextTable(
             header: shown.map(\.header), rows: rows.map { r in shown.map { $0.cell(r) } }, footer: footer,
-            fixed: Set(shown.indices.filter { shown[$0].fixed }), width: width
+            fixed: Set(shown.indices.filter { shown[$0].fixed }), width: width,
+            keptEnds: Set(shown.indices.filter { shown[$0].keepsEnd })
         ).render()
     }
 

@@ -12,6 +12,8 @@ struct TextTable {
     var fixed: Set<Int> = []
     /// The width to fit, in columns; nil prints every cell whole (`--wide`).
     var width: Int?
+    /// The columns shortened from their start (`…` first): their cells' ends matter most.
+    var keptEnds: Set<Int> = []
 
     /// The narrowest a shortened column gets (its header is shortened too).
     static let narrowest = 6
@@ -28,11 +30,14 @@ struct TextTable {
             }
         }
         if let width { widths = Self.fit(widths, cells: cells, fixed: fixed, width: width) }
-        var lines = all.map { r in
+        var lines = all.enumerated().map { n, r in
             var line = ""
             var end = line.endIndex
             for (i, c) in r.enumerated() {
-                let cell = c.count > widths[i] ? String(c.prefix(max(widths[i] - 1, 0))) + "…" : c
+                let room = max(widths[i] - 1, 0)
+                let cell =
+                    c.count <= widths[i]
+                    ? c : keptEnds.contains(i) && n > 0 ? "…" + String(c.suffix(room)) : String(c.prefix(room)) + "…"
                 line += cell
                 if !cell.isEmpty { end = line.endIndex }
                 if i < r.count - 1 { line += String(repeating: " ", count: widths[i] - cell.count + 2) }

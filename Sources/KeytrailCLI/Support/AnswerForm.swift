@@ -6,6 +6,9 @@ struct AnswerForm {
     var format: Format
     /// The width tables fit; nil with `--wide` (every column, whole cells).
     var width: Int?
+    /// `--explain` (the five operations only): each row says where its event was read (the
+    /// answers carry it, `APIService.explained`).
+    var explain = false
 
     init(_ a: Arguments, default first: Format) throws(CLIError) {
         // The parser has checked the value against the declared choices.
@@ -16,8 +19,8 @@ struct AnswerForm {
     /// Prints one key's answer in the chosen form (JSON: the API's pretty body).
     func print(_ answer: Answer, requestId: String) throws(CLIError) {
         switch format {
-        case .json: try Output.out(answer.json(requestId: requestId, pretty: true))
-        case .ndjson: try Output.write(1, answer.rowsJSON.map { $0 + "\n" }.joined())
+        case .json: try Output.out(answer.json(requestId: requestId, pretty: true, explain: explain))
+        case .ndjson: try Output.write(1, answer.rowsJSON(explain: explain).map { $0 + "\n" }.joined())
         case .table: try Output.out(sheet(answer, tabled: true))
         case .csv: try Output.out(sheet(answer, tabled: false))
         }
@@ -30,12 +33,12 @@ struct AnswerForm {
         case .products(let a):
             return form(
                 Sheets.products(
-                    Sheets.rows(a), keyed: false,
+                    Sheets.rows(a), keyed: false, explain: explain,
                     footer: "\(a.products.count) service(s) used by \(a.accessKey) \(Sheets.window(a.window))"))
         case .info(let a):
             return form(
                 Sheets.info(
-                    [a],
+                    [a], explain: explain,
                     footer: a.latest == nil
                         ? "no call by \(a.accessKey) \(Sheets.window(a.window))"
                         : "the latest call by \(a.accessKey) \(Sheets.window(a.window))"))
@@ -43,7 +46,7 @@ struct AnswerForm {
             let more = a.nextToken.isEmpty ? "" : "; more: --next-token \(a.nextToken) (or --all)"
             return form(
                 Sheets.listing(
-                    a,
+                    a, explain: explain,
                     footer: "\(a.rows.count) \(a.listing.rawValue) row(s) of \(a.service) for \(a.accessKey) "
                         + Sheets.window(a.window) + more))
         }
@@ -64,8 +67,8 @@ struct AnswerForm {
         let footer = "\(answers.count) key(s) \(Sheets.window(window))"
         try Output.out(
             action == .products
-                ? form(Sheets.products(products, keyed: true, footer: footer))
-                : form(Sheets.info(infos, footer: footer)))
+                ? form(Sheets.products(products, keyed: true, explain: explain, footer: footer))
+                : form(Sheets.info(infos, explain: explain, footer: footer)))
     }
 
     /// A key's answer that is an error: JSON and NDJSON print its body (exit 1), a table or CSV

@@ -29,7 +29,7 @@ extension FileProcessor {
         let source = EventSource.classify(category: category, type: decoded(s, f.eventType))
         var c = Candidate(
             key: key, tag: DimensionTag.product(service, in: arena), eventId: eventId, detail: s.bytes(start, end),
-            timestamp: ts, source: source)
+            timestamp: ts, source: source, at: anchor ?? s.address(start))
         staged.append(c)
         guard siblings else {
             unitCounts.indexed += 1

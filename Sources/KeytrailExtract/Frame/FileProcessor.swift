@@ -43,6 +43,9 @@ package final class FileProcessor {
     package let staging = ByteBuffer(capacity: 1 << 20)
     /// The content position that skip notes inside nested strings point at.
     var anchor: UnsafeRawPointer?
+    /// Where the current unit's text starts, and its line in the file (its column is 1).
+    private var unitBase: UnsafeRawPointer?
+    private var unitLine = 1
 
     /// Whether events are also offered to the sibling rows.
     let siblings: Bool
@@ -61,6 +64,8 @@ package final class FileProcessor {
         var detail: UnsafeRawBufferPointer
         var timestamp: Int64
         var source: EventSource
+        /// Where the event's text (or the string holding it) starts in the unit's content.
+        var at: UnsafeRawPointer? = nil
     }
 
     /// Processes the decompressed `content` of the file at `path` in one piece.
@@ -161,7 +166,7 @@ package final class FileProcessor {
         }
         let firstLineEnd = Self.lineEnd(content, from: first)
         if firstLineEnd == content.count && !final { return 0 }
-        beginUnit()
+        beginUnit(content.baseAddress, line: 1)
         var firstEnd = 0
         var firstError: JSONError?
         do throws(JSONError) {
@@ -233,7 +238,7 @@ package final class FileProcessor {
             do throws(JSONError) {
                 var end = firstEnd ?? 0
                 if firstEnd == nil {
-                    beginUnit()
+                    beginUnit(content.baseAddress, line: 1)
                     end = try topValue(s, s.skipWhitespace(0))
                 }
                 try followingValues(s, from: end)
@@ -280,7 +285,7 @@ package final class FileProcessor {
             let ls = JSONScanner(UnsafeRawBufferPointer(rebasing: content[pos..<end]))
             let k = ls.skipWhitespace(0)
             if k < ls.count {
-                beginUnit()
+                beginUnit(ls.address(0), line: line)
                 var error: JSONError?
                 do throws(JSONError) {
                     try followingValues(ls, from: try topValue(ls, k))
@@ -295,7 +300,10 @@ package final class FileProcessor {
         return line
     }
 
-    private func beginUnit() {
+    /// Starts a unit whose text begins at `base`, on line `line` of the file (column 1).
+    private func beginUnit(_ base: UnsafeRawPointer?, line: Int) {
+        unitBase = base
+        unitLine = line
         staged.removeAll(keepingCapacity: true)
         unitValues = 0
         unitEvents = 0
@@ -319,10 +327,27 @@ package final class FileProcessor {
             }
             return
         }
+        // Positions are counted forward from the unit's start, LF to LF, once for all its events:
+        // they come in text order (but a response's `Products` list may stand before its `Events`
+        // in the text and be read after them: then the count starts again from the unit's start).
+        var line = unitLine
+        var lineStart = unitBase
+        var scanned = unitBase
         for c in staged {
+            var position = TextPosition(line: 0, column: 0)
+            if let p = c.at, let base = unitBase, var at = scanned, var start = lineStart {
+                if p < at { (line, start, at) = (unitLine, base, base) }
+                while let lf = memchr(at, 0x0A, p - at) {
+                    line += 1
+                    start = UnsafeRawPointer(lf) + 1
+                    at = start
+                }
+                (scanned, lineStart) = (p, start)
+                position = TextPosition(line: line, column: p - start + 1)
+            }
             reduced.offer(
                 key: c.key, service: c.tag, timestamp: c.timestamp, eventId: c.eventId, source: c.source,
-                detail: c.detail)
+                detail: c.detail, position: position)
         }
         // The unit's buffers are reused for the next one: a pointer no longer names its event.
         reduced.forgetLastEvent()

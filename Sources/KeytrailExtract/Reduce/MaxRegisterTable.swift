@@ -26,6 +26,9 @@ package struct MaxRegisterTable {
         package var source: EventSource
         /// The hash of (key, tag), kept for merging into a larger table.
         package var hash: UInt64
+        /// Where the event starts in the file (line 0: unknown). A new position gets its own copy
+        /// of the event's bytes: the rows that share a copy share its position.
+        package var position: TextPosition
     }
 
     /// The table's rows, in the order they were first offered.
@@ -36,7 +39,11 @@ package struct MaxRegisterTable {
     private var garbage = 0
     /// The event (ID and Detail buffers) whose bytes were appended last, and where: the rows one
     /// event wins (its product and sibling rows, offered one after another) share one copy.
-    private var last: (id: UnsafeRawPointer?, idCount: Int, detail: UnsafeRawPointer?, detailCount: Int, at: Int)?
+    private var last:
+        (
+            id: UnsafeRawPointer?, idCount: Int, detail: UnsafeRawPointer?, detailCount: Int, position: TextPosition,
+            at: Int
+        )?
 
     /// How many rows the table holds.
     package var count: Int { entries.count }
@@ -77,16 +84,17 @@ package struct MaxRegisterTable {
     /// Offers a candidate read from buffers; copies its bytes only when it wins.
     mutating func offer(
         key: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, timestamp: Int64,
-        eventId: UnsafeRawBufferPointer, source: EventSource, detail: UnsafeRawBufferPointer
+        eventId: UnsafeRawBufferPointer, source: EventSource, detail: UnsafeRawBufferPointer,
+        position: TextPosition = TextPosition(line: 0, column: 0)
     ) {
         offer(
             key: key, service: service, hash: Self.hash(key, service), timestamp: timestamp, eventId: eventId,
-            source: source, detail: detail)
+            source: source, detail: detail, position: position)
     }
 
     private mutating func offer(
         key: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, hash h: UInt64, timestamp: Int64,
-        eventId: UnsafeRawBufferPointer, source: EventSource, detail: UnsafeRawBufferPointer
+        eventId: UnsafeRawBufferPointer, source: EventSource, detail: UnsafeRawBufferPointer, position: TextPosition
     ) {
         let (slot, found) = slots.find(h) { i in
             let e = entries[i]
@@ -95,37 +103,43 @@ package struct MaxRegisterTable {
         }
         if let i = found {
             let e = entries[i]
-            if LatestWins.beats(timestamp, eventId, detail, e.timestamp, self.eventId(e), self.detail(e)) {
+            let c = LatestWins.compare(timestamp, eventId, detail, e.timestamp, self.eventId(e), self.detail(e))
+            // Of two copies of one text, the earlier position in the file names it (`Provenance`).
+            if c > 0 || (c == 0 && Provenance.precedes(position, e.position)) {
                 garbage += Int(e.idCount) + e.detailCount
-                let idStart = appendEvent(eventId, detail)
+                let idStart = appendEvent(eventId, detail, position)
                 entries[i].idStart = idStart
                 entries[i].idCount = Int32(eventId.count)
                 entries[i].detailCount = detail.count
                 entries[i].timestamp = timestamp
                 entries[i].source = source
+                entries[i].position = position
             }
             return
         }
         let start = append(key, service)
-        let idStart = appendEvent(eventId, detail)
+        let idStart = appendEvent(eventId, detail, position)
         entries.append(
             Entry(
                 start: start, keyCount: Int32(key.count), serviceCount: Int32(service.count), idStart: idStart,
-                idCount: Int32(eventId.count), detailCount: detail.count, timestamp: timestamp, source: source, hash: h)
+                idCount: Int32(eventId.count), detailCount: detail.count, timestamp: timestamp, source: source, hash: h,
+                position: position)
         )
         slots.insert(entries.count - 1, at: slot, count: entries.count) { entries[$0].hash }
     }
 
     /// Appends an event's ID and Detail, or returns where they already are when the same event
     /// was appended last.
-    private mutating func appendEvent(_ id: UnsafeRawBufferPointer, _ detail: UnsafeRawBufferPointer) -> Int {
+    private mutating func appendEvent(
+        _ id: UnsafeRawBufferPointer, _ detail: UnsafeRawBufferPointer, _ position: TextPosition
+    ) -> Int {
         if let l = last, l.id == id.baseAddress, l.idCount == id.count, l.detail == detail.baseAddress,
-            l.detailCount == detail.count
+            l.detailCount == detail.count, l.position == position
         {
             return l.at
         }
         let at = append(id, detail)
-        last = (id.baseAddress, id.count, detail.baseAddress, detail.count, at)
+        last = (id.baseAddress, id.count, detail.baseAddress, detail.count, position, at)
         return at
     }
 

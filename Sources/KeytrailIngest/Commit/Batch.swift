@@ -6,4 +6,7 @@ struct Batch {
     var manifest: [([UInt8], ManifestEntry, Int64)] = []
     /// Files read into this batch (copies aside).
     var files = 0
+    /// The checksums of the copies this batch records (files skipped for holding content read
+    /// under another name): the least name of a content names its events (`IndexWriter.nameCopies`).
+    var copies: [[UInt8]] = []
 }

@@ -21,7 +21,7 @@ final class DetailPacker: @unchecked Sendable {
     final class Chunk {
         let raw = ByteBuffer(capacity: DetailPacker.chunkBytes + (64 << 10))
         let packed = ByteBuffer(capacity: DetailPacker.chunkBytes + (64 << 10))
-        var items: [(rawAt: Int, rawCount: Int, outAt: Int, stored: Int?)] = []
+        var items: [(rawAt: Int, rawCount: Int, outAt: Int, stored: Int?, header: SpillHeader?)] = []
     }
 
     /// What the committing thread and the compressing threads share.
@@ -62,13 +62,13 @@ final class DetailPacker: @unchecked Sendable {
         for c in codecs { c.dictionary = d }
     }
 
-    /// Calls `store` for each group, in order, with its stored Detail and whether it is
-    /// compressed; before the Details of each chunk, `before` is called with the chunk's number
+    /// Calls `store` for each group, in order, with its stored Detail, whether it is
+    /// compressed, and where it was read (its `SpillHeader`); before the Details of each chunk, `before` is called with the chunk's number
     /// and the number of chunks (so the caller can interleave other writes).
     func run(
         _ groups: [DetailGroup], table: BatchTable, spills: [SpillFile],
         before: (_ chunk: Int, _ of: Int) throws(IngestError) -> Void,
-        store: (DetailGroup, UnsafeRawBufferPointer, Bool) throws(IngestError) -> Void
+        store: (DetailGroup, UnsafeRawBufferPointer, Bool, SpillHeader?) throws(IngestError) -> Void
     ) throws(IngestError) {
         // Chunk boundaries, by raw size.
         var bounds: [Range<Int>] = []
@@ -142,10 +142,13 @@ final class DetailPacker: @unchecked Sendable {
             for (k, item) in chunk.items.enumerated() {
                 let g = groups[bounds[c].lowerBound + k]
                 if let size = item.stored {
-                    try store(g, UnsafeRawBufferPointer(start: chunk.packed.base + item.outAt, count: size), true)
+                    try store(
+                        g, UnsafeRawBufferPointer(start: chunk.packed.base + item.outAt, count: size), true, item.header
+                    )
                 } else {
                     try store(
-                        g, UnsafeRawBufferPointer(start: chunk.raw.base + item.rawAt, count: item.rawCount), false)
+                        g, UnsafeRawBufferPointer(start: chunk.raw.base + item.rawAt, count: item.rawCount), false,
+                        item.header)
                 }
             }
             progress.withLockSignalling(all: true) {
@@ -165,9 +168,16 @@ final class DetailPacker: @unchecked Sendable {
         for g in groups {
             let e = table.entries[g.entry]
             let count = Int(e.detailCount)
-            chunk.raw.reserve(count)
-            try spills[Int(e.spill)].read(offset: e.detailOffset, count: count, to: chunk.raw.base + chunk.raw.count)
-            chunk.items.append((chunk.raw.count, count, outBytes, nil))
+            // The Detail's header comes with it, in the same read.
+            let h = count > 0 ? SpillHeader.size : 0
+            chunk.raw.reserve(h + count)
+            try spills[Int(e.spill)].read(
+                offset: e.detailOffset - h, count: h + count, to: chunk.raw.base + chunk.raw.count)
+            let header =
+                h > 0
+                ? SpillHeader(UnsafeRawBufferPointer(start: chunk.raw.base + chunk.raw.count, count: h)) : nil
+            chunk.raw.count += h
+            chunk.items.append((chunk.raw.count, count, outBytes, nil, header))
             chunk.raw.count += count
             outBytes += codec.bound(count)
         }

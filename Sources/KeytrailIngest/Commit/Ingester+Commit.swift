@@ -82,7 +82,7 @@ extension Ingester {
                     try index { () throws(IndexError) in
                         try writer.offerActivity(
                             key: table.key(e), service: tag.service, day: DimensionTag.day(tag.name),
-                            eventId: tag.sub, timestamp: e.timestamp)
+                            eventId: tag.sub, timestamp: e.timestamp, new: new)
                     }
                     won[i] = 0
                     continue
@@ -106,8 +106,15 @@ extension Ingester {
         t0 = Clock.monotonicSeconds()
         // Each event's Detail, once for all the rows it won (the rows of one event share its
         // Detail in the spill files, so in spill order they sit together).
+        // Batch-local file numbers become the index's `file_names` ids as the Details need them.
+        var fileIds: [UInt32: Int64] = [:]
+        func origin(_ h: SpillHeader, _ files: [[UInt8]]) throws(IndexError) -> EventOrigin? {
+            guard h.line > 0 else { return nil }
+            if fileIds[h.file] == nil { fileIds[h.file] = try writer.fileId(files[Int(h.file)]) }
+            return EventOrigin(file: fileIds[h.file]!, line: h.line, column: h.column)
+        }
         var groups: [DetailGroup] = []
-        for i in table.spillOrder() where won[i] != 0 {
+        for i in table.spillOrder({ won[$0] != 0 }) {
             let e = table.entries[i]
             if let g = groups.last, table.entries[g.entry].spill == e.spill,
                 table.entries[g.entry].detailOffset == e.detailOffset
@@ -134,12 +141,14 @@ extension Ingester {
         try packer.run(
             byKey.map { groups[$0] }, table: table, spills: spills,
             before: { c, n throws(IngestError) in if new { try insertRows(upTo: order.count * (c + 1) / n) } }
-        ) { g, stored, compressed throws(IngestError) in
+        ) { g, stored, compressed, header throws(IngestError) in
             let e = table.entries[g.entry]
             try index { () throws(IndexError) in
+                let origin = try header.flatMap { h throws(IndexError) in try origin(h, table.files) }
                 try writer.referenceEvent(
                     key: table.key(e), service: DimensionTag.decode(table.service(e)).service, timestamp: e.timestamp,
-                    eventId: table.eventId(e), source: e.source, detail: stored, compressed: compressed, rows: g.rows)
+                    eventId: table.eventId(e), source: e.source, detail: stored, compressed: compressed, rows: g.rows,
+                    origin: origin)
             }
         }
         try insertRows(upTo: order.count)
@@ -157,6 +166,7 @@ extension Ingester {
                 try writer.recordFile(path: path, until: until, entry: entry, events: events, now: now)
             }
         }
+        try index { () throws(IndexError) in try writer.nameCopies(batch.copies, until: until) }
     }
 
     /// Makes the packer compress with the index's dictionary; an index without one gets one

@@ -3,7 +3,8 @@ import KeytrailScan
 
 /// The latest event per (key, service) across a batch of files. Small fields stay in memory;
 /// Detail text stays in the workers' spill files until the commit reads it back, so memory does
-/// not grow with the number of distinct (key, service) pairs times the Detail size.
+/// not grow with the number of distinct (key, service) pairs times the Detail size. Each spilled
+/// Detail is preceded by its event's `SpillHeader` (where it was read), so the entry stays small.
 struct BatchTable {
     /// One row. The rows of one event share the bytes of its key and eventId (and its spilled
     /// Detail); fields are ordered by size so the entry packs into 72 bytes (69 and padding).
@@ -28,6 +29,9 @@ struct BatchTable {
     private let scratch = ByteBuffer(capacity: 1 << 16)
     /// The newest timestamp offered.
     private(set) var newest = Int64.min
+    /// The manifest names of the files merged into the batch, by batch-local index (a `SpillHeader`'s `file`).
+    private(set) var files: [[UInt8]] = []
+    private var fileIndex: [[UInt8]: UInt32] = [:]
 
     var isEmpty: Bool { entries.isEmpty }
     var count: Int { entries.count }
@@ -49,14 +53,27 @@ struct BatchTable {
         slots.reset()
         storage.count = 0
         newest = .min
+        files.removeAll(keepingCapacity: true)
+        fileIndex.removeAll(keepingCapacity: true)
     }
 
-    /// Merges a file's table. The Details of its winners are gathered in `staging` and appended
-    /// to `spills[spill]` (the merging worker's own file) before this returns; losers are never
-    /// written.
+    /// The batch-local index of the file named `name`.
+    private mutating func index(of name: [UInt8]) -> UInt32 {
+        if let i = fileIndex[name] { return i }
+        let i = UInt32(files.count)
+        files.append(name)
+        fileIndex[name] = i
+        return i
+    }
+
+    /// Merges the table of the file whose manifest name is `name`. The Details of its winners
+    /// (each after its `SpillHeader`) are gathered in `staging` and appended to `spills[spill]`
+    /// (the merging worker's own file) before this returns; losers are never written. Of two
+    /// copies of one event with the same text, the one `Provenance.precedes` names stays.
     mutating func merge(
-        _ file: MaxRegisterTable, spill: Int, spills: [SpillFile], staging: ByteBuffer
+        _ file: MaxRegisterTable, name: [UInt8], spill: Int, spills: [SpillFile], staging: ByteBuffer
     ) throws(IngestError) {
+        let fileNumber = index(of: name)
         staging.count = 0
         let base = spills[spill].size
         defer { staging.count = 0 }
@@ -83,6 +100,10 @@ struct BatchTable {
         var staged: [Int: Int] = [:]
         func stageOnce(_ e: MaxRegisterTable.Entry) -> Int {
             if let at = staged[e.idStart] { return at }
+            // A row without a Detail (activity) carries no provenance either: nothing is spilled.
+            if e.detailCount > 0 {
+                SpillHeader(file: fileNumber, position: e.position).write(into: staging)
+            }
             let at = base + staging.count
             stage(file.detail(e), into: staging)
             staged[e.idStart] = at
@@ -104,8 +125,22 @@ struct BatchTable {
                 let c = LatestWins.compare(e.timestamp, id, x.timestamp, eventId(x))
                 if c < 0 { continue }
                 if c == 0 {
-                    try spills[Int(x.spill)].read(offset: x.detailOffset, count: Int(x.detailCount), into: scratch)
-                    guard LatestWins.compareBytes(file.detail(e), scratch.bytes) > 0 else { continue }
+                    let h = x.detailCount > 0 ? SpillHeader.size : 0
+                    try spills[Int(x.spill)].read(
+                        offset: x.detailOffset - h, count: Int(x.detailCount) + h, into: scratch)
+                    let stored = UnsafeRawBufferPointer(rebasing: scratch.bytes[h...])
+                    let d = LatestWins.compareBytes(file.detail(e), stored)
+                    if d < 0 { continue }
+                    if d == 0 {
+                        guard h > 0 else { continue }
+                        let old = SpillHeader(scratch.bytes)
+                        guard
+                            Provenance.precedes(
+                                Provenance(
+                                    file: name, line: Int64(e.position.line), column: Int64(e.position.column)),
+                                old.provenance(files))
+                        else { continue }
+                    }
                 }
                 if LatestWins.compareBytes(id, eventId(x)) != 0 {
                     entries[found].idStart = idOnce(e)
@@ -140,9 +175,10 @@ struct BatchTable {
         staging.count += detail.count
     }
 
-    /// Entry indices ordered by where their Details are: the rows of one event (sharing its Detail) sit together.
-    func spillOrder() -> [Int] {
-        entries.indices.sorted { i, j in
+    /// The indices of the entries `keep` keeps, ordered by where their Details are: the rows of
+    /// one event (sharing its Detail) sit together.
+    func spillOrder(_ keep: (Int) -> Bool) -> [Int] {
+        entries.indices.filter(keep).sorted { i, j in
             let a = entries[i]
             let b = entries[j]
             return a.spill != b.spill ? a.spill < b.spill : a.detailOffset < b.detailOffset

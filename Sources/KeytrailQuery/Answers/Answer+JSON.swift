@@ -2,12 +2,14 @@ import KeytrailScan
 import KeytrailStore
 
 extension Answer {
-    /// The response body in the cloud's shape.
-    package func json(requestId: String, pretty: Bool) -> String {
+    /// The response body in the cloud's shape; `explain` adds each row's `Provenance` (`--explain`).
+    package func json(requestId: String, pretty: Bool, explain: Bool = false) -> String {
         switch self {
-        case .products(let a): return a.json(requestId: requestId, pretty: pretty)
-        case .info(let a): return a.json(requestId: requestId, pretty: pretty)
-        case .listing(let a): return a.json(requestId: requestId, pretty: pretty)
+        case .products(let a):
+            return explain
+                ? a.explainedJSON(requestId: requestId, pretty: pretty) : a.json(requestId: requestId, pretty: pretty)
+        case .info(let a): return a.json(requestId: requestId, pretty: pretty, explain: explain)
+        case .listing(let a): return a.json(requestId: requestId, pretty: pretty, explain: explain)
         }
     }
 
@@ -36,16 +38,36 @@ extension ProductsAnswer {
         .usedTimestamp, .detail, .source, .serviceName, .serviceNameCn, .serviceNameEn,
     ]
 
-    /// NDJSON: one compact object per product, `AccessKeyId` first.
-    package func rowsJSON() -> [String] {
+    /// NDJSON: one compact object per product, `AccessKeyId` first (`explain`: `Provenance` last).
+    package func rowsJSON(explain: Bool = false) -> [String] {
         products.map { p in
             var o = JSONOutput(pretty: false)
             o.beginObject()
             o.string("AccessKeyId", accessKey)
             p.write(Self.members, to: &o)
+            if explain { o.provenance(p.provenance) }
             o.endObject()
             return o.text
         }
+    }
+
+    /// `json`'s body with each product's `Provenance` after its members (`--explain`; not the
+    /// server's hot path, so `JSONOutput` writes it, in the same layout).
+    package func explainedJSON(requestId: String, pretty: Bool, includeAccessKeyId: Bool = false) -> String {
+        var o = JSONOutput(pretty: pretty)
+        o.beginObject()
+        if includeAccessKeyId { o.string("AccessKeyId", accessKey) }
+        o.string("RequestId", requestId)
+        o.beginArray("Products")
+        for p in products {
+            o.beginObject()
+            p.write(Self.members, to: &o)
+            o.provenance(p.provenance)
+            o.endObject()
+        }
+        o.endArray()
+        o.endObject()
+        return o.text
     }
 }
 
@@ -53,12 +75,13 @@ extension InfoAnswer {
     /// `{"RequestId", "AccessKeyId", who, which service, when, Detail}`; a key with no event in
     /// the window answers with `RequestId` and `AccessKeyId` only.
     /// Without `requestId` (NDJSON), the same object without `RequestId`.
-    package func json(requestId: String?, pretty: Bool) -> String {
-        jsonOutput(requestId: requestId, pretty: pretty).text
+    /// `explain` adds `Provenance` after `Detail` (`--explain`).
+    package func json(requestId: String?, pretty: Bool, explain: Bool = false) -> String {
+        jsonOutput(requestId: requestId, pretty: pretty, explain: explain).text
     }
 
     /// The encoder holding `json`'s text.
-    func jsonOutput(requestId: String?, pretty: Bool) -> JSONOutput {
+    func jsonOutput(requestId: String?, pretty: Bool, explain: Bool = false) -> JSONOutput {
         var o = JSONOutput(pretty: pretty)
         o.beginObject()
         if let requestId { o.string("RequestId", requestId) }
@@ -70,6 +93,7 @@ extension InfoAnswer {
             o.string("AccountType", who.type)
             o.string("UserName", who.answeredUserName)
             p.write([.serviceName, .serviceNameCn, .serviceNameEn, .source, .usedTimestamp, .detail], to: &o)
+            if explain { o.provenance(p.provenance) }
         }
         o.endObject()
         return o
@@ -77,13 +101,13 @@ extension InfoAnswer {
 }
 
 extension ListingAnswer {
-    /// `{"RequestId", "NextToken", "<List>": [...]}`.
-    package func json(requestId: String, pretty: Bool) -> String {
-        jsonOutput(requestId: requestId, pretty: pretty).text
+    /// `{"RequestId", "NextToken", "<List>": [...]}`; `explain` adds each row's `Provenance`.
+    package func json(requestId: String, pretty: Bool, explain: Bool = false) -> String {
+        jsonOutput(requestId: requestId, pretty: pretty, explain: explain).text
     }
 
     /// The encoder holding `json`'s text.
-    func jsonOutput(requestId: String, pretty: Bool) -> JSONOutput {
+    func jsonOutput(requestId: String, pretty: Bool, explain: Bool = false) -> JSONOutput {
         var o = JSONOutput(pretty: pretty)
         o.beginObject()
         o.string("RequestId", requestId)
@@ -92,6 +116,7 @@ extension ListingAnswer {
         for r in rows {
             o.beginObject()
             write(r, to: &o)
+            if explain { o.provenance(r.provenance) }
             o.endObject()
         }
         o.endArray()
@@ -99,14 +124,16 @@ extension ListingAnswer {
         return o
     }
 
-    /// NDJSON: one compact object per row, `AccessKeyId` and `ServiceName` first.
-    package func rowsJSON() -> [String] {
+    /// NDJSON: one compact object per row, `AccessKeyId` and `ServiceName` first (`explain`:
+    /// `Provenance` last).
+    package func rowsJSON(explain: Bool = false) -> [String] {
         rows.map { r in
             var o = JSONOutput(pretty: false)
             o.beginObject()
             o.string("AccessKeyId", accessKey)
             o.string("ServiceName", service)
             write(r, to: &o)
+            if explain { o.provenance(r.provenance) }
             o.endObject()
             return o.text
         }

@@ -16,4 +16,6 @@ package struct Product: Equatable, Sendable {
     package var serviceNameEn: String
     /// The event's `eventId` (not answered; breaks ties for Info).
     package var eventId: String = ""
+    /// Where the event was read (filled for `--explain` only; not in the cloud's answer).
+    package var provenance: Provenance?
 }
