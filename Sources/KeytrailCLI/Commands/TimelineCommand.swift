@@ -16,13 +16,7 @@ enum TimelineCommand {
         } catch {
             throw .failure(error.description)
         }
-        for n in answer.notes { try Output.note(n) }
-        switch form.format {
-        case .json: try Output.out(answer.json(pretty: true))
-        case .ndjson: try Output.write(1, answer.rowsJSON().map { $0 + "\n" }.joined())
-        case .table: try Output.out(Sheets.timeline(answer).table(width: form.width))
-        case .csv: try Output.out(Sheets.timeline(answer).csv())
-        }
+        try print(answer, notes: answer.notes, sheet: Sheets.timeline(answer), form: form)
         return 0
     }
 
@@ -43,14 +37,23 @@ enum TimelineCommand {
         } catch {
             throw .failure(error.description)
         }
-        for n in answer.notes { try Output.note(n) }
+        try print(answer, notes: answer.notes, sheet: Sheets.between(answer), form: form)
+        return 0
+    }
+
+    /// Prints an activity answer in `form`, its notes on stderr.
+    private static func print<A: ActivityListing, Row>(
+        _ answer: A, notes: [String], sheet: Sheet<Row>, form: AnswerForm
+    )
+        throws(CLIError)
+    {
+        for n in notes { try Output.note(n) }
         switch form.format {
         case .json: try Output.out(answer.json(pretty: true))
         case .ndjson: try Output.write(1, answer.rowsJSON().map { $0 + "\n" }.joined())
-        case .table: try Output.out(Sheets.between(answer).table(width: form.width))
-        case .csv: try Output.out(Sheets.between(answer).csv())
+        case .table: try Output.out(sheet.table(width: form.width))
+        case .csv: try Output.out(sheet.csv())
         }
-        return 0
     }
 
     /// The one ACCESS_KEY, checked (a usage error: these answers have no API error body).

@@ -87,16 +87,16 @@ enum Sheets {
 
     /// A timeline: one row per period and service.
     static func timeline(_ a: TimelineAnswer) -> Sheet<TimelineAnswer.Row> {
-        let total = a.rows.reduce(0) { $0 + $1.count }
+        let total = a.rows.reduce(0) { $0 + $1.totals.count }
         let days = a.range == .all ? "" : " from \(a.range.description)"
         return Sheet(
             columns: [
                 Column("AccessKeyId", inTable: false) { _ in a.accessKey },
                 Column("Period", fixed: true) { a.by.label($0.period) },
                 Column("ServiceName", fixed: true) { $0.service },
-                Column("Count", fixed: true) { String($0.count) },
-                Column.time("FirstUsed") { $0.first },
-                Column.time("LastUsed") { $0.last },
+                Column("Count", fixed: true) { String($0.totals.count) },
+                Column.time("FirstUsed") { $0.totals.first },
+                Column.time("LastUsed") { $0.totals.last },
                 Column("ServiceNameEn") { $0.serviceNameEn },
             ], rows: a.rows,
             footer:
@@ -111,9 +111,9 @@ enum Sheets {
             columns: [
                 Column("AccessKeyId", inTable: false) { _ in a.accessKey },
                 Column("ServiceName", fixed: true) { $0.service },
-                Column.time("LastUsed") { $0.last },
-                Column.time("FirstUsed") { $0.first },
-                Column("Count", fixed: true) { String($0.count) },
+                Column.time("LastUsed") { $0.totals.last },
+                Column.time("FirstUsed") { $0.totals.first },
+                Column("Count", fixed: true) { String($0.totals.count) },
                 Column("ServiceNameEn") { $0.serviceNameEn },
                 Column("ServiceNameCn", inTable: false) { $0.serviceNameCn },
             ], rows: a.rows,

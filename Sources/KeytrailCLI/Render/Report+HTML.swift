@@ -207,8 +207,8 @@ extension AuditReport {
         let last = Period.week.start(of: Dimension.day(window.asOf))
         let count = Int((last - first) / 7) + 1
         let bar = max(2, 700 / max(1, count))
-        let most = max(1, a.rows.map(\.count).max() ?? 1)
-        let total = a.rows.reduce(0) { $0 + $1.count }
+        let most = max(1, a.rows.map(\.totals.count).max() ?? 1)
+        let total = a.rows.reduce(0) { $0 + $1.totals.count }
         var o =
             "<svg class=\"chart activity\" role=\"img\" aria-label=\"events per week\" width=\"\(count * bar + 140)\" height=\"90\">"
         o += "<text x=\"0\" y=\"12\">events a week (max \(most); \(total) in the window)</text>"
@@ -216,7 +216,7 @@ extension AuditReport {
         // stays small with a chart for every detailed key).
         var d = ""
         for r in a.rows {
-            let h = max(1, r.count * 56 / most)
+            let h = max(1, r.totals.count * 56 / most)
             d += "M\(Int((r.period - first) / 7) * bar + bar / 2) 74v-\(h)"
         }
         o += "<path d=\"\(d)\" stroke=\"#0969da\" stroke-width=\"\(max(1, bar - 1))\"/>"

@@ -59,7 +59,8 @@ extension AuditReport {
                 // The chart's numbers: the weeks with events.
                 o +=
                     "\nEvents per week (named by its Monday; each eventId once a day): "
-                    + activity.rows.map { "\(Period.week.label($0.period)): \($0.count)" }.joined(separator: ", ")
+                    + activity.rows.map { "\(Period.week.label($0.period)): \($0.totals.count)" }.joined(
+                        separator: ", ")
                     + "\n"
             }
             if let policy = k.policy {
