@@ -16,14 +16,20 @@ trap cleanup EXIT
 "$synth" --out "$work/archive" --format mixed --events 6000 --keys 12 --services 9 --seed 11 >/dev/null
 "$keytrail" ingest --quiet --db "$work/reference.sqlite" "$work/archive"
 
-compare() {  # the rows of two indexes, with their events' Details and reference counts
-  "$python" - "$1" "$2" <<'PY'
+# Details are compared as text (each index compresses them with its own zstd dictionary).
+"$python" -c 'import zstandard' 2>/dev/null || "$python" -m pip install --quiet zstandard
+compare() {  # the rows of two indexes, with their events' Details, reference counts and activity
+  PYTHONPATH="$root/Benchmarks" "$python" - "$1" "$2" <<'PY'
 import sqlite3, sys
+import stored_details
 def rows(path):
     db = sqlite3.connect("file:%s?mode=ro" % path, uri=True)
-    return db.execute("""SELECT d.key, d.kind, d.service, d.name, d.sub, d.ts, d.event_id, e.source, e.refs, e.detail
+    details = stored_details.Details(db)
+    out = [r[:9] + (details.text(r[9]),) for r in db.execute(
+        """SELECT d.key, d.kind, d.service, d.name, d.sub, d.ts, d.event_id, e.source, e.refs, e.detail
         FROM dims d LEFT JOIN event_details e ON e.key = d.key AND e.service = d.service AND e.ts = d.ts
-        AND e.event_id = d.event_id ORDER BY d.key, d.kind, d.service, d.name, d.sub""").fetchall()
+        AND e.event_id = d.event_id ORDER BY d.key, d.kind, d.service, d.name, d.sub""")]
+    return out + db.execute("SELECT * FROM activity ORDER BY key, service, day, event_id").fetchall()
 a, b = rows(sys.argv[1]), rows(sys.argv[2])
 if a != b:
     sys.exit("spark test: %s differs from %s (%d vs %d rows)" % (sys.argv[1], sys.argv[2], len(a), len(b)))
