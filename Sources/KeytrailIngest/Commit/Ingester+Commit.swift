@@ -52,7 +52,7 @@ extension Ingester {
         let new = writer.startedEmpty
         // Which rows their event won: 1 won, 2 named it already.
         var won = [UInt8](repeating: new ? 1 : 0, count: table.count)
-        // Activity rows name no Detail: never in a Detail group.
+        // Activity rows name no Detail: never in a Detail group (`won` stays 0 for them).
         if new {
             for i in table.entries.indices where table.service(table.entries[i]).first == Dimension.activity.rawValue {
                 won[i] = 0
@@ -84,7 +84,6 @@ extension Ingester {
                             key: table.key(e), service: tag.service, day: DimensionTag.day(tag.name),
                             eventId: tag.sub, timestamp: e.timestamp, new: new)
                     }
-                    won[i] = 0
                     continue
                 }
                 let offer = try index { () throws(IndexError) in
