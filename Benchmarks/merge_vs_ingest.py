@@ -8,7 +8,8 @@ Generates an OSS-style corpus with the project's generator (split by file into k
 ingests each directory into its own shard once, then times, interleaved (A B A B …, each into a
 fresh target): `keytrail ingest` of the whole corpus, and `keytrail merge` of the k shards. The
 peak RSS of each child comes from os.wait4. Also checks that both targets hold the same rows
-(sqlite3, the dims and their Details). Prints medians and the ratio. Standard library only.
+(sqlite3: the dims, their Details as text, and the activity rows). Prints medians and the ratio.
+Runs in .venv-bench (created when missing) for `zstandard`, which reads the stored Details.
 """
 import argparse
 import hashlib
@@ -20,6 +21,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import stored_details  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -38,13 +43,17 @@ def timed(args):
 
 def rows_digest(db):
     con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+    details = stored_details.Details(con)
     h = hashlib.md5()
     n = 0
     for row in con.execute("""SELECT d.key, d.kind, d.service, d.name, d.sub, d.ts, d.event_id, e.refs, e.detail
             FROM dims d JOIN event_details e ON e.key = d.key AND e.service = d.service AND e.ts = d.ts
             AND e.event_id = d.event_id ORDER BY d.key, d.kind, d.service, d.name, d.sub"""):
-        h.update(repr(row).encode())
+        h.update(repr(row[:-1]).encode())
+        h.update(details.text(row[-1]))
         n += 1
+    for row in con.execute("SELECT key, service, day, event_id, ts FROM activity ORDER BY key, service, day, event_id"):
+        h.update(repr(row).encode())
     return n, h.hexdigest()
 
 
@@ -114,4 +123,5 @@ def main():
 
 
 if __name__ == "__main__":
+    stored_details.ensure_venv(__file__, {"zstandard": "zstandard"})
     sys.exit(main())
