@@ -119,7 +119,7 @@ let package = Package(
         .testTarget(name: "KeytrailCryptoTests", dependencies: ["KeytrailCrypto"], swiftSettings: strict),
         .testTarget(
             name: "KeytrailCLITests",
-            dependencies: ["KeytrailSynth", "KeytrailStore", "KeytrailServe", "TestSupport"],
+            dependencies: ["KeytrailSynth", "KeytrailStore", "KeytrailIngest", "KeytrailServe", "TestSupport"],
             swiftSettings: strict
         ),
     ]

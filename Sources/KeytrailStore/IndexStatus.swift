@@ -19,8 +19,9 @@ package struct IndexStatus: Sendable, Equatable {
 }
 
 extension IndexReader {
-    /// The index's status, read in one snapshot.
-    package func status() throws(IndexError) -> IndexStatus {
+    /// The index's status, read in one snapshot; without `counting`, its keys and span are left
+    /// out (0 and nil), which would read every row.
+    package func status(counting: Bool = true) throws(IndexError) -> IndexStatus {
         followIfReplaced()
         let version = try IndexError.wrapping { () throws(SQLiteError) in try db.scalarInt("PRAGMA user_version") } ?? 0
         guard byKey != nil else {
@@ -33,12 +34,14 @@ extension IndexReader {
         defer { try? db.execute("COMMIT") }
         let q = try IndexError.wrapping { () throws(SQLiteError) in
             try db.prepare(
-                """
-                SELECT count(*), coalesce(sum(events), 0), max(ingested_at),
-                    (SELECT count(DISTINCT key) FROM dims WHERE kind = 0),
-                    (SELECT min(ts) FROM dims WHERE kind = 0), (SELECT max(ts) FROM dims WHERE kind = 0)
-                FROM files
-                """)
+                counting
+                    ? """
+                    SELECT count(*), coalesce(sum(events), 0), max(ingested_at),
+                        (SELECT count(DISTINCT key) FROM dims WHERE kind = 0),
+                        (SELECT min(ts) FROM dims WHERE kind = 0), (SELECT max(ts) FROM dims WHERE kind = 0)
+                    FROM files
+                    """
+                    : "SELECT count(*), coalesce(sum(events), 0), max(ingested_at), 0, NULL, NULL FROM files")
         }
         guard try step(q) else {
             return IndexStatus(

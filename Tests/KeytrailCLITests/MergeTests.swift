@@ -3,6 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import KeytrailIngest
 @testable import KeytrailStore
 
 /// `keytrail merge`: shards of a trap archive, merged in any order and shape, answer exactly as
@@ -150,6 +151,29 @@ struct MergeTests {
                 #expect(events["read"] as? Int == 0, "\(again.stdout)")
             }
         }
+    }
+
+    /// A first-build merge holds one key's events in memory, and past a bound a temporary
+    /// database of its own: with a bound of 2, every key's events go through that database, and
+    /// the merge is the same.
+    @Test func eventsPastTheMemoryBoundMergeTheSame() throws {
+        let dir = TemporaryDirectory()
+        let files = Self.files
+        var shards: [String] = []
+        for b in 0..<3 {
+            let shard = dir.file("s\(b).sqlite")
+            try Self.ingest(
+                shard, files.enumerated().filter { $0.offset % 3 == b || $0.offset % 7 == 0 }.map(\.element))
+            shards.append(shard)
+        }
+        let whole = dir.file("whole.sqlite")
+        #expect(try Self.keytrail(["merge", "--quiet", "--into", whole] + shards).status == 0)
+        let bounded = dir.file("bounded.sqlite")
+        let merger = try Merger(into: bounded, wait: true)
+        merger.eventsInMemory = 2
+        let report = try merger.run(shards: shards)
+        #expect(report.total.won > 0)
+        #expect(try dump(bounded) == dump(whole))
     }
 
     @Test func eachRefusalNamesTheShardAndMergesNothing() throws {

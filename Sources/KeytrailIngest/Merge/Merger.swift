@@ -9,6 +9,9 @@ package final class Merger {
     let target: String
     let lock: IngestLock
     let writer: IndexWriter
+    /// How many of one key's events a first build holds in memory before it also uses a
+    /// temporary table (`IndexWriter.mergeAll`).
+    package var eventsInMemory = 1 << 20
 
     /// Opens (creating when missing) the target and takes its ingest lock.
     package init(into target: String, wait: Bool) throws(IngestError) {
@@ -64,7 +67,7 @@ package final class Merger {
             let status: IndexStatus
             do throws(IndexError) {
                 reader = try IndexReader(path: path)
-                status = try reader.status()
+                status = try reader.status(counting: false)
             } catch {
                 throw .shardRefused(path: path, reason: error.description)
             }
@@ -115,7 +118,9 @@ package final class Merger {
         if writer.buildTarget != nil {
             // A first build: rows of every shard first, then each Detail copied once.
             let all: [MergeCounts]?
-            do throws(IndexError) { all = try writer.mergeAll(shards.map(\.reader), stop: shouldStop) } catch {
+            do throws(IndexError) {
+                all = try writer.mergeAll(shards.map(\.reader), eventsInMemory: eventsInMemory, stop: shouldStop)
+            } catch {
                 throw .index(error)
             }
             guard let all else { throw .mergeInterrupted(merged: 0, left: shards.count) }
