@@ -229,9 +229,10 @@ struct MergeStream: @unchecked Sendable {
         while true {
             dims.least(into: &group)
             guard let first = group.first else { break }
-            if rows == 0 || LatestWins.compareBytes(dims.bytes(first, 0), key) != 0 {
+            let keyBytes = dims.key(first, 0).bytes
+            if rows == 0 || key.withUnsafeBytes({ LatestWins.compareBytes(keyBytes, $0) }) != 0 {
                 if rows > 0, !(try copyDetails(of: key, to: queue)) { return false }
-                key = Array(dims.bytes(first, 0))
+                key = Array(keyBytes)
             }
             // The latest copy; of equal ones, the first shard's.
             var w = first
@@ -241,13 +242,13 @@ struct MergeStream: @unchecked Sendable {
             }
             for i in group { counts[i].rows += 1 }
             counts[w].won += 1
-            dimRows.text(dims.bytes(w, 0))
-            dimRows.integer(dims.int64(w, 1))
-            for c: Int32 in 2...4 { dimRows.text(dims.bytes(w, c)) }
+            dimRows.text(dims.key(w, 0).bytes)
+            dimRows.integer(dims.key(w, 1).integer)
+            for c: Int32 in 2...4 { dimRows.text(dims.key(w, c).bytes) }
             dimRows.integer(dims.int64(w, 5))
             dimRows.text(dims.bytes(w, 6))
             try sql { () throws(SQLiteError) in
-                try refs.add(service: dims.bytes(w, 2), ts: dims.int64(w, 5), id: dims.bytes(w, 6))
+                try refs.add(service: dims.key(w, 2).bytes, ts: dims.int64(w, 5), id: dims.bytes(w, 6))
                 try dims.advance(group)
             }
             rows += 1
@@ -377,67 +378,121 @@ struct ActivityStream: @unchecked Sendable {
     }
 }
 
-/// The events one key's kept rows name, each with how many rows name it: in memory, or, once
-/// more than `limit` are held, also in a temporary database of its own, so that a key of millions
-/// of rows keeps memory bounded.
+/// The events one key's kept rows name, each with how many rows name it: in memory (sorted
+/// once the key is read, then looked up in order, as the key's Details are read in that order),
+/// or, once more than `limit` are held, also in a temporary database of its own, so that a key of
+/// millions of rows keeps memory bounded.
 final class EventRefs {
-    /// An event as one byte string (the service's length, the service, the time, the eventId),
-    /// hashed as bytes.
-    struct Event: Hashable {
-        var bytes: [UInt8]
-
-        init(service: UnsafeRawBufferPointer, ts: Int64, id: UnsafeRawBufferPointer) {
-            bytes = []
-            bytes.reserveCapacity(12 + service.count + id.count)
-            withUnsafeBytes(of: UInt32(service.count).littleEndian) { bytes.append(contentsOf: $0) }
-            bytes.append(contentsOf: service)
-            withUnsafeBytes(of: ts.littleEndian) { bytes.append(contentsOf: $0) }
-            bytes.append(contentsOf: id)
-        }
-
-        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
-    }
-
     let limit: Int
-    private var held: [Event: Int] = [:]
+    /// The events added since the last `clear` (or move to the table): each as a range of
+    /// `arena` holding the service's length, the service, the time and the eventId.
+    private var arena: [UInt8] = []
+    private var added: [(start: Int, service: Int, id: Int, ts: Int64)] = []
+    /// After `seal`: the distinct events in order, with how many times each was added.
+    private var sorted: [(entry: Int, n: Int)] = []
+    private var position = 0
     private var spilled = false
     private var table: (db: Database, spill: Statement, find: Statement)?
 
     init(limit: Int) { self.limit = max(1, limit) }
 
     func add(service: UnsafeRawBufferPointer, ts: Int64, id: UnsafeRawBufferPointer) throws(SQLiteError) {
-        held[Event(service: service, ts: ts, id: id), default: 0] += 1
-        if held.count >= limit { try moveToTable() }
+        let start = arena.count
+        Self.encode(service: service, ts: ts, id: id, into: &arena)
+        added.append((start, service.count, id.count, ts))
+        if added.count >= limit { try moveToTable() }
     }
 
-    /// Puts what memory holds into the table, when the table is in use, before the counts are read.
+    /// Ends the key's events: sorts those memory holds, or, when the table is in use, moves them there.
     func seal() throws(SQLiteError) {
-        if spilled { try moveToTable() }
+        if spilled { return try moveToTable() }
+        let order = arena.withUnsafeBytes { a in
+            added.indices.sorted { x, y in compare(a, x, y) < 0 }
+        }
+        sorted.removeAll(keepingCapacity: true)
+        arena.withUnsafeBytes { a in
+            for i in order {
+                if let last = sorted.last, compare(a, last.entry, i) == 0 {
+                    sorted[sorted.count - 1].n += 1
+                } else {
+                    sorted.append((i, 1))
+                }
+            }
+        }
+        position = 0
     }
 
-    /// How many rows name the event (0: none).
+    /// The order of two added events: the service's bytes, the time, the eventId's bytes (the
+    /// order of the Details' key within one AccessKey).
+    private func compare(_ a: UnsafeRawBufferPointer, _ x: Int, _ y: Int) -> Int {
+        let p = added[x]
+        let q = added[y]
+        let order = LatestWins.compareBytes(service(a, p), service(a, q))
+        if order != 0 { return order }
+        return LatestWins.compare(p.ts, id(a, p), q.ts, id(a, q))
+    }
+
+    private func service(_ a: UnsafeRawBufferPointer, _ e: (start: Int, service: Int, id: Int, ts: Int64))
+        -> UnsafeRawBufferPointer
+    {
+        UnsafeRawBufferPointer(rebasing: a[e.start + 4..<e.start + 4 + e.service])
+    }
+
+    private func id(_ a: UnsafeRawBufferPointer, _ e: (start: Int, service: Int, id: Int, ts: Int64))
+        -> UnsafeRawBufferPointer
+    {
+        let from = e.start + 12 + e.service
+        return UnsafeRawBufferPointer(rebasing: a[from..<from + e.id])
+    }
+
+    /// How many rows name the event (0: none). In memory, events are asked in their order.
     func count(service: UnsafeRawBufferPointer, ts: Int64, id: UnsafeRawBufferPointer) throws(SQLiteError) -> Int {
-        let event = Event(service: service, ts: ts, id: id)
-        guard spilled, let find = table?.find else { return held[event] ?? 0 }
-        event.bytes.withUnsafeBytes { find.bindStaticBlob(1, $0) }
-        defer { find.reset() }
-        return try find.step() ? Int(find.int64(0)) : 0
+        if spilled, let find = table?.find {
+            var key: [UInt8] = []
+            Self.encode(service: service, ts: ts, id: id, into: &key)
+            key.withUnsafeBytes { find.bindBlob(1, $0) }
+            defer { find.reset() }
+            return try find.step() ? Int(find.int64(0)) : 0
+        }
+        return arena.withUnsafeBytes { a in
+            while position < sorted.count {
+                let e = added[sorted[position].entry]
+                var order = LatestWins.compareBytes(self.service(a, e), service)
+                if order == 0 { order = LatestWins.compare(e.ts, self.id(a, e), ts, id) }
+                if order > 0 { return 0 }
+                position += 1
+                if order == 0 { return sorted[position - 1].n }
+            }
+            return 0
+        }
     }
 
     /// How many events are named.
     var events: Int {
         get throws(SQLiteError) {
-            guard spilled, let db = table?.db else { return held.count }
+            guard spilled, let db = table?.db else { return sorted.count }
             return Int(try db.scalarInt("SELECT count(*) FROM refs") ?? 0)
         }
     }
 
     func clear() throws(SQLiteError) {
-        held.removeAll(keepingCapacity: !spilled)
+        arena.removeAll(keepingCapacity: true)
+        added.removeAll(keepingCapacity: true)
+        sorted.removeAll(keepingCapacity: true)
         if spilled, let db = table?.db {
             try db.execute("DELETE FROM refs")
             spilled = false
         }
+    }
+
+    /// An event as one byte string: the service's length (4 bytes), the service, the time (8), the eventId.
+    private static func encode(
+        service: UnsafeRawBufferPointer, ts: Int64, id: UnsafeRawBufferPointer, into bytes: inout [UInt8]
+    ) {
+        withUnsafeBytes(of: UInt32(service.count).littleEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: service)
+        withUnsafeBytes(of: ts.littleEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: id)
     }
 
     private func moveToTable() throws(SQLiteError) {
@@ -450,19 +505,23 @@ final class EventRefs {
                 CREATE TABLE refs(event BLOB PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID
                 """)
             let spill = try db.prepare(
-                "INSERT INTO refs(event, n) VALUES(?1, ?2) ON CONFLICT DO UPDATE SET n = n + excluded.n")
+                "INSERT INTO refs(event, n) VALUES(?1, 1) ON CONFLICT DO UPDATE SET n = n + 1")
             let find = try db.prepare("SELECT n FROM refs WHERE event = ?1")
             table = (db, spill, find)
         }
         guard let (db, spill, _) = table else { return }
         try db.execute("BEGIN")
-        for (e, n) in held {
-            e.bytes.withUnsafeBytes { spill.bindBlob(1, $0) }
-            spill.bind(2, Int64(n))
-            try spill.run()
+        let failure = arena.withUnsafeBytes { (a) -> SQLiteError? in
+            for e in added {
+                spill.bindStaticBlob(1, UnsafeRawBufferPointer(rebasing: a[e.start..<e.start + 12 + e.service + e.id]))
+                do throws(SQLiteError) { try spill.run() } catch { return error }
+            }
+            return nil
         }
+        if let failure { throw failure }
         try db.execute("COMMIT")
-        held.removeAll()
+        arena.removeAll(keepingCapacity: true)
+        added.removeAll(keepingCapacity: true)
         spilled = true
     }
 }

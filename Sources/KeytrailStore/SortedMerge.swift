@@ -15,6 +15,9 @@ struct SortedMerge {
     /// How many leading columns make the key.
     let keyColumns: Int32
     private var heap: [Int] = []
+    /// A statement whose current row comes before every row in the heap (kept out of it, so that
+    /// a run of rows from one statement costs a comparison each, not a heap's push and pop).
+    private var next: Int?
     /// The current key of each statement: `keyColumns` values from `i * keyColumns`.
     private var keys: [Value]
 
@@ -66,6 +69,9 @@ struct SortedMerge {
         for i in cursors.indices where try cursors[i].step() { push(i) }
     }
 
+    /// Key column `c` of statement `i`'s current row (read when it stepped).
+    func key(_ i: Int, _ c: Int32) -> Value { keys[i * Int(keyColumns) + Int(c)] }
+
     /// Column `c`'s bytes (text or blob) of statement `i`'s current row, valid until it advances.
     func bytes(_ i: Int, _ c: Int32) -> UnsafeRawBufferPointer { Self.bytes(handles[i], c) }
 
@@ -79,12 +85,17 @@ struct SortedMerge {
     func isBlob(_ i: Int, _ c: Int32) -> Bool { sqlite3_column_type(handles[i], c) == SQLITE_BLOB }
 
     /// The statement whose current row comes first (the lowest index among equal keys), if any.
-    var first: Int? { heap.first }
+    var first: Int? { next ?? heap.first }
 
     /// Takes, into `group`, the statements whose current rows have the least key, lowest index
     /// first (empty when every statement is done). They leave the merge until `advance`d.
     mutating func least(into group: inout [Int]) {
         group.removeAll(keepingCapacity: true)
+        if let i = next {
+            next = nil
+            group.append(i)
+            return
+        }
         guard let top = pop() else { return }
         group.append(top)
         while let next = heap.first, compareKeys(next, top) == 0 { group.append(pop()!) }
@@ -92,7 +103,25 @@ struct SortedMerge {
 
     /// Steps each statement of `group` and puts back those with a row.
     mutating func advance(_ group: [Int]) throws(SQLiteError) {
+        if group.count == 1, next == nil {
+            let i = group[0]
+            guard try cursors[i].step() else { return }
+            load(i)
+            // Still before every other statement's row: the next `least` is this one alone.
+            if heap.isEmpty || compareKeys(i, heap[0]) < 0 {
+                next = i
+            } else {
+                insert(i)
+            }
+            return
+        }
         for i in group where try cursors[i].step() { push(i) }
+    }
+
+    /// Reads statement `i`'s current key.
+    private mutating func load(_ i: Int) {
+        let st = handles[i]
+        for c in 0..<keyColumns { keys[i * Int(keyColumns) + Int(c)] = Value(st, c) }
     }
 
     /// The order of statement `a`'s current key and statement `b`'s.
@@ -118,8 +147,12 @@ struct SortedMerge {
     }
 
     private mutating func push(_ i: Int) {
-        let st = handles[i]
-        for c in 0..<keyColumns { keys[i * Int(keyColumns) + Int(c)] = Value(st, c) }
+        load(i)
+        insert(i)
+    }
+
+    /// Puts statement `i`, its key loaded, into the heap.
+    private mutating func insert(_ i: Int) {
         heap.append(i)
         var child = heap.count - 1
         while child > 0 {
