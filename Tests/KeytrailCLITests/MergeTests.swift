@@ -10,9 +10,16 @@ import Testing
 /// one ingest of everything; each refusal; a kill during a merge, then a rerun, is exact.
 @Suite("Merge", .serialized)
 struct MergeTests {
+    /// Where `traps` is generated, removed when the test process exits (a static is never released).
+    static let trapsDirectory: TemporaryDirectory = {
+        let dir = TemporaryDirectory("keytrail-merge-traps")
+        atexit { try? FileManager.default.removeItem(atPath: MergeTests.trapsDirectory.path) }
+        return dir
+    }()
+
     /// The conformance trap archive (every input shape, 34 keys), generated once per process.
     static let traps: String = {
-        let dir = NSTemporaryDirectory() + "keytrail-merge-traps-\(getpid())"
+        let dir = trapsDirectory.file("archive")
         if !FileManager.default.fileExists(atPath: dir) {
             let r = try? Binary.run(
                 "/usr/bin/env",
