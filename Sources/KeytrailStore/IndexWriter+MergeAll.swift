@@ -41,8 +41,8 @@ extension IndexWriter {
         let dims = try DimsStream(shards)
         let details = try DetailsStream(connections(), fileIds: fileIds, eventsInMemory: eventsInMemory)
         let activity = try ActivityStream(connections())
-        let queue = MergeQueue<MergeOp>(capacity: 8)
-        let keys = MergeQueue<KeyEvents>(capacity: 8)
+        let queue = BlockingQueue<MergeOp>(capacity: 8)
+        let keys = BlockingQueue<KeyEvents>(capacity: 8)
         let readers = [
             Thread {
                 var s = dims
@@ -58,8 +58,8 @@ extension IndexWriter {
             },
         ]
         defer {
-            queue.cancel()
-            keys.cancel()
+            queue.close()
+            keys.close()
             for r in readers { r.join() }
         }
         let tables: [MergeOp.Table: BatchInsert] = [
@@ -119,56 +119,11 @@ enum MergeOp: Sendable {
 
     /// Hands `rows` to the writer when it holds `rowsPerOp` rows (or, with `all`, any). False
     /// when the writer has stopped.
-    static func send(_ table: Table, _ rows: inout RowBuffer, to queue: MergeQueue<MergeOp>, all: Bool = false) -> Bool
+    static func send(_ table: Table, _ rows: inout RowBuffer, to queue: BlockingQueue<MergeOp>, all: Bool = false)
+        -> Bool
     {
         guard rows.rows >= rowsPerOp || (all && rows.rows > 0) else { return true }
         defer { rows = RowBuffer(columns: rows.columns) }
         return queue.push(.rows(table, rows))
     }
-}
-
-/// A bounded FIFO between a merge's threads. `cancel` ends it: `push` then fails, and `pop`
-/// returns what is left, then nil.
-final class MergeQueue<Op: Sendable>: @unchecked Sendable {
-    private struct State {
-        var ops: [Op] = []
-        var head = 0
-        var cancelled = false
-        var held: Int { ops.count - head }
-    }
-
-    /// Ops held at most.
-    let capacity: Int
-    private let lock = Lock(State())
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    /// Waits for room, then adds `op`; false once cancelled.
-    func push(_ op: Op) -> Bool {
-        let added = lock.withLock(when: { $0.held < self.capacity || $0.cancelled }) { s -> Bool in
-            if s.cancelled { return false }
-            s.ops.append(op)
-            return true
-        }
-        lock.withLockSignalling(all: true) { _ in }
-        return added
-    }
-
-    /// Waits for the next op; nil once cancelled and empty.
-    func pop() -> Op? {
-        let op = lock.withLock(when: { $0.held > 0 || $0.cancelled }) { s -> Op? in
-            guard s.held > 0 else { return nil }
-            let op = s.ops[s.head]
-            s.head += 1
-            if s.head == s.ops.count {
-                s.ops.removeAll(keepingCapacity: true)
-                s.head = 0
-            }
-            return op
-        }
-        lock.withLockSignalling(all: true) { _ in }
-        return op
-    }
-
-    func cancel() { lock.withLockSignalling(all: true) { $0.cancelled = true } }
 }

@@ -1,3 +1,4 @@
+import KeytrailPOSIX
 import KeytrailScan
 
 /// The dims of a first-build merge, on a thread of their own: every shard's dims read in key
@@ -23,8 +24,8 @@ struct DimsStream: @unchecked Sendable {
 
     /// Reads every row into `queue` and the events they name into `events`, ending with
     /// `finished` (or `failed`; or nothing, once the writer has stopped).
-    mutating func run(into queue: MergeQueue<MergeOp>, events: MergeQueue<KeyEvents>) {
-        defer { events.cancel() }
+    mutating func run(into queue: BlockingQueue<MergeOp>, events: BlockingQueue<KeyEvents>) {
+        defer { events.close() }
         do throws(IndexError) {
             guard try stream(queue, events) else { return }
             _ = queue.push(.finished(counts))
@@ -33,7 +34,7 @@ struct DimsStream: @unchecked Sendable {
         }
     }
 
-    private mutating func stream(_ queue: MergeQueue<MergeOp>, _ events: MergeQueue<KeyEvents>) throws(IndexError)
+    private mutating func stream(_ queue: BlockingQueue<MergeOp>, _ events: BlockingQueue<KeyEvents>) throws(IndexError)
         -> Bool
     {
         var key: [UInt8] = []
@@ -74,7 +75,7 @@ struct DimsStream: @unchecked Sendable {
     }
 
     /// Hands the key's last events and its end to `DetailsStream`.
-    private mutating func endKey(_ key: [UInt8], _ events: MergeQueue<KeyEvents>) -> Bool {
+    private mutating func endKey(_ key: [UInt8], _ events: BlockingQueue<KeyEvents>) -> Bool {
         if refs.count > 0 {
             guard events.push(.events(refs)) else { return false }
             refs = RefBatch()
@@ -120,8 +121,8 @@ struct DetailsStream: @unchecked Sendable {
 
     /// Stores the Details of the keys `keys` names, until its `end`, then `finished` (or
     /// `failed`; or nothing, once the writer or the dims have stopped).
-    mutating func run(from keys: MergeQueue<KeyEvents>, into queue: MergeQueue<MergeOp>) {
-        defer { keys.cancel() }
+    mutating func run(from keys: BlockingQueue<KeyEvents>, into queue: BlockingQueue<MergeOp>) {
+        defer { keys.close() }
         do throws(IndexError) {
             while let op = keys.pop() {
                 switch op {
@@ -145,7 +146,7 @@ struct DetailsStream: @unchecked Sendable {
 
     /// The Details of `key`'s events that `refs` names, reading `events` up to the end of the
     /// key. False when the writer has stopped.
-    private mutating func copyDetails(of key: [UInt8], to queue: MergeQueue<MergeOp>) throws(IndexError) -> Bool {
+    private mutating func copyDetails(of key: [UInt8], to queue: BlockingQueue<MergeOp>) throws(IndexError) -> Bool {
         try sql { () throws(SQLiteError) in try refs.seal() }
         var group: [Int] = []
         var found = 0
@@ -230,7 +231,7 @@ struct ActivityStream: @unchecked Sendable {
             keyColumns: 4)
     }
 
-    mutating func run(into queue: MergeQueue<MergeOp>) {
+    mutating func run(into queue: BlockingQueue<MergeOp>) {
         do throws(IndexError) {
             guard try stream(queue) else { return }
             _ = queue.push(.finished(nil))
@@ -240,7 +241,7 @@ struct ActivityStream: @unchecked Sendable {
     }
 
     /// False when the writer has stopped.
-    private mutating func stream(_ queue: MergeQueue<MergeOp>) throws(IndexError) -> Bool {
+    private mutating func stream(_ queue: BlockingQueue<MergeOp>) throws(IndexError) -> Bool {
         var group: [Int] = []
         while true {
             activity.least(into: &group)

@@ -18,9 +18,9 @@ package final class Server: @unchecked Sendable {
     private let wakeWrite: Int32
     private let stopRequested = Atomic<Bool>(false)
     private let stopping = Atomic<Bool>(false)
-    private let jobs = WorkQueue<(Connection, HTTPRequest)>()
+    private let jobs = BlockingQueue<(Connection, HTTPRequest)>()
     /// Connections handed back by the workers, with whether to close them.
-    private let returned = WorkQueue<(Connection, close: Bool)>()
+    private let returned = BlockingQueue<(Connection, close: Bool)>()
     private var answerers: [any ActionAnswering]
     private var connections: [Int32: Connection] = [:]
     private var acceptPausedUntil: Int64 = 0
