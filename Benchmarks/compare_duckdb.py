@@ -3,10 +3,12 @@
 
     python3 Benchmarks/compare_duckdb.py [--events 1000000] [--runs 3] [--json OUT]
         [--keytrail .build/release/keytrail] [--synth .build/release/keytrail-synth]
-        [--dir /tmp/keytrail-bench-N] [--duckdb-query fast|strict] [--keep-dbs]
+        [--dir /tmp/keytrail-bench-N] [--duckdb-query fast|strict]
+        [--keytrail-index products-only|full] [--keep-dbs]
 
 The script makes (or reuses) a private virtualenv at `.venv-bench` in the repository, installs
-`duckdb` into it when missing, and re-executes itself there, so plain `python3` is enough.
+`duckdb` and `zstandard` (to read keytrail's stored Details) into it when missing, and re-executes
+itself there, so plain `python3` is enough.
 
 What it does:
 
@@ -20,9 +22,14 @@ What it does:
      format='array')` over every file, per (userIdentity.accessKeyId, serviceName) the latest
      event by (eventTime as UTC epoch ms, eventId), its JSON text kept, materialised as table
      `latest` in a fresh on-disk DuckDB database (closed, i.e. checkpointed, inside the timing).
+     With `--keytrail-index full` (keytrail then builds its full index, products and siblings),
+     DuckDB builds the same four tables instead (see "The full index in DuckDB" below).
    Both are timed by wall clock around the child, and the child's peak RSS comes from os.wait4.
-3. Checks that keytrail's index and DuckDB's table agree on every (key, service, UsedTimestamp),
-   and also on eventId and the Detail text (MD5), for both kinds. Any difference: exit 1.
+3. Checks that keytrail's index and DuckDB's tables agree: every row of each DuckDB table against
+   keytrail's `dims` rows of that kind, on the row's identity (key, service, and name and sub for
+   the siblings), UsedTimestamp, eventId and the Detail text (MD5; keytrail's Details are zstd
+   frames with the index's own dictionary, decoded by stored_details.py), for both input kinds;
+   rows only one side has count too. Any difference: exit 1.
 4. Point lookups: `keytrail products KEY --db DB --as-of latest` end to end vs DuckDB on its
    result table (warm connection; open+query+close; and a fresh `python -c` process), median
    of 20 each; and Python sqlite3 point lookups on keytrail's index (10,000 random keys, p50/p99).
@@ -40,6 +47,34 @@ DuckDB query variants (--duckdb-query):
          Detail text as the last tie-break (max over (ts, eventId, detail)).
 Neither variant models the PascalCase spellings, SLS/nested shapes or "last repeated member
 wins"; the generated corpus uses none of them.
+
+The full index in DuckDB (`--keytrail-index full`), keytrail's `dims` kinds (its `Dimension`):
+
+  table              dims kind  per                                   dims name / sub
+  latest             0 product  (key, service)                        '' / ''
+  latest_events      1 event    (key, service, eventName)             eventName / ''
+  latest_ips         2 ip       (key, service, sourceIpAddress)       the address / ''
+  latest_resources   3 resource (key, service, type, name)            resource type / resource name
+
+each row the latest event (the variant's order, as above) with its JSON text. The rules are
+FileProcessor.emit's (Sources/KeytrailExtract/Extract/FileProcessor+Events.swift): an event that
+counts for its product counts for its siblings; eventName and sourceIpAddress count when they are
+non-empty JSON strings; resources come from `referencedResources` (an object: type -> a name or an
+array of names; non-string names, empty types and names ignored) when that yields a pair, else
+from `resourceType`/`resourceName` as ResourceList.forEach splits them (`;` separates types and
+the name groups that go with them in order, the last type serving any further groups; `,` separates
+names of a group; spaces and tabs trimmed; empty types and names dropped). Members are read with
+json_extract and count only when they are JSON strings, as keytrail's `decoded` does, and a missing
+eventId is '' as in keytrail. One pass: each event becomes one row per dimension it belongs to, a
+GROUP BY keeps each row's winner with arg_max (memory holds the winners, not the events, as
+keytrail's reduce does; but each row holds its own copy of its winner's text, where keytrail keeps
+one Detail per event), and the winners are split into the four tables. Not modelled, besides the
+above (none occur in the generated corpus): a `referencedResources` with a repeated type (DuckDB's
+MAP refuses it and the event falls back to resourceType/resourceName; keytrail reads every
+member); `referencedResources` under its PascalCase name; events that collide on (key, service,
+time, eventId) with different texts (keytrail stores one Detail per such event for all the rows
+it wins); keytrail's activity rows (per key, service and UTC day; no Detail) and provenance, which
+DuckDB does not build at all; `--until`.
 """
 
 from __future__ import annotations
@@ -189,21 +224,138 @@ SELECT key, service, w.ts AS ts, w.event_id AS event_id, w.detail AS detail FROM
     raise ValueError(variant)
 
 
+# The full index's four tables in DuckDB, by keytrail's `Dimension` codes (dims.kind): the table
+# DuckDB fills and what its `name` and `sub` hold (keytrail's dims columns of the same names).
+FULL_TABLES = (
+    ("products", 0, "latest"),  # (key, service); name and sub ''
+    ("events", 1, "latest_events"),  # (key, service, eventName); sub ''
+    ("ips", 2, "latest_ips"),  # (key, service, sourceIpAddress); sub ''
+    ("resources", 3, "latest_resources"),  # (key, service, resource type, resource name)
+)
+# ResourceList.trim: blanks around `;` and `,` are spaces and tabs.
+BLANKS = "' ' || chr(9)"
+
+
+def duckdb_full_sql(files: list[Path], kind: str, variant: str) -> list[str]:
+    """The statements that build keytrail's full index as four DuckDB tables (`FULL_TABLES`).
+
+    One pass over the JSON, as keytrail's reduce does: each event becomes one row per dimension it
+    wins a place in (its product, its eventName, its sourceIpAddress, each of its resources), and one
+    GROUP BY (key, service, kind, name, sub) keeps the latest of each with arg_max, so that memory
+    holds the winners (one copy of the text per row) rather than the events. The winners, a
+    temporary table, are then split into the four tables.
+    The rules are FileProcessor.emit's (Sources/KeytrailExtract/Extract/FileProcessor+Events.swift):
+    a dimension's members count only when they are JSON strings, empty ones never;
+    `referencedResources` (an object: type -> a name or an array of names, non-strings ignored)
+    when it yields a pair, else `resourceType`/`resourceName` split as ResourceList.forEach does.
+    """
+    compression = ", compression='gzip'" if kind == "gzip" else ""
+    source = f"read_json_objects({sql_list(files)}, format='array'{compression})"
+    paths = ["$.userIdentity.accessKeyId", "$.serviceName", "$.eventTime", "$.eventId", "$.eventName",
+             "$.sourceIpAddress", "$.resourceType", "$.resourceName", "$.referencedResources"]
+    fields = "json_extract(json, [" + ", ".join(f"'{p}'" for p in paths) + "])"
+
+    def text(i: int) -> str:
+        # A member's decoded text when it is a JSON string (keytrail's `decoded`), else NULL.
+        return f"CASE WHEN json_type(f[{i}]) = 'VARCHAR' THEN f[{i}] ->> '$' END"
+
+    if variant == "fast":
+        ts = "epoch_ms(TRY_CAST(time_text AS TIMESTAMPTZ))"
+        shape = "TRUE"
+        order = "{'ts': ts, 'event_id': event_id}"
+    elif variant == "strict":
+        ts = "epoch_ms(TRY_CAST(regexp_replace(time_text, '(\\.\\d{3})\\d+', '\\1') AS TIMESTAMPTZ))"
+        pattern = r"^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d+)?([Zz]|[+-]\d\d:?\d\d)$"
+        shape = f"regexp_matches(time_text, '{pattern}')"
+        order = "{'ts': ts, 'event_id': event_id, 'detail': detail}"
+    else:
+        raise ValueError(variant)
+    # referencedResources: (type, name) pairs; a NULL list when it is absent or not an object.
+    referenced = f"""list_filter(flatten(list_transform(
+                map_entries(json_transform(rr, '"MAP(VARCHAR, JSON)"')),
+                lambda m: list_transform(
+                    CASE json_type(m.value)
+                        WHEN 'VARCHAR' THEN [m.value]
+                        WHEN 'ARRAY' THEN list_filter(json_transform(m.value, '["JSON"]'),
+                                                      lambda e: json_type(e) = 'VARCHAR')
+                        ELSE [] END,
+                    lambda e: {{'name': m.key, 'sub': e ->> '$'}}))),
+            lambda r: r.name <> '' AND r.sub <> '')"""
+    # resourceType/resourceName: the i-th `;` group of names goes with the i-th type (the last type
+    # when types run out); `,` separates names of a group; blanks trimmed; empty types and names
+    # dropped.
+    listed = f"""CASE WHEN rtypes <> '' AND rnames <> '' THEN list_filter(flatten(list_transform(
+                range(1, len(name_groups) + 1),
+                lambda i: list_transform(string_split(name_groups[i], ','),
+                    lambda n: {{'name': trim(type_list[least(i, len(type_list))], {BLANKS}),
+                               'sub': trim(n, {BLANKS})}}))),
+            lambda r: r.name <> '' AND r.sub <> '') END"""
+    winners = f"""
+CREATE TEMP TABLE winners AS
+WITH raw AS (
+    SELECT {fields} AS f, json::VARCHAR AS detail FROM {source}
+), ev AS (
+    SELECT {text(1)} AS key, {text(2)} AS service, {text(3)} AS time_text, coalesce({text(4)}, '') AS event_id,
+           {text(5)} AS event_name, {text(6)} AS ip, {text(7)} AS rtypes, {text(8)} AS rnames,
+           f[9] AS rr, detail
+    FROM raw
+), timed AS (
+    SELECT key, service, {ts} AS ts, event_id, event_name, ip, rtypes, rnames, rr, detail,
+           string_split(rtypes, ';') AS type_list, string_split(rnames, ';') AS name_groups
+    FROM ev
+    WHERE key <> '' AND service <> '' AND {shape}
+), resourced AS (
+    SELECT key, service, ts, event_id, event_name, ip, detail, {referenced} AS referenced, {listed} AS listed
+    FROM timed
+    WHERE ts IS NOT NULL
+), tagged AS (
+    SELECT key, service, ts, event_id, detail, unnest(
+        [{{'kind': 0, 'name': '', 'sub': ''}}]
+        || CASE WHEN event_name <> '' THEN [{{'kind': 1, 'name': event_name, 'sub': ''}}] ELSE [] END
+        || CASE WHEN ip <> '' THEN [{{'kind': 2, 'name': ip, 'sub': ''}}] ELSE [] END
+        || list_transform(CASE WHEN len(referenced) > 0 THEN referenced ELSE coalesce(listed, []) END,
+                          lambda r: {{'kind': 3, 'name': r.name, 'sub': r.sub}})
+    ) AS d
+    FROM resourced
+), best AS (
+    SELECT key, service, d.kind AS kind, d.name AS name, d.sub AS sub,
+           arg_max({{'ts': ts, 'event_id': event_id, 'detail': detail}}, {order}) AS w
+    FROM tagged
+    GROUP BY key, service, d.kind, d.name, d.sub
+)
+SELECT key, service, kind, name, sub, w.ts AS ts, w.event_id AS event_id, w.detail AS detail FROM best
+"""
+    statements = [winners]
+    for _, code, table in FULL_TABLES:
+        columns = "key, service, ts, event_id, detail" if code == 0 else "key, service, name, sub, ts, event_id, detail"
+        statements.append(f"CREATE TABLE {table} AS SELECT {columns} FROM winners WHERE kind = {code}")
+    statements.append("DROP TABLE winners")
+    return statements
+
+
 def duckdb_worker(args: argparse.Namespace) -> int:
-    """Hidden mode: builds DuckDB's `latest` table from one corpus folder into a fresh database."""
+    """Hidden mode: builds DuckDB's `latest` table (with --worker-index full, all four tables of
+    `FULL_TABLES`) from one corpus folder into a fresh database."""
     import duckdb
 
     files = input_files(Path(args.worker_input))
     t0 = time.perf_counter()
     con = duckdb.connect(args.worker_db)
     con.execute("SET TimeZone = 'UTC'")
-    con.execute(duckdb_sql(files, args.worker_kind, args.duckdb_query))
-    rows = con.execute("SELECT count(*) FROM latest").fetchone()[0]
+    if args.worker_index == "full":
+        for statement in duckdb_full_sql(files, args.worker_kind, args.duckdb_query):
+            con.execute(statement)
+        tables = [(name, table) for name, _, table in FULL_TABLES]
+    else:
+        con.execute(duckdb_sql(files, args.worker_kind, args.duckdb_query))
+        tables = [("products", "latest")]
+    rows = {name: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for name, table in tables}
     threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
     con.close()
     seconds = time.perf_counter() - t0
     Path(args.worker_out).write_text(
-        json.dumps({"seconds_in_worker": seconds, "rows": rows, "threads": int(threads), "files": len(files)})
+        json.dumps({"seconds_in_worker": seconds, "rows": rows["products"], "rows_by_table": rows,
+                    "threads": int(threads), "files": len(files)})
     )
     return 0
 
@@ -288,7 +440,7 @@ class Runner:
     def keytrail(self, folder: Path, report: bool = False) -> dict:
         db = self.fresh(".sqlite")
         cmd = [str(self.args.keytrail), "ingest", "--db", str(db)]
-        # Like for like: DuckDB's query computes the products only.
+        # Like for like: with products-only, DuckDB computes the products only; with full, all four tables.
         if self.args.keytrail_index == "products-only":
             cmd.append("--products-only")
         cmd += ["--json"] if report else ["--quiet"]
@@ -309,7 +461,7 @@ class Runner:
         out = db.parent / "worker.json"
         cmd = [sys.executable, str(Path(__file__).resolve()), "--duckdb-worker", "--worker-input", str(folder),
                "--worker-db", str(db), "--worker-kind", kind, "--worker-out", str(out),
-               "--duckdb-query", self.args.duckdb_query]
+               "--duckdb-query", self.args.duckdb_query, "--worker-index", self.args.keytrail_index]
         seconds, rss, status, err, cpu = run_measured(cmd)
         if status != 0:
             die(f"DuckDB worker exited {status}:\n{err}")
@@ -340,27 +492,34 @@ def summarise(runs: list[dict], nbytes: int, events: int) -> dict:
 # Agreement
 
 
-def keytrail_rows(db: Path) -> dict:
+def keytrail_rows(db: Path, kind: int = 0) -> dict:
+    """keytrail's dims rows of `kind`: (key, service[, name, sub]) -> (ts, eventId, Detail MD5).
+
+    The Detail is the winning event's, from `event_details` (compressed; decoded as text); a row
+    whose event has no Detail gets the MD5 of nothing, so it shows as a mismatch."""
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     details = stored_details.Details(con)
     rows = {}
-    for key, service, ts, event_id, detail in con.execute(
-        "SELECT key, service, ts, event_id, detail FROM products"
+    for key, service, name, sub, ts, event_id, detail in con.execute(
+        "SELECT d.key, d.service, d.name, d.sub, d.ts, d.event_id, e.detail FROM dims d "
+        "LEFT JOIN event_details e ON e.key = d.key AND e.service = d.service AND e.ts = d.ts "
+        "AND e.event_id = d.event_id WHERE d.kind = ?",
+        (kind,),
     ):
-        rows[(key, service)] = (ts, event_id, hashlib.md5(details.text(detail)).hexdigest())
+        row = (key, service) if kind == 0 else (key, service, name, sub)
+        rows[row] = (ts, event_id, hashlib.md5(details.text(detail)).hexdigest())
     con.close()
     return rows
 
 
-def duckdb_rows(db: Path) -> dict:
+def duckdb_rows(db: Path, table: str = "latest") -> dict:
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
+    names = "" if table == "latest" else "name, sub, "
     rows = {
-        (key, service): (ts, event_id, digest)
-        for key, service, ts, event_id, digest in con.execute(
-            "SELECT key, service, ts, event_id, md5(detail) FROM latest"
-        ).fetchall()
+        tuple(r[:-3]): tuple(r[-3:])
+        for r in con.execute(f"SELECT key, service, {names}ts, event_id, md5(detail) FROM {table}").fetchall()
     }
     con.close()
     return rows
@@ -494,7 +653,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--json", dest="json_out", help="also write the figures as JSON to this file")
     p.add_argument("--duckdb-query", choices=("fast", "strict"), default="fast", help="DuckDB query variant")
     p.add_argument("--keytrail-index", choices=("products-only", "full"), default="products-only",
-                   help="keytrail's index: products only (what DuckDB computes; default) or with the siblings")
+                   help="the index both build: products only (default), or keytrail's full index with the "
+                        "siblings and DuckDB's four matching tables")
     p.add_argument("--keep-dbs", action="store_true", help="keep the last databases (their folder is printed)")
     p.add_argument("--label", help="what the keytrail binary was built from (default: this repository's git state)")
     # Hidden: the DuckDB worker.
@@ -503,6 +663,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--worker-db", help=argparse.SUPPRESS)
     p.add_argument("--worker-kind", choices=KINDS, help=argparse.SUPPRESS)
     p.add_argument("--worker-out", help=argparse.SUPPRESS)
+    p.add_argument("--worker-index", choices=("products-only", "full"), default="products-only", help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.events < 1 or a.runs < 1:
         p.error("--events and --runs must be positive")
@@ -608,6 +769,7 @@ def main() -> int:
             dk = summarise(dk_runs, nbytes, args.events)
             dk["seconds_in_worker_median"] = statistics.median(r["seconds_in_worker"] for r in dk_runs)
             dk["threads"] = dk_runs[-1]["threads"]
+            dk["rows_by_table"] = dk_runs[-1]["rows_by_table"]
             results["ingest"][kind] = {
                 "files": corpus[kind]["files"],
                 "input_bytes": nbytes,
@@ -621,9 +783,14 @@ def main() -> int:
             last[kind] = (kt_runs[-1]["db"], dk_runs[-1]["db"])
 
         print("\nchecking agreement ...", flush=True)
+        # Per input kind, per table: every row of DuckDB's table against keytrail's dims of that kind.
+        tables = FULL_TABLES if args.keytrail_index == "full" else FULL_TABLES[:1]
         agreement = {}
         for kind in KINDS:
-            agreement[kind] = compare(keytrail_rows(last[kind][0]), duckdb_rows(last[kind][1]))
+            agreement[kind] = {
+                name: compare(keytrail_rows(last[kind][0], code), duckdb_rows(last[kind][1], table))
+                for name, code, table in tables
+            }
         results["agreement"] = agreement
 
         print("point lookups ...", flush=True)
@@ -638,7 +805,7 @@ def main() -> int:
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(results, indent=2, default=str) + "\n")
         print(f"\nwrote {args.json_out}")
-    return 0 if all(a["ok"] for a in results["agreement"].values()) else 1
+    return 0 if all(a["ok"] for by_table in results["agreement"].values() for a in by_table.values()) else 1
 
 
 def print_table(r: dict) -> None:
@@ -667,15 +834,21 @@ def print_table(r: dict) -> None:
     print("DuckDB seconds include Python start and `import duckdb` in the worker (~0.15 s); inside the worker: "
           + ", ".join(f"{k} {x['duckdb']['seconds_in_worker_median']:.3f} s" for k, x in r["ingest"].items())
           + f"; DuckDB threads {next(iter(r['ingest'].values()))['duckdb']['threads']}")
+    for kind, x in r["ingest"].items():
+        print(f"DuckDB tables ({kind}, last run): "
+              + ", ".join(f"{t} {n:,} rows" for t, n in x["duckdb"]["rows_by_table"].items()))
     print()
-    for kind, a in r["agreement"].items():
-        verdict = "AGREE" if a["ok"] else "DISAGREE"
-        print(f"agreement {kind}: {verdict}: {a['rows_compared']:,} (key, service) rows compared "
-              f"(keytrail {a['rows_keytrail']:,}, DuckDB {a['rows_duckdb']:,}); UsedTimestamp mismatches "
-              f"{a['ts_mismatches']}, eventId {a['event_id_mismatches']}, Detail {a['detail_mismatches']}, "
-              f"only keytrail {a['only_keytrail']}, only DuckDB {a['only_duckdb']}")
-        for e in a["examples"]:
-            print(f"    {e}")
+    rows_of = {"products": "(key, service)", "events": "(key, service, eventName)",
+               "ips": "(key, service, sourceIpAddress)", "resources": "(key, service, type, name)"}
+    for kind, by_table in r["agreement"].items():
+        for table, a in by_table.items():
+            verdict = "AGREE" if a["ok"] else "DISAGREE"
+            print(f"agreement {kind} {table}: {verdict}: {a['rows_compared']:,} {rows_of[table]} rows compared "
+                  f"(keytrail {a['rows_keytrail']:,}, DuckDB {a['rows_duckdb']:,}); UsedTimestamp mismatches "
+                  f"{a['ts_mismatches']}, eventId {a['event_id_mismatches']}, Detail {a['detail_mismatches']}, "
+                  f"only keytrail {a['only_keytrail']}, only DuckDB {a['only_duckdb']}")
+            for e in a["examples"]:
+                print(f"    {e}")
     lk = r["lookups"]
     print()
     print(f"point lookup of key {lk['key']} ({lk['key_rows_keytrail']} rows in keytrail's index, "
