@@ -94,7 +94,7 @@ let package = Package(
         .testTarget(name: "KeytrailScanTests", dependencies: ["KeytrailScan", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "KeytrailStoreTests",
-            dependencies: ["KeytrailStore", "TestSupport"],
+            dependencies: ["KeytrailStore", "KeytrailPOSIX", "TestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -46,6 +46,10 @@ package final class BlockingQueue<Element>: @unchecked Sendable {
             if s.head == s.items.count {
                 s.items.removeAll(keepingCapacity: true)
                 s.head = 0
+            } else if s.head >= 16 && s.head * 2 >= s.items.count {
+                // A queue that is never empty must still let go of what was popped.
+                s.items.removeFirst(s.head)
+                s.head = 0
             }
             return item
         }

@@ -15,6 +15,8 @@ struct RowBuffer: Sendable {
     init(columns: Int) { self.columns = columns }
 
     var rows: Int { cells.count / columns }
+    /// The bytes its text and blob values hold.
+    var bytes: Int { arena.count }
 
     mutating func integer(_ v: Int64) { cells.append(.integer(v)) }
     mutating func null() { cells.append(.null) }

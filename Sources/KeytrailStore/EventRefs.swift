@@ -8,11 +8,14 @@ struct RefBatch: Sendable {
 
     fileprivate(set) var arena: [UInt8] = []
     fileprivate(set) var entries: [(start: Int, service: Int, id: Int, ts: Int64)] = []
+    /// The shard whose kept row named each entry.
+    fileprivate(set) var shards: [Int32] = []
 
     var count: Int { entries.count }
 
-    mutating func add(service: UnsafeRawBufferPointer, ts: Int64, id: UnsafeRawBufferPointer) {
+    mutating func add(service: UnsafeRawBufferPointer, ts: Int64, id: UnsafeRawBufferPointer, shard: Int) {
         entries.append((arena.count, service.count, id.count, ts))
+        shards.append(Int32(shard))
         Self.encode(service: service, ts: ts, id: id, into: &arena)
     }
 
@@ -35,6 +38,9 @@ final class EventRefs {
     /// The events added since the last `clear` (or move to the table), encoded as `RefBatch` does.
     private var arena: [UInt8] = []
     private var added: [(start: Int, service: Int, id: Int, ts: Int64)] = []
+    private var addedShards: [Int32] = []
+    /// The first event `count` passed over unasked (no shard held it), if any.
+    private var passed: Int?
     /// After `seal`: the distinct events in order, with how many times each was added.
     private var sorted: [(entry: Int, n: Int)] = []
     private var position = 0
@@ -48,6 +54,7 @@ final class EventRefs {
         let base = arena.count
         arena.append(contentsOf: batch.arena)
         for e in batch.entries { added.append((base + e.start, e.service, e.id, e.ts)) }
+        addedShards.append(contentsOf: batch.shards)
         if added.count >= limit { try moveToTable() }
     }
 
@@ -108,6 +115,7 @@ final class EventRefs {
                 var order = LatestWins.compareBytes(self.service(a, e), service)
                 if order == 0 { order = LatestWins.compare(e.ts, self.id(a, e), ts, id) }
                 if order > 0 { return 0 }
+                if order < 0 && passed == nil { passed = sorted[position].entry }
                 position += 1
                 if order == 0 { return sorted[position - 1].n }
             }
@@ -123,17 +131,41 @@ final class EventRefs {
         }
     }
 
+    /// After the key's Details were asked for: the shard that named an event none was found
+    /// for (nil when unknown: the events were in the table).
+    var shardMissingADetail: Int? {
+        if spilled { return nil }
+        if let passed { return Int(addedShards[passed]) }
+        return position < sorted.count ? Int(addedShards[sorted[position].entry]) : nil
+    }
+
     func clear() throws(SQLiteError) {
-        arena.removeAll(keepingCapacity: true)
-        added.removeAll(keepingCapacity: true)
-        sorted.removeAll(keepingCapacity: true)
+        passed = nil
+        arena.removeAll(keepingCapacity: added.count < 1 << 16)
+        added.removeAll(keepingCapacity: added.count < 1 << 16)
+        addedShards.removeAll(keepingCapacity: addedShards.count < 1 << 16)
+        sorted.removeAll(keepingCapacity: sorted.count < 1 << 16)
         if spilled, let db = table?.db {
             try db.execute("DELETE FROM refs")
             spilled = false
         }
     }
 
+    /// What the temporary database's errors name (its file has no name of its own).
+    static let temporaryName = "the merge's temporary database (in $SQLITE_TMPDIR or $TMPDIR, else /var/tmp or /tmp)"
+
     private func moveToTable() throws(SQLiteError) {
+        do throws(SQLiteError) {
+            try moveToTableUnnamed()
+        } catch {
+            var e = error
+            e.path = Self.temporaryName
+            if let db = table?.db { try? db.execute("ROLLBACK") }
+            throw e
+        }
+    }
+
+    private func moveToTableUnnamed() throws(SQLiteError) {
         if table == nil {
             // "": a private database SQLite keeps in a temporary file, deleted when closed.
             let db = try Database(path: "", create: true)
@@ -160,6 +192,7 @@ final class EventRefs {
         try db.execute("COMMIT")
         arena.removeAll(keepingCapacity: true)
         added.removeAll(keepingCapacity: true)
+        addedShards.removeAll(keepingCapacity: true)
         spilled = true
     }
 }

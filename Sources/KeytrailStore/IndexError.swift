@@ -38,6 +38,9 @@ package enum IndexError: Error, CustomStringConvertible, Sendable, Equatable {
     case corruptDetail(path: String, whileWriting: Bool)
     /// A shard's Detail dictionary has the id of a different one in the target (`path`).
     case dictionaryClash(path: String, id: UInt32)
+    /// A shard's rows name events of `key` that no shard holds a Detail of (`shard`: the one
+    /// whose row named the first of them, when known).
+    case shardLacksDetails(shard: String?, key: String, events: Int)
 
     /// The message for the user.
     package var description: String {
@@ -70,6 +73,9 @@ package enum IndexError: Error, CustomStringConvertible, Sendable, Equatable {
         case .dictionaryClash(let path, let id):
             return "cannot merge into \(path): a shard compresses its Details with a dictionary whose id (\(id)) "
                 + "is another dictionary's in \(path); ingest that shard's inputs into \(path) instead"
+        case .shardLacksDetails(let shard, let key, let events):
+            return "cannot merge: \(shard ?? "a shard")'s rows name \(events) event(s) of \(key) that no shard holds "
+                + "the Detail of: that shard is damaged; ingest its inputs into a new shard and merge that instead"
         case .corruptDetail(let path, let whileWriting):
             return whileWriting
                 ? "\(path): a stored Detail is corrupt"

@@ -11,8 +11,12 @@ extension IndexWriter {
     /// batches of rows; a stopped build is discarded by the caller. Memory holds a few batches of
     /// rows and one key's events (past `eventsInMemory` of them, a temporary database does).
     /// Returns each shard's counts, or nil when stopped.
+    /// How many of one key's events a first-build merge holds in memory (about 100 bytes each)
+    /// before it also uses a temporary database.
+    package static let mergeEventsInMemory = 1 << 18
+
     package func mergeAll(
-        _ shards: [IndexReader], eventsInMemory: Int = 1 << 20, stop: () -> Bool
+        _ shards: [IndexReader], eventsInMemory: Int = mergeEventsInMemory, stop: () -> Bool
     ) throws(IndexError) -> [MergeCounts]? {
         var counts = shards.map { _ in MergeCounts() }
         var fileIds: [[Int64: Int64]] = []
@@ -62,11 +66,9 @@ extension IndexWriter {
             keys.close()
             for r in readers { r.join() }
         }
-        let tables: [MergeOp.Table: BatchInsert] = [
-            .dims: BatchInsert(db: db, table: "dims", columns: DimsStream.columns),
-            .details: BatchInsert(db: db, table: "event_details", columns: DetailsStream.columns),
-            .activity: BatchInsert(db: db, table: "activity", columns: ActivityStream.columns),
-        ]
+        let dimRows = BatchInsert(db: db, table: "dims", columns: DimsStream.columns)
+        let detailRows = BatchInsert(db: db, table: "event_details", columns: DetailsStream.columns)
+        let activityRows = BatchInsert(db: db, table: "activity", columns: ActivityStream.columns)
         var running = readers.count
         try begin()
         do throws(IndexError) {
@@ -77,7 +79,13 @@ extension IndexWriter {
                 }
                 switch op {
                 case .rows(let table, let rows):
-                    try IndexError.wrapping { () throws(SQLiteError) in try tables[table]!.insert(rows) }
+                    let into =
+                        switch table {
+                        case .dims: dimRows
+                        case .details: detailRows
+                        case .activity: activityRows
+                        }
+                    try IndexError.wrapping { () throws(SQLiteError) in try into.insert(rows) }
                 case .offer(let copy):
                     try keepGreater([copy])
                 case .finished(let streamed):
@@ -114,15 +122,16 @@ enum MergeOp: Sendable {
     case finished([MergeCounts]?)
     case failed(IndexError)
 
-    /// Rows per op handed to the writer.
+    /// Rows per op handed to the writer, and bytes: an op of large Details holds fewer rows.
     static let rowsPerOp = 1024
+    static let bytesPerOp = 4 << 20
 
-    /// Hands `rows` to the writer when it holds `rowsPerOp` rows (or, with `all`, any). False
-    /// when the writer has stopped.
+    /// Hands `rows` to the writer when it holds `rowsPerOp` rows or `bytesPerOp` bytes (or, with
+    /// `all`, any). False when the writer has stopped.
     static func send(_ table: Table, _ rows: inout RowBuffer, to queue: BlockingQueue<MergeOp>, all: Bool = false)
         -> Bool
     {
-        guard rows.rows >= rowsPerOp || (all && rows.rows > 0) else { return true }
+        guard rows.rows >= rowsPerOp || rows.bytes >= bytesPerOp || (all && rows.rows > 0) else { return true }
         defer { rows = RowBuffer(columns: rows.columns) }
         return queue.push(.rows(table, rows))
     }

@@ -13,7 +13,8 @@ struct DimsStream: @unchecked Sendable {
     private var rows = RowBuffer(columns: columns.count)
     private var refs = RefBatch()
 
-    /// Prepares the reads (on the caller's thread; `run` steps them on its own).
+    /// Prepares the reads and steps each to its first row (on the caller's thread; `run` goes on
+    /// on its own).
     init(_ shards: [IndexReader]) throws(IndexError) {
         dims = try SortedMerge.reading(
             shards,
@@ -61,7 +62,7 @@ struct DimsStream: @unchecked Sendable {
             for c: Int32 in 2...4 { rows.text(dims.key(w, c).bytes) }
             rows.integer(dims.int64(w, 5))
             rows.text(dims.bytes(w, 6))
-            refs.add(service: dims.key(w, 2).bytes, ts: dims.int64(w, 5), id: dims.bytes(w, 6))
+            refs.add(service: dims.key(w, 2).bytes, ts: dims.int64(w, 5), id: dims.bytes(w, 6), shard: w)
             try IndexError.wrapping { () throws(SQLiteError) in try dims.advance(group) }
             n += 1
             guard MergeOp.send(.dims, &rows, to: queue) else { return false }
@@ -202,12 +203,12 @@ struct DetailsStream: @unchecked Sendable {
             try sql { () throws(SQLiteError) in try events.advance(group) }
             guard MergeOp.send(.details, &rows, to: queue) else { return false }
         }
-        // Every event a kept row names is held by the shard the row came from.
+        // Every event a kept row names has a Detail in some shard (its own, unless it is damaged).
         let named = try sql { () throws(SQLiteError) in try refs.events }
         if found != named {
-            throw .sqlite(
-                SQLiteError(
-                    code: 11, message: "a shard's rows name \(named - found) event(s) that no shard holds a Detail of"))
+            throw .shardLacksDetails(
+                shard: refs.shardMissingADetail.map { shards[$0].db.path }, key: String(decoding: key, as: UTF8.self),
+                events: named - found)
         }
         try sql { () throws(SQLiteError) in try refs.clear() }
         return true

@@ -161,8 +161,8 @@ struct MergeTests {
     }
 
     /// A first-build merge holds one key's events in memory, and past a bound a temporary
-    /// database of its own: with a bound of 2, every key's events go through that database, and
-    /// the merge is the same.
+    /// database of its own: with a bound of 2, the events of every key that names two or more go
+    /// through that database, and the merge is the same.
     @Test func eventsPastTheMemoryBoundMergeTheSame() throws {
         let dir = TemporaryDirectory()
         let files = Self.files
@@ -181,6 +181,30 @@ struct MergeTests {
         let report = try merger.run(shards: shards)
         #expect(report.total.won > 0)
         #expect(try dump(bounded) == dump(whole))
+    }
+
+    /// A shard whose rows name an event it holds no Detail of is damaged: the merge says which
+    /// shard and which key, and builds nothing.
+    @Test func aShardMissingADetailIsNamed() throws {
+        let dir = TemporaryDirectory()
+        let shard = dir.file("damaged.sqlite")
+        try Self.ingest(shard, Array(Self.files.prefix(10)))
+        let db = try Database(path: shard)
+        let q = try db.prepare("SELECT key FROM event_details ORDER BY key, service, ts, event_id LIMIT 1")
+        #expect(try q.step())
+        let key = q.text(0)
+        try db.execute(
+            """
+            DELETE FROM event_details WHERE (key, service, ts, event_id) IN
+                (SELECT key, service, ts, event_id FROM event_details ORDER BY key, service, ts, event_id LIMIT 1)
+            """)
+        let target = dir.file("t.sqlite")
+        let r = try Self.keytrail(["merge", "--into", target, shard])
+        #expect(r.status == 2)
+        #expect(
+            r.stderr.contains("cannot merge: \(shard)'s rows name 1 event(s) of \(key) that no shard holds"),
+            "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: target) || Self.size(target) < 256 << 10)
     }
 
     @Test func eachRefusalNamesTheShardAndMergesNothing() throws {

@@ -11,7 +11,7 @@ package final class Merger {
     let writer: IndexWriter
     /// How many of one key's events a first build holds in memory before it also uses a
     /// temporary table (`IndexWriter.mergeAll`).
-    package var eventsInMemory = 1 << 20
+    package var eventsInMemory = IndexWriter.mergeEventsInMemory
 
     /// Opens (creating when missing) the target and takes its ingest lock.
     package init(into target: String, wait: Bool) throws(IngestError) {
@@ -116,7 +116,7 @@ package final class Merger {
     /// Merges the checked shards in order, one transaction each.
     private func merge(_ shards: [Shard], into report: inout MergeReport, shouldStop: () -> Bool) throws(IngestError) {
         if writer.buildTarget != nil {
-            // A first build: rows of every shard first, then each Detail copied once.
+            // A first build: every shard's tables streamed at once, in key order (`mergeAll`).
             let all: [MergeCounts]?
             do throws(IndexError) {
                 all = try writer.mergeAll(shards.map(\.reader), eventsInMemory: eventsInMemory, stop: shouldStop)
