@@ -43,6 +43,8 @@ final class BatchInsert {
     private let prefix: String
     private let rowSQL: String
     private var full: Statement?
+    /// Statements for shorter batches (the last of a buffer), by rows.
+    private var tails: [Int: Statement] = [:]
 
     /// `INSERT INTO table(columns...)`, the rows appended as VALUES.
     init(db: Database, table: String, columns: [String]) {
@@ -67,7 +69,13 @@ final class BatchInsert {
                 if full == nil { full = try prepare(Self.batch) }
                 st = full!
             } else {
-                st = try prepare((end - start) / columns)
+                let n = (end - start) / columns
+                if let t = tails[n] {
+                    st = t
+                } else {
+                    st = try prepare(n)
+                    tails[n] = st
+                }
             }
             // Array's withUnsafeBytes rethrows untyped: the error comes out as a value.
             let failure = rows.arena.withUnsafeBytes { (a) -> SQLiteError? in

@@ -181,3 +181,19 @@ struct SortedMerge {
         return top
     }
 }
+
+extension SortedMerge {
+    /// `sql` on each shard's connection (read through SQLite's page cache rather than a memory
+    /// map: the shards are read once, and a map would count every page read so far in the
+    /// process's memory), merged by its first `keyColumns` columns.
+    static func reading(_ shards: [IndexReader], _ sql: String, keyColumns: Int32) throws(IndexError) -> SortedMerge {
+        try IndexError.wrapping { () throws(SQLiteError) in
+            var reads: [Statement] = []
+            for s in shards {
+                try s.db.execute("PRAGMA mmap_size=0")
+                reads.append(try s.db.prepare(sql))
+            }
+            return try SortedMerge(reads, keyColumns: keyColumns)
+        }
+    }
+}
