@@ -36,17 +36,20 @@ extension Ingester {
 
     /// Reads and frames one file (`FileReader`), then merges its entries into the batch: the
     /// batch keeps the small fields and where each Detail is; the Details of the file's winners go
-    /// to this worker's spill file.
+    /// to this worker's spill file, written after the batch's lock is let go.
     static func work(
         _ item: InputItem, reader: FileReader, processor: FileProcessor, worker: Int, shared: Lock<SharedBatch>
     ) -> FileOutcome {
         var o = reader.read(item, into: processor)
         guard o.framed, !processor.table.isEmpty else { return o }
         do throws(IngestError) {
-            try shared.withLock { (s: inout SharedBatch) throws(IngestError) in
-                try s.table.merge(
-                    processor.table, name: item.absolute, spill: worker, spills: s.spills, staging: processor.staging)
+            let (pending, spills) = try shared.withLock {
+                (s: inout SharedBatch) throws(IngestError) -> (BatchTable.SpillWrite, [SpillFile]) in
+                (try s.table.merge(processor.table, name: item.absolute, spill: worker, spills: s.spills), s.spills)
             }
+            // The copy and the write of the winners' Details, outside the lock (it was most of
+            // the time the lock was held: the other workers waited for it).
+            try pending.write(processor.table, spills: spills, staging: processor.staging)
         } catch {
             o.failure = error
         }

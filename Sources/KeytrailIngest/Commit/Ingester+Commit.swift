@@ -196,9 +196,11 @@ extension Ingester {
         packer.use(d)
     }
 
-    /// At most this many Details, and about this many bytes, train a dictionary.
+    /// At most this many Details, and about this many bytes, train a dictionary. Training is on the
+    /// commit's path: on the benchmark's 2 KB events, 2 MiB of samples trained in 0.05 s against
+    /// 0.15 s for 8 MiB, and the stored Details came within 1 % of each other (1 MiB: 0.02 s, +2 %).
     static let dictionarySamples = 4000
-    static let dictionarySampleBytes = 8 << 20
+    static let dictionarySampleBytes = 2 << 20
 
     /// Says how long a step of the commit took, for `KEYTRAIL_TRACE=1`.
     func trace(_ what: String, _ since: Double) {

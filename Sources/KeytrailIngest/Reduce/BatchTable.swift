@@ -66,17 +66,51 @@ struct BatchTable {
         return i
     }
 
-    /// Merges the table of the file whose manifest name is `name`. The Details of its winners
-    /// (each after its `SpillHeader`) are gathered in `staging` and appended to `spills[spill]`
-    /// (the merging worker's own file) before this returns; losers are never written. Of two
-    /// copies of one event with the same text, the one `Provenance.precedes` names stays.
+    /// The Details of a file's winners, to be written to the merging worker's spill file once the
+    /// batch's lock is let go (`write`): the merge only reserves their room.
+    struct SpillWrite {
+        let spill: Int
+        let base: Int
+        let bytes: Int
+        let fileNumber: UInt32
+        /// The file table's entries whose Details go, in the order of their offsets.
+        let staged: [Int]
+
+        /// Copies the Details (each after its `SpillHeader`) out of `file` into `staging`, then
+        /// writes them where the merge reserved.
+        func write(_ file: MaxRegisterTable, spills: [SpillFile], staging: ByteBuffer) throws(IngestError) {
+            guard bytes > 0 else { return }
+            staging.count = 0
+            defer { staging.count = 0 }
+            staging.reserve(bytes)
+            for i in staged {
+                let e = file.entries[i]
+                if e.detailCount > 0 {
+                    SpillHeader(file: fileNumber, position: e.position).write(into: staging)
+                }
+                let detail = file.detail(e)
+                if detail.count > 0 {
+                    (staging.base + staging.count).copyMemory(from: detail.baseAddress!, byteCount: detail.count)
+                }
+                staging.count += detail.count
+            }
+            precondition(staging.count == bytes, "a spill write is the size the merge reserved")
+            try spills[spill].write(staging.bytes, at: base)
+        }
+    }
+
+    /// Merges the table of the file whose manifest name is `name`. Room for the Details of its
+    /// winners (each after its `SpillHeader`) is reserved in `spills[spill]` (the merging
+    /// worker's own file); the returned `SpillWrite` must write them before the worker merges
+    /// again. Losers are never written. Of two copies of one event with the same text, the one
+    /// `Provenance.precedes` names stays.
     mutating func merge(
-        _ file: MaxRegisterTable, name: [UInt8], spill: Int, spills: [SpillFile], staging: ByteBuffer
-    ) throws(IngestError) {
+        _ file: MaxRegisterTable, name: [UInt8], spill: Int, spills: [SpillFile]
+    ) throws(IngestError) -> SpillWrite {
         let fileNumber = index(of: name)
-        staging.count = 0
         let base = spills[spill].size
-        defer { staging.count = 0 }
+        var bytes = 0
+        var order: [Int] = []
         // Rows won by one event share its eventId and Detail in the file's table: keep one copy of
         // the eventId and stage the Detail once. Its rows come one after another, with one key.
         var ids: [Int: Int] = [:]
@@ -98,18 +132,18 @@ struct BatchTable {
             return at
         }
         var staged: [Int: Int] = [:]
-        func stageOnce(_ e: MaxRegisterTable.Entry) -> Int {
+        func stageOnce(_ i: Int) -> Int {
+            let e = file.entries[i]
             if let at = staged[e.idStart] { return at }
             // A row without a Detail (activity) carries no provenance either: nothing is spilled.
-            if e.detailCount > 0 {
-                SpillHeader(file: fileNumber, position: e.position).write(into: staging)
-            }
-            let at = base + staging.count
-            stage(file.detail(e), into: staging)
+            if e.detailCount > 0 { bytes += SpillHeader.size }
+            let at = base + bytes
+            bytes += e.detailCount
+            order.append(i)
             staged[e.idStart] = at
             return at
         }
-        for e in file.entries {
+        for (i, e) in file.entries.enumerated() {
             newest = max(newest, e.timestamp)
             let key = file.key(e)
             let service = file.service(e)
@@ -149,13 +183,13 @@ struct BatchTable {
                 entries[found].timestamp = e.timestamp
                 entries[found].source = e.source
                 entries[found].spill = Int32(spill)
-                entries[found].detailOffset = stageOnce(e)
+                entries[found].detailOffset = stageOnce(i)
                 entries[found].detailCount = Int32(e.detailCount)
             } else {
                 let start = keyOnce(key)
                 let serviceStart = append(service)
                 let idStart = idOnce(e)
-                let detailOffset = stageOnce(e)
+                let detailOffset = stageOnce(i)
                 entries.append(
                     Entry(
                         start: start, serviceStart: serviceStart, idStart: idStart, timestamp: e.timestamp,
@@ -164,15 +198,8 @@ struct BatchTable {
                 slots.insert(entries.count - 1, at: slot, count: entries.count) { entries[$0].hash }
             }
         }
-        if staging.count > 0 { _ = try spills[spill].append(staging.bytes) }
-    }
-
-    private func stage(_ detail: UnsafeRawBufferPointer, into staging: ByteBuffer) {
-        staging.reserve(detail.count)
-        if detail.count > 0 {
-            (staging.base + staging.count).copyMemory(from: detail.baseAddress!, byteCount: detail.count)
-        }
-        staging.count += detail.count
+        _ = spills[spill].reserve(bytes)
+        return SpillWrite(spill: spill, base: base, bytes: bytes, fileNumber: fileNumber, staged: order)
     }
 
     /// The indices of the entries `keep` keeps, ordered by where their Details are: the rows of

@@ -4,10 +4,22 @@ import KeytrailPOSIX
 
 /// An unnamed temporary file beside the index that holds Detail text between commits, so the
 /// batch's memory holds only the small fields (the file vanishes when closed or when the process dies).
+///
+/// Space is reserved under the batch's lock (`reserve`) and written after it (`write`), so a
+/// worker copying a file's winners out does not hold the other workers back; a read of a range
+/// reserved but not yet written waits for it (`Progress.written` only grows: one worker writes a
+/// file, its reservations in order).
 final class SpillFile: @unchecked Sendable {
     let fd: Int32
-    /// Bytes written so far.
+    /// Bytes reserved so far (under the batch's lock).
     private(set) var size = 0
+
+    /// How far the file is written, or why it never will be.
+    private struct Progress {
+        var written = 0
+        var failure: IngestError?
+    }
+    private let progress = Lock(Progress())
 
     /// Creates the file in `directory` (O_TMPFILE, else a created-and-unlinked file).
     init(directory: String) throws(IngestError) {
@@ -18,14 +30,23 @@ final class SpillFile: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    /// Appends `bytes`; returns their offset.
-    func append(_ bytes: UnsafeRawBufferPointer) throws(IngestError) -> Int {
+    /// Reserves `count` bytes at the end; returns their offset. `write` must follow, with the
+    /// same range, before anything else is reserved.
+    func reserve(_ count: Int) -> Int {
         let start = size
-        do throws(SystemError) { try POSIX.write(fd, bytes, at: Int64(start)) } catch {
-            throw .cannotWriteTemporaryFile(error)
-        }
-        size += bytes.count
+        size += count
         return start
+    }
+
+    /// Writes `bytes` at `offset`, the range `reserve` gave. A failure is also recorded for any
+    /// read waiting for the range.
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws(IngestError) {
+        do throws(SystemError) { try POSIX.write(fd, bytes, at: Int64(offset)) } catch {
+            let failure = IngestError.cannotWriteTemporaryFile(error)
+            progress.withLockSignalling(all: true) { $0.failure = failure }
+            throw failure
+        }
+        progress.withLockSignalling(all: true) { $0.written = max($0.written, offset + bytes.count) }
     }
 
     /// Reads `count` bytes at `offset` into `buffer` (replacing its content).
@@ -36,8 +57,10 @@ final class SpillFile: @unchecked Sendable {
         buffer.count = count
     }
 
-    /// Reads `count` bytes at `offset` to `destination`.
+    /// Reads `count` bytes at `offset` to `destination`, once they are written.
     func read(offset: Int, count: Int, to destination: UnsafeMutableRawPointer) throws(IngestError) {
+        let failure = progress.withLock(when: { $0.failure != nil || $0.written >= offset + count }) { $0.failure }
+        if let failure { throw failure }
         let n: Int
         do throws(SystemError) { n = try POSIX.readFully(fd, into: destination, count: count, at: Int64(offset)) } catch
         {
@@ -51,5 +74,6 @@ final class SpillFile: @unchecked Sendable {
     func reset() {
         _ = ftruncate(fd, 0)
         size = 0
+        progress.withLock { $0 = Progress() }
     }
 }
