@@ -204,12 +204,35 @@ struct BatchTable {
 
     /// The indices of the entries `keep` keeps, ordered by where their Details are: the rows of
     /// one event (sharing its Detail) sit together.
+    /// (An LSD radix sort on (spill, offset): the comparison sort took 0.4 s of a commit of 1.5M rows.)
     func spillOrder(_ keep: (Int) -> Bool) -> [Int] {
-        entries.indices.filter(keep).sorted { i, j in
-            let a = entries[i]
-            let b = entries[j]
-            return a.spill != b.spill ? a.spill < b.spill : a.detailOffset < b.detailOffset
+        let items = entries.indices.filter(keep)
+        // The spill file above bit 48 (a spill file holds less than 256 TiB).
+        let words = items.map { UInt64(entries[$0].spill) << 48 | UInt64(entries[$0].detailOffset) }
+        return radixOrder(words).map { items[$0] }
+    }
+
+    /// Positions 0..<words.count ordered by `words`, ties in position order (a stable LSD radix
+    /// sort, a byte a pass; a pass where every word has the same byte is skipped).
+    private func radixOrder(_ words: [UInt64]) -> [Int] {
+        let n = words.count
+        var order = Array(0..<n)
+        var next = order
+        var counts = [Int](repeating: 0, count: 257)
+        for pass in 0..<8 {
+            let shift = UInt64(pass * 8)
+            for b in 0..<257 { counts[b] = 0 }
+            for i in order { counts[Int((words[i] >> shift) & 0xFF) + 1] += 1 }
+            if counts.contains(n) { continue }
+            for b in 1..<257 { counts[b] += counts[b - 1] }
+            for i in order {
+                let b = Int((words[i] >> shift) & 0xFF)
+                next[counts[b]] = i
+                counts[b] += 1
+            }
+            swap(&order, &next)
         }
+        return order
     }
 
     /// Entry indices ordered by the first 16 bytes of key then tag: the index's rows of one key
@@ -234,25 +257,9 @@ struct BatchTable {
             hi[i] = prefix(k, 0)
             lo[i] = prefix(k, 8) & 0xFFFF_FFFF_0000_0000 | prefix(t, 0) >> 32
         }
-        var order = Array(0..<n)
-        var next = order
-        var counts = [Int](repeating: 0, count: 257)
-        for pass in 0..<16 {
-            let words = pass < 8 ? lo : hi
-            let shift = UInt64((pass % 8) * 8)
-            for b in 0..<257 { counts[b] = 0 }
-            for i in order { counts[Int((words[i] >> shift) & 0xFF) + 1] += 1 }
-            // A pass where every entry has the same byte changes nothing.
-            if counts.contains(n) { continue }
-            for b in 1..<257 { counts[b] += counts[b - 1] }
-            for i in order {
-                let b = Int((words[i] >> shift) & 0xFF)
-                next[counts[b]] = i
-                counts[b] += 1
-            }
-            swap(&order, &next)
-        }
-        return order
+        // Low word first, then (stable) the high word: ordered by both.
+        let byLow = radixOrder(lo)
+        return radixOrder(byLow.map { hi[$0] }).map { byLow[$0] }
     }
 
     private func append(_ b: UnsafeRawBufferPointer) -> Int {
