@@ -18,9 +18,12 @@ final class ServeProcess: @unchecked Sendable {
     /// What the server wrote on stderr so far (all of it once `stop` returned).
     var stderrText: String { changed.withLock { text } }
 
-    init(_ arguments: [String]) throws {
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: Binary.path("keytrail"))
         process.arguments = ["serve", "--listen", "127.0.0.1:0"] + arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.standardError = errPipe
         process.standardOutput = FileHandle.nullDevice
         try process.run()
@@ -76,8 +79,10 @@ struct ServeTestError: Error, CustomStringConvertible {
 }
 
 /// A raw HTTP/1.1 client over a POSIX socket (tests must send what no HTTP library would).
-final class RawClient {
+final class RawClient: @unchecked Sendable {
     let fd: Int32
+    /// The bytes of the last response `response` read, head and body.
+    private(set) var lastResponseBytes = 0
 
     init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -96,6 +101,16 @@ final class RawClient {
     }
 
     deinit { close(fd) }
+
+    /// The client's own port (the server's access log names the peer by it).
+    var localPort: Int {
+        var a = sockaddr_in()
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &a) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        return Int(UInt16(bigEndian: a.sin_port))
+    }
 
     func send(_ bytes: [UInt8]) {
         _ = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -128,6 +143,7 @@ final class RawClient {
         }
         let length = Int(headers["content-length"] ?? "0") ?? 0
         while buf.count < headEnd! + length { guard fill() else { return nil } }
+        lastResponseBytes = headEnd! + length
         return (status, headers, String(decoding: buf[headEnd!..<(headEnd! + length)], as: UTF8.self))
     }
 

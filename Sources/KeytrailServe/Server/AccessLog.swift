@@ -29,7 +29,7 @@ struct AccessLog: Sendable {
         Self.write("keytrail: note: \(text)\n")
     }
 
-    /// One write(2) per line, so lines from workers never interleave; a failed write is dropped.
+    /// One write(2) per line, so lines from the event loops never interleave; a failed write is dropped.
     static func write(_ line: String) {
         try? POSIX.write(2, line)
     }

@@ -1,5 +1,5 @@
-/// One client connection: its socket, its peer and its lifecycle. Owned by the I/O thread, except
-/// while its machine is `busy`, when one worker uses its socket to write the response.
+/// One client connection: its socket, its peer and its lifecycle. Owned by the event loop that accepted it, except
+/// while its machine is `busy` at a slow-write thread, which finishes writing the response.
 final class Connection: @unchecked Sendable {
     let fd: Int32
     let peer: String

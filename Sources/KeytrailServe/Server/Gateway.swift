@@ -49,7 +49,7 @@ package struct Gateway: Sendable {
                 caller: caller, action: action, accessKey: accessKey)
         }
         if request.method == "GET" && request.path == Self.healthPath {
-            // Answered by a worker, so `ok` also says the workers take requests; the index is not read.
+            // Answered by an event loop, so `ok` also says the loops take requests; the index is not read.
             return Outcome(
                 response: HTTPResponse(
                     status: 200, body: "ok\n", requestId: requestId, close: !request.keepAlive,

@@ -74,14 +74,24 @@ enum Socket {
         try POSIX.retrying { buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) } }
     }
 
-    /// Sends all of `head` and then `body` on a non-blocking socket, gathered (`sendmsg`, one
-    /// call for a response that fits the socket buffer, no copy joining them), waiting for room at
-    /// most until `deadline` (monotonic ms). False when the peer went away or was too slow.
-    static func sendAll(_ fd: Int32, _ head: [UInt8], _ body: [UInt8], deadline: Int64) -> Bool {
+    /// What a send without waiting did.
+    enum Sent: Equatable {
+        /// All of it went.
+        case all
+        /// The socket's buffer is full: this much of head and body (together) went.
+        case part(Int)
+        /// The peer went away.
+        case failed
+    }
+
+    /// Sends as much of `head` and then `body`, from byte `offset` of the two, as the socket takes
+    /// now, gathered (`sendmsg`, one call for a response that fits the socket buffer, no copy
+    /// joining them).
+    static func sendAvailable(_ fd: Int32, _ head: [UInt8], _ body: [UInt8], from offset: Int = 0) -> Sent {
         head.withUnsafeBytes { h in
             body.withUnsafeBytes { b in
                 let total = h.count + b.count
-                var off = 0
+                var off = offset
                 while off < total {
                     do throws(SystemError) {
                         let n = try POSIX.retrying { () -> Int in
@@ -106,23 +116,35 @@ enum Socket {
                                     var m = msghdr()
                                     m.msg_iov = iov
                                     m.msg_iovlen = count
-                                    return sendmsg(fd, &m, Int32(MSG_NOSIGNAL))
+                                    return sendmsg(fd, &m, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
                                 }
                             }
                         }
-                        guard n > 0 else { return false }
+                        guard n > 0 else { return .failed }
                         off += n
                     } catch {
-                        guard error.isWouldBlock else { return false }
-                        let wait = deadline - Clock.monotonicMillis()
-                        guard wait > 0 else { return false }
-                        var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
-                        guard (try? POSIX.retrying({ poll(&p, 1, Int32(min(wait, 60_000))) })) != nil else {
-                            return false
-                        }
+                        return error.isWouldBlock ? .part(off) : .failed
                     }
                 }
-                return true
+                return .all
+            }
+        }
+    }
+
+    /// Sends all of `head` and then `body`, from byte `offset` of the two, waiting for room at most
+    /// until `deadline` (monotonic ms). False when the peer went away or was too slow.
+    static func sendAll(_ fd: Int32, _ head: [UInt8], _ body: [UInt8], from offset: Int = 0, deadline: Int64) -> Bool {
+        var off = offset
+        while true {
+            switch sendAvailable(fd, head, body, from: off) {
+            case .all: return true
+            case .failed: return false
+            case .part(let sent):
+                off = sent
+                let wait = deadline - Clock.monotonicMillis()
+                guard wait > 0 else { return false }
+                var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                guard (try? POSIX.retrying({ poll(&p, 1, Int32(min(wait, 60_000))) })) != nil else { return false }
             }
         }
     }
