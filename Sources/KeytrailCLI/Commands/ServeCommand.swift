@@ -38,7 +38,7 @@ enum ServeCommand {
         if let n = try a.integer("max-connections", range: 1...100_000) { options.maxConnections = n }
         if let t = try seconds(a, "head-timeout") { options.headTimeout = t }
         if let t = try seconds(a, "idle-timeout") { options.idleTimeout = t }
-        // One read-only connection per worker, opened now so that a missing index stops us here.
+        // One read-only connection per event loop, opened now so that a missing index stops us here.
         let catalog = try query.catalog()
         let dbPath = KeytrailCommand.databasePath(a)
         var services: [any ActionAnswering] = []

@@ -122,7 +122,7 @@ package enum CommandTable {
             OptionSpec(flag: "no-auth", "answer unsigned requests (loopback addresses only)"),
             OptionSpec(flag: "quiet", "no access log"),
             asOf, windowDays, catalog,
-            OptionSpec("workers", "N", "worker threads (1-256)"),
+            OptionSpec("workers", "N", "event loops, each a thread with its own index connection (1-256)"),
             OptionSpec("max-connections", "N", "open connections at most (1-100000)"),
             OptionSpec("head-timeout", "S", "seconds to receive a request's head"),
             OptionSpec("idle-timeout", "S", "seconds a kept-alive connection may idle"),

@@ -2,7 +2,7 @@
 package struct ServerOptions: Sendable {
     /// Where to listen.
     package var address = ListenAddress.defaultAddress
-    /// Worker threads, each with its own read-only index connection.
+    /// Event loops, each a thread with its own read-only index connection.
     package var workers = 4
     /// Open connections at most; one more is answered 503 and closed.
     package var maxConnections = 512
