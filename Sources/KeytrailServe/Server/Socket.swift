@@ -150,18 +150,7 @@ enum Socket {
     }
 
     /// Sends what fits now, without waiting (small answers before a close, `100 Continue`).
-    static func sendNow(_ fd: Int32, _ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buf in
-            var off = 0
-            while off < buf.count {
-                let flags = Int32(MSG_NOSIGNAL | MSG_DONTWAIT)
-                guard let n = try? POSIX.retrying({ send(fd, buf.baseAddress! + off, buf.count - off, flags) }),
-                    n > 0
-                else { break }
-                off += n
-            }
-        }
-    }
+    static func sendNow(_ fd: Int32, _ bytes: [UInt8]) { _ = sendAvailable(fd, bytes, []) }
 
     /// Makes `fd` non-blocking.
     static func setNonBlocking(_ fd: Int32) {
