@@ -130,11 +130,39 @@ extension IndexWriter {
     /// with `rows` 0, keeps the latest of its stored text and `detail` (by `LatestWins`: the
     /// greater as bytes). The provenance goes with the text kept; of one text, the origin
     /// `Provenance.precedes` names stays (a stored event without one, from before v3, takes it).
+    /// `new`: the index `startedEmpty`, so the event is stored only if offered before in this
+    /// transaction (which the writer tracks): such events are inserted many at a time, so their
+    /// bytes must stay valid until `flushDetails` (or the commit, or the next offer that is not
+    /// `new`).
     package func referenceEvent(
         key: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, timestamp: Int64, eventId: UnsafeRawBufferPointer,
         source: EventSource, detail: UnsafeRawBufferPointer, compressed: Bool = false, rows: Int,
-        origin: EventOrigin? = nil
+        origin: EventOrigin? = nil, new: Bool = false
     ) throws(IndexError) {
+        if new && rows > 0 {
+            var h = Hasher()
+            h.combine(bytes: key)
+            h.combine(key.count)
+            h.combine(bytes: service)
+            h.combine(service.count)
+            h.combine(timestamp)
+            h.combine(bytes: eventId)
+            if newEvents.insert(h.finalize()).inserted {
+                pendingDetails.append(
+                    key: key, service: service, timestamp: timestamp, eventId: eventId, rows: rows,
+                    source: Int64(source.code), detail: detail, compressed: compressed, origin: origin)
+                guard pendingDetails.count == DetailRows.batch else { return }
+                pendingDetails.bind(0..<DetailRows.batch, to: insertDetails)
+                defer {
+                    insertDetails.resetKeepingBindings()
+                    pendingDetails.removeAll()
+                }
+                _ = try IndexError.wrapping { () throws(SQLiteError) in try insertDetails.step() }
+                return
+            }
+        }
+        // Offered before (or maybe, for a hash seen before): stored, or waiting to be.
+        try flushDetails()
         func bind(_ st: Statement) {
             st.bind(1, timestamp)
             st.bindStaticText(2, eventId)
@@ -188,6 +216,16 @@ extension IndexWriter {
             raiseDetail.bindStaticText(4, detail)
         }
         try IndexError.wrapping { () throws(SQLiteError) in try raiseDetail.run() }
+    }
+
+    /// Inserts the new events offered and not yet inserted (their bytes may go after this).
+    package func flushDetails() throws(IndexError) {
+        guard pendingDetails.count > 0 else { return }
+        defer { pendingDetails.removeAll() }
+        for k in 0..<pendingDetails.count {
+            pendingDetails.bind(k..<(k + 1), to: insertDetail)
+            try IndexError.wrapping { () throws(SQLiteError) in try insertDetail.run() }
+        }
     }
 
     /// Releases the events rows stopped naming in this transaction; an event no row names is

@@ -37,6 +37,14 @@ package final class IndexWriter {
     let upsertActivity: Statement
     let insertActivities: Statement
     var pendingActivity = ActivityRows()
+    /// `DetailRows.batch` new events in one statement, and one alone (the batch's remainder).
+    let insertDetails: Statement
+    let insertDetail: Statement
+    /// New events offered and not yet inserted (see `referenceEvent`'s `new`).
+    var pendingDetails = DetailRows()
+    /// The identities (hashed) of the new events offered in this transaction: an event offered
+    /// again takes the path that compares its copies.
+    var newEvents = Set<Int>()
     /// The schema version an existing index was upgraded from by this writer, if it was.
     package let upgradedFrom: Int64?
 
@@ -83,6 +91,12 @@ package final class IndexWriter {
         }
         (upsertActivity, insertActivities) = try IndexError.wrapping { () throws(SQLiteError) in
             (try db.prepare(Self.upsertActivitySQL), try db.prepare(Self.insertActivitiesSQL))
+        }
+        (insertDetails, insertDetail) = try IndexError.wrapping { () throws(SQLiteError) in
+            (
+                try db.prepare(DetailRows.insertSQL(rows: DetailRows.batch)),
+                try db.prepare(DetailRows.insertSQL(rows: 1))
+            )
         }
         (insertFileName, findFileName, nameOfFile) = try IndexError.wrapping { () throws(SQLiteError) in
             (
@@ -243,6 +257,8 @@ package final class IndexWriter {
     package func commit() throws(IndexError) {
         try flushRows()
         try flushActivity()
+        try flushDetails()
+        newEvents.removeAll()
         try releaseEvents()
         try IndexError.wrapping { () throws(SQLiteError) in
             // Paging tokens of generations before the newest forgotten one can no longer be answered.
@@ -264,6 +280,8 @@ package final class IndexWriter {
         released.removeAll()
         pendingRows.removeAll()
         pendingActivity.removeAll()
+        pendingDetails.removeAll()
+        newEvents.removeAll()
         try? db.execute("ROLLBACK")
     }
 

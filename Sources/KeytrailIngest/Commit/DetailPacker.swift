@@ -64,10 +64,12 @@ final class DetailPacker: @unchecked Sendable {
 
     /// Calls `store` for each group, in order, with its stored Detail, whether it is
     /// compressed, and where it was read (its `SpillHeader`); before the Details of each chunk, `before` is called with the chunk's number
-    /// and the number of chunks (so the caller can interleave other writes).
+    /// and the number of chunks (so the caller can interleave other writes), and after them
+    /// `after` (the bytes handed to `store` stay valid until it returns, not after).
     func run(
         _ groups: [DetailGroup], table: BatchTable, spills: [SpillFile],
         before: (_ chunk: Int, _ of: Int) throws(IngestError) -> Void,
+        after: () throws(IngestError) -> Void,
         store: (DetailGroup, UnsafeRawBufferPointer, Bool, SpillHeader?) throws(IngestError) -> Void
     ) throws(IngestError) {
         // Chunk boundaries, by raw size.
@@ -151,6 +153,8 @@ final class DetailPacker: @unchecked Sendable {
                         item.header)
                 }
             }
+            // The chunk's bytes are let go below.
+            try after()
             progress.withLockSignalling(all: true) {
                 $0.ready[c % slots] = -1
                 $0.consumed = c + 1

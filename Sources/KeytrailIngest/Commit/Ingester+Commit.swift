@@ -139,7 +139,8 @@ extension Ingester {
         // index, the rows go in meanwhile too, both tables by key, chunk by chunk.
         try packer.run(
             byKey.map { groups[$0] }, table: table, spills: spills,
-            before: { c, n throws(IngestError) in if new { try insertRows(upTo: order.count * (c + 1) / n) } }
+            before: { c, n throws(IngestError) in if new { try insertRows(upTo: order.count * (c + 1) / n) } },
+            after: { () throws(IngestError) in try index { () throws(IndexError) in try writer.flushDetails() } }
         ) { g, stored, compressed, header throws(IngestError) in
             let e = table.entries[g.entry]
             try index { () throws(IndexError) in
@@ -147,7 +148,7 @@ extension Ingester {
                 try writer.referenceEvent(
                     key: table.key(e), service: DimensionTag.decode(table.service(e)).service, timestamp: e.timestamp,
                     eventId: table.eventId(e), source: e.source, detail: stored, compressed: compressed, rows: g.rows,
-                    origin: origin)
+                    origin: origin, new: new)
             }
         }
         try insertRows(upTo: order.count)
