@@ -130,10 +130,10 @@ extension IndexWriter {
     /// with `rows` 0, keeps the latest of its stored text and `detail` (by `LatestWins`: the
     /// greater as bytes). The provenance goes with the text kept; of one text, the origin
     /// `Provenance.precedes` names stays (a stored event without one, from before v3, takes it).
-    /// `new`: the index `startedEmpty`, so the event is stored only if offered before in this
-    /// transaction (which the writer tracks): such events are inserted many at a time, so their
-    /// bytes must stay valid until `flushDetails` (or the commit, or the next offer that is not
-    /// `new`).
+    /// `new`: the index `startedEmpty`, so an event not offered before in this transaction (the
+    /// writer remembers a hash of each) cannot be stored yet: such events are inserted many at a
+    /// time, so their bytes must stay valid until `flushDetails` (or the commit, or the next call
+    /// that is not such an event).
     package func referenceEvent(
         key: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, timestamp: Int64, eventId: UnsafeRawBufferPointer,
         source: EventSource, detail: UnsafeRawBufferPointer, compressed: Bool = false, rows: Int,
@@ -161,7 +161,8 @@ extension IndexWriter {
                 return
             }
         }
-        // Offered before (or maybe, for a hash seen before): stored, or waiting to be.
+        // Maybe stored already (its hash was seen): the pending events go in first, so the
+        // lookup below finds them.
         try flushDetails()
         func bind(_ st: Statement) {
             st.bind(1, timestamp)
