@@ -20,6 +20,11 @@ package enum IngestError: Error, CustomStringConvertible, Sendable {
     case cannotWriteTemporaryFile(SystemError)
     /// A spill file could not be read back.
     case cannotReadTemporaryFile(SystemError)
+    /// An input whose Details were to be read again at the commit (`SpillFile.init(source:)`)
+    /// changed after it was read (its size or modification time), or shrank.
+    case inputChanged(path: String)
+    /// An input whose Details were to be read again at the commit could not be read.
+    case inputUnreadable(path: String, SystemError)
     /// A batch's commit failed (`cause`); its `files` are read again by the next run.
     /// The run was asked to stop (`IngestOptions.shouldStop`): `committed` files are in the
     /// manifest, `left` are read by the next run.
@@ -41,6 +46,10 @@ package enum IngestError: Error, CustomStringConvertible, Sendable {
         case .cannotCreateTemporaryFile(let dir, let e): return "cannot create a temporary file in \(dir): \(e)"
         case .cannotWriteTemporaryFile(let e): return "cannot write a temporary file: \(e)"
         case .cannotReadTemporaryFile(let e): return "cannot read a temporary file: \(e)"
+        case .inputChanged(let path):
+            return "\(path) changed while its events were being stored (its size or modification time "
+                + "is not what was read); write it once, then rerun"
+        case .inputUnreadable(let path, let e): return "cannot read \(path) again to store its events: \(e)"
         case .interrupted(let committed, let left):
             return "interrupted: \(committed) files committed, \(left) left; rerun the same command to finish"
         case .commitFailed(let db, let files, let cause):

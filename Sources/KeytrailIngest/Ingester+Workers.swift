@@ -1,4 +1,5 @@
 import Dispatch
+import Glibc
 import KeytrailExtract
 import KeytrailPOSIX
 import Synchronization
@@ -40,12 +41,16 @@ extension Ingester {
     static func work(
         _ item: InputItem, reader: FileReader, processor: FileProcessor, worker: Int, shared: Lock<SharedBatch>
     ) -> FileOutcome {
-        var o = reader.read(item, into: processor)
+        var o = reader.read(item, into: processor, keepVerbatim: true)
+        defer { if let fd = o.kept { close(fd) } }
         guard o.framed, !processor.table.isEmpty else { return o }
         do throws(IngestError) {
+            let kept = o.kept.flatMap { fd in
+                o.status.map { (fd: fd, source: SpillFile.Source(path: item.display, status: $0, file: 0)) }
+            }
             let (pending, spills) = try shared.withLock {
                 (s: inout SharedBatch) throws(IngestError) -> (BatchTable.SpillWrite, [SpillFile]) in
-                (try s.table.merge(processor.table, name: item.absolute, spill: worker, spills: s.spills), s.spills)
+                try s.merge(processor.table, name: item.absolute, spill: worker, kept: kept)
             }
             // The copy and the write of the winners' Details, outside the lock (it was most of
             // the time the lock was held: the other workers waited for it).

@@ -41,6 +41,10 @@ package final class FileProcessor {
     package let inflated = ByteBuffer(capacity: 1 << 20)
     /// Reused for gathering the Details of a file's winners before they are spilled.
     package let staging = ByteBuffer(capacity: 1 << 20)
+    /// The current file's bytes, when its content is them verbatim (read whole, not
+    /// decompressed): a Detail within them records its offset (`MaxRegisterTable.Entry.sourceOffset`).
+    /// Its reader sets it after `begin`.
+    package var verbatim: UnsafeRawBufferPointer?
     /// The content position that skip notes inside nested strings point at.
     var anchor: UnsafeRawPointer?
     /// Where the current unit's text starts, and its line in the file (its column is 1).
@@ -91,6 +95,7 @@ package final class FileProcessor {
     package func begin(path: String) {
         result = FileResult()
         reduced.removeAll()
+        verbatim = nil
         fileNotes.removeAll(keepingCapacity: true)
         mode = .undecided
         nextLine = 1
@@ -345,9 +350,15 @@ package final class FileProcessor {
                 (scanned, lineStart) = (p, start)
                 position = TextPosition(line: line, column: p - start + 1)
             }
+            var sourceOffset = -1
+            if let v = verbatim, let b = v.baseAddress, let d = c.detail.baseAddress, d >= b,
+                d + c.detail.count <= b + v.count, c.detail.count > 0
+            {
+                sourceOffset = d - b
+            }
             reduced.offer(
                 key: c.key, service: c.tag, timestamp: c.timestamp, eventId: c.eventId, source: c.source,
-                detail: c.detail, position: position)
+                detail: c.detail, position: position, sourceOffset: sourceOffset)
         }
         // The unit's buffers are reused for the next one: a pointer no longer names its event.
         reduced.forgetLastEvent()

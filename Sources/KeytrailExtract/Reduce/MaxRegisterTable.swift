@@ -29,6 +29,10 @@ package struct MaxRegisterTable {
         /// Where the event starts in the file (line 0: unknown). A new position gets its own copy
         /// of the event's bytes: the rows that share a copy share its position.
         package var position: TextPosition
+        /// Where the Detail's bytes start in the file when they are its bytes verbatim (the file
+        /// was read whole and not decompressed): the Detail can be read again from there
+        /// instead of being copied aside. -1 otherwise.
+        package var sourceOffset: Int
     }
 
     /// The table's rows, in the order they were first offered.
@@ -85,16 +89,17 @@ package struct MaxRegisterTable {
     mutating func offer(
         key: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, timestamp: Int64,
         eventId: UnsafeRawBufferPointer, source: EventSource, detail: UnsafeRawBufferPointer,
-        position: TextPosition = TextPosition(line: 0, column: 0)
+        position: TextPosition = TextPosition(line: 0, column: 0), sourceOffset: Int = -1
     ) {
         offer(
             key: key, service: service, hash: Self.hash(key, service), timestamp: timestamp, eventId: eventId,
-            source: source, detail: detail, position: position)
+            source: source, detail: detail, position: position, sourceOffset: sourceOffset)
     }
 
     private mutating func offer(
         key: UnsafeRawBufferPointer, service: UnsafeRawBufferPointer, hash h: UInt64, timestamp: Int64,
-        eventId: UnsafeRawBufferPointer, source: EventSource, detail: UnsafeRawBufferPointer, position: TextPosition
+        eventId: UnsafeRawBufferPointer, source: EventSource, detail: UnsafeRawBufferPointer, position: TextPosition,
+        sourceOffset: Int
     ) {
         let (slot, found) = slots.find(h) { i in
             let e = entries[i]
@@ -114,6 +119,7 @@ package struct MaxRegisterTable {
                 entries[i].timestamp = timestamp
                 entries[i].source = source
                 entries[i].position = position
+                entries[i].sourceOffset = sourceOffset
             }
             return
         }
@@ -123,7 +129,7 @@ package struct MaxRegisterTable {
             Entry(
                 start: start, keyCount: Int32(key.count), serviceCount: Int32(service.count), idStart: idStart,
                 idCount: Int32(eventId.count), detailCount: detail.count, timestamp: timestamp, source: source, hash: h,
-                position: position)
+                position: position, sourceOffset: sourceOffset)
         )
         slots.insert(entries.count - 1, at: slot, count: entries.count) { entries[$0].hash }
     }

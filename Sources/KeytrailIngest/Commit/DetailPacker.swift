@@ -172,14 +172,9 @@ final class DetailPacker: @unchecked Sendable {
         for g in groups {
             let e = table.entries[g.entry]
             let count = Int(e.detailCount)
-            // The Detail's header comes with it, in the same read.
             let h = count > 0 ? SpillHeader.size : 0
             chunk.raw.reserve(h + count)
-            try spills[Int(e.spill)].read(
-                offset: e.detailOffset - h, count: h + count, to: chunk.raw.base + chunk.raw.count)
-            let header =
-                h > 0
-                ? SpillHeader(UnsafeRawBufferPointer(start: chunk.raw.base + chunk.raw.count, count: h)) : nil
+            let header = try table.readDetail(e, spills: spills, to: chunk.raw.base + chunk.raw.count)
             chunk.raw.count += h
             chunk.items.append((chunk.raw.count, count, outBytes, nil, header))
             chunk.raw.count += count

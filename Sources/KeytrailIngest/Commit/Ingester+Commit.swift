@@ -10,8 +10,7 @@ extension Ingester {
     func commit(_ batch: inout Batch, _ shared: Lock<SharedBatch>, final: Bool = false) throws(IngestError) {
         try shared.withLock { (s: inout SharedBatch) throws(IngestError) in
             try commit(&batch, table: s.table, spills: s.spills, final: final)
-            s.table.removeAll()
-            for f in s.spills { f.reset() }
+            s.removeAll()
         }
         batch = Batch()
     }
@@ -24,7 +23,11 @@ extension Ingester {
         defer { phase.commit += Clock.monotonicSeconds() - tCommit; phase.commits += 1 }
         try index { () throws(IndexError) in try writer.begin() }
         do throws(IngestError) {
+            // Details read again from their inputs are the ones parsed only if the inputs did not
+            // change (as the manifest judges a file: size and modification time), before or during.
+            for f in spills { try f.checkSource() }
             try write(batch, table: table, spills: spills)
+            for f in spills { try f.checkSource() }
             let tEnd = Clock.monotonicSeconds()
             try index { () throws(IndexError) in try writer.commit() }
             trace("commit: COMMIT", tEnd)

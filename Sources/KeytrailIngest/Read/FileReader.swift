@@ -25,8 +25,10 @@ struct FileReader: Sendable {
 
     static let changed = "the file changed while it was being read; rerun to ingest it"
 
-    /// Reads `item` into `processor` (which it begins and finishes).
-    func read(_ item: InputItem, into processor: FileProcessor) -> FileOutcome {
+    /// Reads `item` into `processor` (which it begins and finishes). `keepVerbatim`: a regular
+    /// file read whole and not compressed stays open (`FileOutcome.kept`), and its processor
+    /// records where its Details are in it, so they can be read again rather than copied aside.
+    func read(_ item: InputItem, into processor: FileProcessor, keepVerbatim: Bool = false) -> FileOutcome {
         var o = FileOutcome(item: item)
         func reject(_ kind: Rejection.Kind, _ message: String, offset: Int? = nil) -> FileOutcome {
             o.result = FileResult(
@@ -39,7 +41,7 @@ struct FileReader: Sendable {
         } catch {
             return reject(.io, "cannot open: \(error)")
         }
-        defer { if fd != 0 { close(fd) } }
+        defer { if fd != 0 && o.kept != fd { close(fd) } }
         let before = FileStatus(fd: fd)
         let regular = before?.isRegular ?? false
         let size = before?.size ?? 0
@@ -85,6 +87,8 @@ struct FileReader: Sendable {
                         throw .gzip(error)
                     }
                     content = processor.inflated.bytes
+                } else if keepVerbatim && regular && !item.isStdin {
+                    processor.verbatim = content
                 }
                 o.contentBytes = content.count
                 _ = processor.feed(content, final: true)
@@ -94,6 +98,10 @@ struct FileReader: Sendable {
             if regular, let before {
                 let after = FileStatus(fd: fd)
                 if after?.size != before.size || after?.mtimeNanos != before.mtimeNanos { throw .io(Self.changed) }
+                if processor.verbatim != nil {
+                    o.kept = fd
+                    o.status = before
+                }
             }
         } catch {
             switch error {

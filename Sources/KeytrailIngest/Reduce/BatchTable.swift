@@ -7,7 +7,10 @@ import KeytrailScan
 /// Detail is preceded by its event's `SpillHeader` (where it was read), so the entry stays small.
 struct BatchTable {
     /// One row. The rows of one event share the bytes of its key and eventId (and its spilled
-    /// Detail); fields are ordered by size so the entry packs into 72 bytes (69 and padding).
+    /// Detail); fields are ordered by size so the entry packs into 80 bytes (77 and padding).
+    /// Its Detail is in `spills[spill]` at `detailOffset`: after its `SpillHeader` in a temporary
+    /// file, or in the input it was read from (a `source` spill), whose header is rebuilt from
+    /// `line` and `column`.
     struct Entry {
         var start: Int
         var serviceStart: Int
@@ -20,6 +23,9 @@ struct BatchTable {
         var idCount: Int32
         var spill: Int32
         var detailCount: Int32
+        /// Where the event starts in its file, for a Detail read again from its input.
+        var line: UInt32
+        var column: UInt32
         var source: EventSource
     }
 
@@ -58,7 +64,7 @@ struct BatchTable {
     }
 
     /// The batch-local index of the file named `name`.
-    private mutating func index(of name: [UInt8]) -> UInt32 {
+    mutating func index(of name: [UInt8]) -> UInt32 {
         if let i = fileIndex[name] { return i }
         let i = UInt32(files.count)
         files.append(name)
@@ -103,9 +109,11 @@ struct BatchTable {
     /// winners (each after its `SpillHeader`) is reserved in `spills[spill]` (the merging
     /// worker's own file); the returned `SpillWrite` must write them before the worker merges
     /// again. Losers are never written. Of two copies of one event with the same text, the one
-    /// `Provenance.precedes` names stays.
+    /// `Provenance.precedes` names stays. `source`: the spill that is the file itself, open
+    /// (`SpillFile.init(source:)`): a Detail that is its bytes verbatim is read again from there,
+    /// not written.
     mutating func merge(
-        _ file: MaxRegisterTable, name: [UInt8], spill: Int, spills: [SpillFile]
+        _ file: MaxRegisterTable, name: [UInt8], spill: Int, spills: [SpillFile], source: Int? = nil
     ) throws(IngestError) -> SpillWrite {
         let fileNumber = index(of: name)
         let base = spills[spill].size
@@ -131,13 +139,19 @@ struct BatchTable {
             lastKey = (at, key.count)
             return at
         }
-        var staged: [Int: Int] = [:]
-        func stageOnce(_ i: Int) -> Int {
+        var staged: [Int: (spill: Int32, offset: Int)] = [:]
+        func stageOnce(_ i: Int) -> (spill: Int32, offset: Int) {
             let e = file.entries[i]
             if let at = staged[e.idStart] { return at }
+            if let source, e.sourceOffset >= 0, e.position.line <= Int(UInt32.max), e.position.column <= Int(UInt32.max)
+            {
+                let at = (Int32(source), e.sourceOffset)
+                staged[e.idStart] = at
+                return at
+            }
             // A row without a Detail (activity) carries no provenance either: nothing is spilled.
             if e.detailCount > 0 { bytes += SpillHeader.size }
-            let at = base + bytes
+            let at = (Int32(spill), base + bytes)
             bytes += e.detailCount
             order.append(i)
             staged[e.idStart] = at
@@ -159,15 +173,15 @@ struct BatchTable {
                 let c = LatestWins.compare(e.timestamp, id, x.timestamp, eventId(x))
                 if c < 0 { continue }
                 if c == 0 {
-                    let h = x.detailCount > 0 ? SpillHeader.size : 0
-                    try spills[Int(x.spill)].read(
-                        offset: x.detailOffset - h, count: Int(x.detailCount) + h, into: scratch)
-                    let stored = UnsafeRawBufferPointer(rebasing: scratch.bytes[h...])
+                    scratch.count = 0
+                    scratch.reserve(SpillHeader.size + Int(x.detailCount))
+                    let old = try readDetail(x, spills: spills, to: scratch.base)
+                    let stored = UnsafeRawBufferPointer(
+                        start: scratch.base + SpillHeader.size, count: Int(x.detailCount))
                     let d = LatestWins.compareBytes(file.detail(e), stored)
                     if d < 0 { continue }
                     if d == 0 {
-                        guard h > 0 else { continue }
-                        let old = SpillHeader(scratch.bytes)
+                        guard let old else { continue }
                         guard
                             Provenance.precedes(
                                 Provenance(
@@ -182,24 +196,47 @@ struct BatchTable {
                 }
                 entries[found].timestamp = e.timestamp
                 entries[found].source = e.source
-                entries[found].spill = Int32(spill)
-                entries[found].detailOffset = stageOnce(i)
+                let at = stageOnce(i)
+                entries[found].spill = at.spill
+                entries[found].detailOffset = at.offset
                 entries[found].detailCount = Int32(e.detailCount)
+                entries[found].line = UInt32(truncatingIfNeeded: e.position.line)
+                entries[found].column = UInt32(truncatingIfNeeded: e.position.column)
             } else {
                 let start = keyOnce(key)
                 let serviceStart = append(service)
                 let idStart = idOnce(e)
-                let detailOffset = stageOnce(i)
+                let at = stageOnce(i)
                 entries.append(
                     Entry(
                         start: start, serviceStart: serviceStart, idStart: idStart, timestamp: e.timestamp,
-                        hash: e.hash, detailOffset: detailOffset, keyCount: e.keyCount, serviceCount: e.serviceCount,
-                        idCount: e.idCount, spill: Int32(spill), detailCount: Int32(e.detailCount), source: e.source))
+                        hash: e.hash, detailOffset: at.offset, keyCount: e.keyCount, serviceCount: e.serviceCount,
+                        idCount: e.idCount, spill: at.spill, detailCount: Int32(e.detailCount),
+                        line: UInt32(truncatingIfNeeded: e.position.line),
+                        column: UInt32(truncatingIfNeeded: e.position.column), source: e.source))
                 slots.insert(entries.count - 1, at: slot, count: entries.count) { entries[$0].hash }
             }
         }
         _ = spills[spill].reserve(bytes)
         return SpillWrite(spill: spill, base: base, bytes: bytes, fileNumber: fileNumber, staged: order)
+    }
+
+    /// Reads `e`'s Detail to `destination + SpillHeader.size` (`destination` has room for the
+    /// header and the Detail) and returns where its event was read; nil for a row without a
+    /// Detail (nothing is read).
+    func readDetail(
+        _ e: Entry, spills: [SpillFile], to destination: UnsafeMutableRawPointer
+    ) throws(IngestError) -> SpillHeader? {
+        let count = Int(e.detailCount)
+        guard count > 0 else { return nil }
+        let spill = spills[Int(e.spill)]
+        if let source = spill.source {
+            try spill.read(offset: e.detailOffset, count: count, to: destination + SpillHeader.size)
+            return SpillHeader(file: source.file, line: Int64(e.line), column: Int64(e.column))
+        }
+        // The header comes with the Detail, in the same read.
+        try spill.read(offset: e.detailOffset - SpillHeader.size, count: SpillHeader.size + count, to: destination)
+        return SpillHeader(UnsafeRawBufferPointer(start: destination, count: SpillHeader.size))
     }
 
     /// The indices of the entries `keep` keeps, ordered by where their Details are: the rows of

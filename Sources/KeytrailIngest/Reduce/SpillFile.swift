@@ -4,6 +4,8 @@ import KeytrailPOSIX
 
 /// An unnamed temporary file beside the index that holds Detail text between commits, so the
 /// batch's memory holds only the small fields (the file vanishes when closed or when the process dies).
+/// Or an input file itself (`init(source:)`), whose Details are its bytes verbatim: they are read
+/// again from it at the commit rather than copied into a temporary file and back.
 ///
 /// Space is reserved under the batch's lock (`reserve`) and written after it (`write`), so a
 /// worker copying a file's winners out does not hold the other workers back; a read of a range
@@ -21,10 +23,38 @@ final class SpillFile: @unchecked Sendable {
     }
     private let progress = Lock(Progress())
 
+    /// An input read again: its name for messages, its status when it was read, and its
+    /// batch-local number (`BatchTable.files`).
+    struct Source {
+        let path: String
+        let status: FileStatus
+        let file: UInt32
+    }
+    let source: Source?
+
     /// Creates the file in `directory` (O_TMPFILE, else a created-and-unlinked file).
     init(directory: String) throws(IngestError) {
         do throws(SystemError) { fd = try POSIX.temporaryFile(in: directory) } catch {
             throw .cannotCreateTemporaryFile(directory: directory, error)
+        }
+        source = nil
+    }
+
+    /// An input file open as `fd` (closed with this), with nothing to write: every range of it
+    /// may be read.
+    init(source fd: Int32, _ source: Source) {
+        self.fd = fd
+        self.source = source
+        progress.withLock { $0.written = Int.max }
+    }
+
+    /// Throws when the input file is no longer what was read (its size or modification time
+    /// moved, as the manifest judges files): its Details would not be the ones parsed.
+    func checkSource() throws(IngestError) {
+        guard let source else { return }
+        let now = FileStatus(fd: fd)
+        if now?.size != source.status.size || now?.mtimeNanos != source.status.mtimeNanos {
+            throw .inputChanged(path: source.path)
         }
     }
 
@@ -64,10 +94,14 @@ final class SpillFile: @unchecked Sendable {
         let n: Int
         do throws(SystemError) { n = try POSIX.readFully(fd, into: destination, count: count, at: Int64(offset)) } catch
         {
+            if let source { throw .inputUnreadable(path: source.path, error) }
             throw .cannotReadTemporaryFile(error)
         }
-        // The file ended early (it is ours: only a disk or kernel fault does this).
-        if n < count { throw .cannotReadTemporaryFile(.current) }
+        // The file ended early (ours: only a disk or kernel fault does this; an input: it shrank).
+        if n < count {
+            if let source { throw .inputChanged(path: source.path) }
+            throw .cannotReadTemporaryFile(.current)
+        }
     }
 
     /// Forgets the content (after a commit).

@@ -9,6 +9,12 @@ struct SpillHeader {
     var line: Int64
     var column: Int64
 
+    init(file: UInt32, line: Int64, column: Int64) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
     init(file: UInt32, position: TextPosition) {
         self.file = file
         line = Int64(position.line)
