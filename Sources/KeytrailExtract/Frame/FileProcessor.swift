@@ -44,7 +44,9 @@ package final class FileProcessor {
     /// The current file's bytes, when its content is them verbatim (read whole, not
     /// decompressed): a Detail within them records its offset (`MaxRegisterTable.Entry.sourceOffset`).
     /// Its reader sets it after `begin`.
-    package var verbatim: UnsafeRawBufferPointer?
+    package var verbatim: UnsafeRawBufferPointer? {
+        didSet { reduced.verbatim = verbatim?.baseAddress }
+    }
     /// The content position that skip notes inside nested strings point at.
     var anchor: UnsafeRawPointer?
     /// Where the current unit's text starts, and its line in the file (its column is 1).

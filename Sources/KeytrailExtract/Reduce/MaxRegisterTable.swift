@@ -30,9 +30,12 @@ package struct MaxRegisterTable {
         /// of the event's bytes: the rows that share a copy share its position.
         package var position: TextPosition
         /// Where the Detail's bytes start in the file when they are its bytes verbatim (the file
-        /// was read whole and not decompressed): the Detail can be read again from there
-        /// instead of being copied aside. -1 otherwise.
+        /// was read whole and not decompressed): the Detail is not copied into the table (it is
+        /// read at `verbatim` + this offset) and can be read again from the file. -1 otherwise.
         package var sourceOffset: Int
+
+        /// The Detail bytes the table's storage holds for this entry's event.
+        var storedDetail: Int { sourceOffset >= 0 ? 0 : detailCount }
     }
 
     /// The table's rows, in the order they were first offered.
@@ -49,6 +52,10 @@ package struct MaxRegisterTable {
             at: Int
         )?
 
+    /// The file's bytes that entries with a `sourceOffset` point into; they must stay as they
+    /// are while the table's Details are read.
+    var verbatim: UnsafeRawPointer?
+
     /// How many rows the table holds.
     package var count: Int { entries.count }
     /// Whether the table holds no row.
@@ -60,6 +67,7 @@ package struct MaxRegisterTable {
         storage.count = 0
         garbage = 0
         last = nil
+        verbatim = nil
     }
 
     /// Forgets which event was appended last: call when the buffers offers point into are reused.
@@ -82,7 +90,10 @@ package struct MaxRegisterTable {
 
     /// The Detail of `e`'s event.
     @inline(__always) package func detail(_ e: Entry) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: storage.base + e.idStart + Int(e.idCount), count: e.detailCount)
+        if e.sourceOffset >= 0, let v = verbatim {
+            return UnsafeRawBufferPointer(start: v + e.sourceOffset, count: e.detailCount)
+        }
+        return UnsafeRawBufferPointer(start: storage.base + e.idStart + Int(e.idCount), count: e.detailCount)
     }
 
     /// Offers a candidate read from buffers; copies its bytes only when it wins.
@@ -111,8 +122,8 @@ package struct MaxRegisterTable {
             let c = LatestWins.compare(timestamp, eventId, detail, e.timestamp, self.eventId(e), self.detail(e))
             // Of two copies of one text, the earlier position in the file names it (`Provenance`).
             if c > 0 || (c == 0 && Provenance.precedes(position, e.position)) {
-                garbage += Int(e.idCount) + e.detailCount
-                let idStart = appendEvent(eventId, detail, position)
+                garbage += Int(e.idCount) + e.storedDetail
+                let idStart = appendEvent(eventId, detail, position, copy: sourceOffset < 0)
                 entries[i].idStart = idStart
                 entries[i].idCount = Int32(eventId.count)
                 entries[i].detailCount = detail.count
@@ -124,7 +135,7 @@ package struct MaxRegisterTable {
             return
         }
         let start = append(key, service)
-        let idStart = appendEvent(eventId, detail, position)
+        let idStart = appendEvent(eventId, detail, position, copy: sourceOffset < 0)
         entries.append(
             Entry(
                 start: start, keyCount: Int32(key.count), serviceCount: Int32(service.count), idStart: idStart,
@@ -134,17 +145,17 @@ package struct MaxRegisterTable {
         slots.insert(entries.count - 1, at: slot, count: entries.count) { entries[$0].hash }
     }
 
-    /// Appends an event's ID and Detail, or returns where they already are when the same event
-    /// was appended last.
+    /// Appends an event's ID and (with `copy`) its Detail, or returns where they already are when
+    /// the same event was appended last.
     private mutating func appendEvent(
-        _ id: UnsafeRawBufferPointer, _ detail: UnsafeRawBufferPointer, _ position: TextPosition
+        _ id: UnsafeRawBufferPointer, _ detail: UnsafeRawBufferPointer, _ position: TextPosition, copy: Bool
     ) -> Int {
         if let l = last, l.id == id.baseAddress, l.idCount == id.count, l.detail == detail.baseAddress,
             l.detailCount == detail.count, l.position == position
         {
             return l.at
         }
-        let at = append(id, detail)
+        let at = append(id, copy ? detail : UnsafeRawBufferPointer(start: nil, count: 0))
         last = (id.baseAddress, id.count, detail.baseAddress, detail.count, position, at)
         return at
     }
@@ -183,7 +194,7 @@ package struct MaxRegisterTable {
                 entries[i].idStart = at
                 continue
             }
-            let iv = UnsafeRawBufferPointer(start: old.base + e.idStart, count: Int(e.idCount) + e.detailCount)
+            let iv = UnsafeRawBufferPointer(start: old.base + e.idStart, count: Int(e.idCount) + e.storedDetail)
             storage.reserve(iv.count)
             entries[i].idStart = storage.count
             moved[e.idStart] = storage.count
