@@ -41,9 +41,10 @@ package final class FileProcessor {
     package let inflated = ByteBuffer(capacity: 1 << 20)
     /// Reused for gathering the Details of a file's winners before they are spilled.
     package let staging = ByteBuffer(capacity: 1 << 20)
-    /// The current file's bytes, when its content is them verbatim (read whole, not
-    /// decompressed): a Detail within them records its offset (`MaxRegisterTable.Entry.sourceOffset`).
-    /// Its reader sets it after `begin`.
+    /// The current file's whole content, when it was read (and decompressed) in one piece and
+    /// stays as it is until the next file: a Detail within it records its offset
+    /// (`MaxRegisterTable.Entry.sourceOffset`) and is not copied into the table. Its reader sets
+    /// it after `begin`.
     package var verbatim: UnsafeRawBufferPointer? {
         didSet { reduced.verbatim = verbatim?.baseAddress }
     }

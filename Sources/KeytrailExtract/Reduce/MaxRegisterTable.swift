@@ -29,9 +29,10 @@ package struct MaxRegisterTable {
         /// Where the event starts in the file (line 0: unknown). A new position gets its own copy
         /// of the event's bytes: the rows that share a copy share its position.
         package var position: TextPosition
-        /// Where the Detail's bytes start in the file when they are its bytes verbatim (the file
-        /// was read whole and not decompressed): the Detail is not copied into the table (it is
-        /// read at `verbatim` + this offset) and can be read again from the file. -1 otherwise.
+        /// Where the Detail's bytes start in the file's content when they are its bytes verbatim
+        /// and the content is whole (`FileProcessor.verbatim`): the Detail is not copied into the
+        /// table (it is read at `verbatim` + this offset); for a file that is not compressed, the
+        /// offset is also where it can be read again in the file. -1 otherwise.
         package var sourceOffset: Int
 
         /// The Detail bytes the table's storage holds for this entry's event.

@@ -56,6 +56,7 @@ struct FileReader: Sendable {
                 live.fileDone()
             }
         }
+        var keep = false
         do throws(Failure) {
             // The checksum comes first: a copy of ingested content is skipped without parsing.
             var key: [UInt8]
@@ -82,14 +83,18 @@ struct FileReader: Sendable {
                     fd: fd, processor: processor, chunk: streaming.chunk, live: live, counted: &counted)
             } else {
                 var content = processor.raw.bytes
+                // Read again from the file only when its content is its bytes.
+                var readAgain = keepVerbatim && regular && !item.isStdin
                 if Gzip.isGzip(content) {
                     do throws(Gzip.Failure) { try Gzip.inflate(content, into: processor.inflated) } catch {
                         throw .gzip(error)
                     }
                     content = processor.inflated.bytes
-                } else if keepVerbatim && regular && !item.isStdin {
-                    processor.verbatim = content
+                    readAgain = false
                 }
+                // The content is whole and stays until the next file: the table need not copy it.
+                processor.verbatim = content
+                keep = readAgain
                 o.contentBytes = content.count
                 _ = processor.feed(content, final: true)
                 live?.add(raw: 0, content: content.count, events: processor.eventsRead)
@@ -98,7 +103,7 @@ struct FileReader: Sendable {
             if regular, let before {
                 let after = FileStatus(fd: fd)
                 if after?.size != before.size || after?.mtimeNanos != before.mtimeNanos { throw .io(Self.changed) }
-                if processor.verbatim != nil {
+                if keep {
                     o.kept = fd
                     o.status = before
                 }
