@@ -45,9 +45,7 @@ extension Ingester {
         defer { if let fd = o.kept { close(fd) } }
         guard o.framed, !processor.table.isEmpty else { return o }
         do throws(IngestError) {
-            let kept = o.kept.flatMap { fd in
-                o.status.map { (fd: fd, source: SpillFile.Source(path: item.display, status: $0, file: 0)) }
-            }
+            let kept = o.kept.flatMap { fd in o.entry.map { (fd: fd, path: item.display, entry: $0) } }
             let (pending, spills) = try shared.withLock {
                 (s: inout SharedBatch) throws(IngestError) -> (BatchTable.SpillWrite, [SpillFile]) in
                 try s.merge(processor.table, name: item.absolute, spill: worker, kept: kept)

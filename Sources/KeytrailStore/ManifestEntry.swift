@@ -1,3 +1,5 @@
+package import KeytrailPOSIX
+
 /// A file the manifest records as ingested.
 package struct ManifestEntry: Equatable, Sendable {
     /// Size in bytes when ingested.
@@ -13,6 +15,10 @@ package struct ManifestEntry: Equatable, Sendable {
         self.mtimeNanos = mtimeNanos
         self.checksum = checksum
     }
+
+    /// Whether a file of status `st` is still the one recorded, as the manifest judges files:
+    /// the same size and modification time.
+    package func matches(_ st: FileStatus) -> Bool { st.size == size && st.mtimeNanos == mtimeNanos }
 }
 
 /// One row of the manifest as `keytrail manifest` lists it.

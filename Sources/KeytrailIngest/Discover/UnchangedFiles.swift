@@ -15,6 +15,6 @@ struct UnchangedFiles {
             throw .index(error)
         }
         guard let entry else { return false }
-        return entry.size == st.size && entry.mtimeNanos == st.mtimeNanos
+        return entry.matches(st)
     }
 }

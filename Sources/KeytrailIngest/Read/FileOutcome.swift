@@ -1,5 +1,4 @@
 import KeytrailExtract
-import KeytrailPOSIX
 import KeytrailStore
 
 /// What a worker made of one file (its entries are merged into the shared batch table directly).
@@ -15,10 +14,9 @@ struct FileOutcome {
     var contentBytes = 0
     var result = FileResult()
     /// The file, still open, when its Details may be read again from it (`FileReader.read`'s
-    /// `keepVerbatim`): its processor's entries name where (`sourceOffset`). Its status as read is
-    /// `status`. Whoever takes the outcome closes it.
+    /// `keepVerbatim`): its processor's entries name where (`sourceOffset`); `entry` is its size
+    /// and modification time as read. Whoever takes the outcome closes it.
     var kept: Int32?
-    var status: FileStatus?
     /// A failure of the machinery (a spill file could not be written): the run stops.
     var failure: IngestError?
 }

@@ -84,17 +84,16 @@ struct FileReader: Sendable {
             } else {
                 var content = processor.raw.bytes
                 // Read again from the file only when its content is its bytes.
-                var readAgain = keepVerbatim && regular && !item.isStdin
+                keep = keepVerbatim && regular && !item.isStdin
                 if Gzip.isGzip(content) {
                     do throws(Gzip.Failure) { try Gzip.inflate(content, into: processor.inflated) } catch {
                         throw .gzip(error)
                     }
                     content = processor.inflated.bytes
-                    readAgain = false
+                    keep = false
                 }
                 // The content is whole and stays until the next file: the table need not copy it.
                 processor.verbatim = content
-                keep = readAgain
                 o.contentBytes = content.count
                 _ = processor.feed(content, final: true)
                 live?.add(raw: 0, content: content.count, events: processor.eventsRead)
@@ -103,10 +102,7 @@ struct FileReader: Sendable {
             if regular, let before {
                 let after = FileStatus(fd: fd)
                 if after?.size != before.size || after?.mtimeNanos != before.mtimeNanos { throw .io(Self.changed) }
-                if keep {
-                    o.kept = fd
-                    o.status = before
-                }
+                if keep { o.kept = fd }
             }
         } catch {
             switch error {

@@ -1,5 +1,6 @@
 import Glibc
 import KeytrailExtract
+import KeytrailStore
 
 /// The batch's reduced entries and the workers' spill files, shared by the workers that merge
 /// into them (behind a `Lock`).
@@ -28,7 +29,7 @@ struct SharedBatch {
     /// Merges a file's table (`BatchTable.merge`). `kept`: the file, open, whose Details are its
     /// bytes verbatim: the batch reads them from its own descriptor of it (closed with the batch).
     mutating func merge(
-        _ file: MaxRegisterTable, name: [UInt8], spill: Int, kept: (fd: Int32, source: SpillFile.Source)?
+        _ file: MaxRegisterTable, name: [UInt8], spill: Int, kept: (fd: Int32, path: String, entry: ManifestEntry)?
     ) throws(IngestError) -> (write: BatchTable.SpillWrite, spills: [SpillFile]) {
         var source: Int?
         if let kept, spills.count - temporaries < Self.maxSources {
@@ -37,7 +38,7 @@ struct SharedBatch {
                 let number = table.index(of: name)
                 spills.append(
                     SpillFile(
-                        source: fd, SpillFile.Source(path: kept.source.path, status: kept.source.status, file: number)))
+                        source: fd, SpillFile.Source(path: kept.path, entry: kept.entry, file: number)))
                 source = spills.count - 1
             }
         }

@@ -1,6 +1,7 @@
 import Glibc
 import KeytrailExtract
 import KeytrailPOSIX
+import KeytrailStore
 
 /// An unnamed temporary file beside the index that holds Detail text between commits, so the
 /// batch's memory holds only the small fields (the file vanishes when closed or when the process dies).
@@ -23,11 +24,11 @@ final class SpillFile: @unchecked Sendable {
     }
     private let progress = Lock(Progress())
 
-    /// An input read again: its name for messages, its status when it was read, and its
+    /// An input read again: its name for messages, its manifest row as it was read, and its
     /// batch-local number (`BatchTable.files`).
     struct Source {
         let path: String
-        let status: FileStatus
+        let entry: ManifestEntry
         let file: UInt32
     }
     let source: Source?
@@ -52,8 +53,7 @@ final class SpillFile: @unchecked Sendable {
     /// moved, as the manifest judges files): its Details would not be the ones parsed.
     func checkSource() throws(IngestError) {
         guard let source else { return }
-        let now = FileStatus(fd: fd)
-        if now?.size != source.status.size || now?.mtimeNanos != source.status.mtimeNanos {
+        guard let now = FileStatus(fd: fd), source.entry.matches(now) else {
             throw .inputChanged(path: source.path)
         }
     }
