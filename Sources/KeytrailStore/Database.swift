@@ -56,6 +56,9 @@ package final class Database {
     /// How long a statement waits for a lock another connection holds before it fails with BUSY.
     package func waitForLocks(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
 
+    /// Whether a transaction is open (SQLite is not in autocommit mode).
+    package var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
     /// Rows changed by the last INSERT, UPDATE or DELETE.
     package var changes: Int { Int(sqlite3_changes64(handle)) }
 

@@ -18,8 +18,7 @@ extension IndexReader {
     package func census() throws(IndexError) -> IndexCensus {
         followIfReplaced()
         guard byKey != nil else { return IndexCensus(keys: [], span: nil) }
-        try IndexError.wrapping { () throws(SQLiteError) in try db.execute("BEGIN") }
-        defer { try? db.execute("COMMIT") }
+        return try snapshot { () throws(IndexError) in
         let q = try IndexError.wrapping { () throws(SQLiteError) in
             try db.prepare("SELECT DISTINCT key FROM dims WHERE kind = 0 ORDER BY key")
         }
@@ -30,6 +29,7 @@ extension IndexReader {
         }
         guard try step(s), !s.isNull(0) else { return IndexCensus(keys: keys, span: nil) }
         return IndexCensus(keys: keys, span: s.int64(0)...s.int64(1))
+        }
     }
 
     /// The index's commit generation: it changes with every ingest that commits.

@@ -19,6 +19,9 @@ package final class IndexReader {
         /// The file it reads (a first build replaces the index's file by rename).
         let device: UInt64
         let inode: UInt64
+        /// A read transaction's ends (`IndexReader.snapshot`), prepared once.
+        let begin: Statement
+        let commit: Statement
 
         init(path: String, followsIngests: Bool) throws(IndexError) {
             guard let st = FileStatus(path: path) else { throw .missing(path: path) }
@@ -31,6 +34,9 @@ package final class IndexReader {
                 return db
             }
             self.db = db
+            (begin, commit) = try IndexError.wrapping { () throws(SQLiteError) in
+                (try db.prepare("BEGIN"), try db.prepare("COMMIT"))
+            }
             codec = DetailCodec(reading: db)
             let readable: Bool
             do {
@@ -51,6 +57,8 @@ package final class IndexReader {
     }
 
     private var connection: Connection
+    /// How many `snapshot`s are open: the outermost one holds the read transaction.
+    private var snapshots = 0
     let path: String
     let followsIngests: Bool
     var db: Database { connection.db }
@@ -75,11 +83,34 @@ package final class IndexReader {
         connection = try Connection(path: path, followsIngests: followsIngests)
     }
 
+    /// Runs `body` in one read transaction, so that every read in it sees the same commit (one
+    /// answer never mixes an ingest's before and after, e.g. the newest event of the index and a
+    /// key's rows), and SQLite takes its file locks once rather than once a statement. A snapshot
+    /// inside another joins it. A commit finishing meanwhile is seen by the next snapshot.
+    package func snapshot<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        if snapshots == 0 {
+            followIfReplaced()
+            // A deferred BEGIN cannot fail on a read connection outside a transaction; if it did,
+            // the reads below would each be their own transaction, as without a snapshot.
+            _ = try? connection.begin.step()
+            connection.begin.reset()
+        }
+        snapshots += 1
+        defer {
+            snapshots -= 1
+            if snapshots == 0, db.inTransaction {
+                if (try? connection.commit.step()) == nil { try? db.execute("ROLLBACK") }
+                connection.commit.reset()
+            }
+        }
+        return try body()
+    }
+
     /// A first build (`IndexWriter.startFirstBuild`) renames a new file onto the empty index:
-    /// a reader that follows ingests opens the new file once it is there (one `stat` a question).
-    /// A reader that cannot open it keeps the file it has.
+    /// a reader that follows ingests opens the new file once it is there (one `stat` a question,
+    /// never inside a snapshot). A reader that cannot open it keeps the file it has.
     func followIfReplaced() {
-        guard followsIngests, let st = FileStatus(path: path),
+        guard followsIngests, snapshots == 0, let st = FileStatus(path: path),
             st.device != connection.device || st.inode != connection.inode
         else { return }
         if let c = try? Connection(path: path, followsIngests: true) { connection = c }
@@ -177,8 +208,7 @@ package final class IndexReader {
     {
         followIfReplaced()
         guard let byDimension, let meta else { return ([], 0, 0) }
-        try IndexError.wrapping { () throws(SQLiteError) in try db.execute("BEGIN") }
-        defer { try? db.execute("COMMIT") }
+        return try snapshot { () throws(IndexError) in
         func value(_ name: String) throws(IndexError) -> Int64 {
             defer { meta.reset() }
             meta.bindText(1, name)
@@ -201,6 +231,7 @@ package final class IndexReader {
             rows.append(r)
         }
         return (rows, now, pruned)
+        }
     }
 
     /// The Detail of one product row of `key` (as `products(key:details: false)` listed it).

@@ -43,11 +43,12 @@ enum ServeCommand {
         let dbPath = KeytrailCommand.databasePath(a)
         var services: [any ActionAnswering] = []
         for _ in 0..<options.workers {
-            services.append(
-                try CLIError.failing(
-                    IndexError.self,
-                    try APIService(
-                        dbPath: dbPath, catalog: catalog, asOf: query.asOf, days: query.days, followsIngests: true)))
+            let service = try CLIError.failing(
+                IndexError.self,
+                try APIService(
+                    dbPath: dbPath, catalog: catalog, asOf: query.asOf, days: query.days, followsIngests: true))
+            service.withNotes = false
+            services.append(service)
         }
         let server = try CLIError.failing(
             ServeError.self,

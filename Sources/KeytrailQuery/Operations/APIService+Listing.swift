@@ -48,7 +48,7 @@ extension APIService {
             rows.removeAll { !Self.precedes(cursor, $0) }
         }
         var notes: [String] = []
-        if after == nil && rows.isEmpty {
+        if self.products.withNotes, after == nil && rows.isEmpty {
             if products.isEmpty {
                 notes = try self.products.unknownKeyNotes(key)
             } else if all.isEmpty, !products.contains(where: { $0.service == service }) {

@@ -41,6 +41,13 @@ package final class APIService {
         products = ProductsQuery(reader: reader, catalog: catalog)
     }
 
+    /// Whether answers carry their notes (true); the server sends none and sets it false, so that
+    /// an unknown key is not compared with every key of the index for a note nobody reads.
+    package var withNotes: Bool {
+        get { products.withNotes }
+        set { products.withNotes = newValue }
+    }
+
     /// The window a question gets now (`latest` and `now` resolved).
     package func window() throws(QueryError) -> Window { try products.window(asOf: asOf, days: days) }
 

@@ -7,6 +7,8 @@ package final class ProductsQuery {
     let catalog: ServiceCatalog
     /// The index's census as of a commit generation (read again after an ingest commits).
     var census: (generation: Int64, value: IndexCensus)?
+    /// Whether answers carry their notes (`AnswerNotes`); the server, which sends none, skips them.
+    var withNotes = true
 
     /// A query over an open index.
     package init(reader: IndexReader, catalog: ServiceCatalog) {
@@ -41,7 +43,9 @@ package final class ProductsQuery {
             return LatestWins.compareBytes(a.serviceName.utf8, b.serviceName.utf8) < 0
         }
         let notes =
-            rows.isEmpty
+            !withNotes
+            ? []
+            : rows.isEmpty
             ? try unknownKeyNotes(key)
             : try AnswerNotes.hidden(rows, window: window, asked: asked) { () throws(QueryError) in
                 try QueryError.reading(try reader.newestTimestamp())
