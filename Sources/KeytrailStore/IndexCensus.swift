@@ -19,16 +19,16 @@ extension IndexReader {
         followIfReplaced()
         guard byKey != nil else { return IndexCensus(keys: [], span: nil) }
         return try snapshot { () throws(IndexError) in
-        let q = try IndexError.wrapping { () throws(SQLiteError) in
-            try db.prepare("SELECT DISTINCT key FROM dims WHERE kind = 0 ORDER BY key")
-        }
-        var keys: [String] = []
-        while try step(q) { keys.append(q.text(0)) }
-        let s = try IndexError.wrapping { () throws(SQLiteError) in
-            try db.prepare("SELECT min(ts), max(ts) FROM dims WHERE kind = 0")
-        }
-        guard try step(s), !s.isNull(0) else { return IndexCensus(keys: keys, span: nil) }
-        return IndexCensus(keys: keys, span: s.int64(0)...s.int64(1))
+            let q = try IndexError.wrapping { () throws(SQLiteError) in
+                try db.prepare("SELECT DISTINCT key FROM dims WHERE kind = 0 ORDER BY key")
+            }
+            var keys: [String] = []
+            while try step(q) { keys.append(q.text(0)) }
+            let s = try IndexError.wrapping { () throws(SQLiteError) in
+                try db.prepare("SELECT min(ts), max(ts) FROM dims WHERE kind = 0")
+            }
+            guard try step(s), !s.isNull(0) else { return IndexCensus(keys: keys, span: nil) }
+            return IndexCensus(keys: keys, span: s.int64(0)...s.int64(1))
         }
     }
 

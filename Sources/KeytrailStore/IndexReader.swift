@@ -209,28 +209,28 @@ package final class IndexReader {
         followIfReplaced()
         guard let byDimension, let meta else { return ([], 0, 0) }
         return try snapshot { () throws(IndexError) in
-        func value(_ name: String) throws(IndexError) -> Int64 {
-            defer { meta.reset() }
-            meta.bindText(1, name)
-            return try step(meta) ? meta.int64(0) : 0
-        }
-        let now = try value("gen")
-        let pruned = try value("pruned_gen")
-        defer { byDimension.reset() }
-        byDimension.bindText(1, key)
-        byDimension.bind(2, Int64(kind.rawValue))
-        byDimension.bindText(3, service)
-        byDimension.bind(4, generation ?? now)
-        var rows: [DimensionRow] = []
-        while try step(byDimension) {
-            var r = DimensionRow(
-                name: byDimension.text(0), sub: byDimension.text(1), timestamp: byDimension.int64(2),
-                eventId: byDimension.text(3), source: EventSource(code: Int(byDimension.int64(4))),
-                detail: try detail(byDimension, 5))
-            r.position = byDimension.int64(6)
-            rows.append(r)
-        }
-        return (rows, now, pruned)
+            func value(_ name: String) throws(IndexError) -> Int64 {
+                defer { meta.reset() }
+                meta.bindText(1, name)
+                return try step(meta) ? meta.int64(0) : 0
+            }
+            let now = try value("gen")
+            let pruned = try value("pruned_gen")
+            defer { byDimension.reset() }
+            byDimension.bindText(1, key)
+            byDimension.bind(2, Int64(kind.rawValue))
+            byDimension.bindText(3, service)
+            byDimension.bind(4, generation ?? now)
+            var rows: [DimensionRow] = []
+            while try step(byDimension) {
+                var r = DimensionRow(
+                    name: byDimension.text(0), sub: byDimension.text(1), timestamp: byDimension.int64(2),
+                    eventId: byDimension.text(3), source: EventSource(code: Int(byDimension.int64(4))),
+                    detail: try detail(byDimension, 5))
+                r.position = byDimension.int64(6)
+                rows.append(r)
+            }
+            return (rows, now, pruned)
         }
     }
 

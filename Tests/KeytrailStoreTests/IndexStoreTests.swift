@@ -178,3 +178,40 @@ extension Database {
         return s.text(0)
     }
 }
+
+@Suite("Index reader snapshots")
+struct IndexSnapshotTests {
+    /// One answer reads one commit: a commit landing between two of its reads is seen by the next
+    /// answer, not half by this one. Snapshots nest, and the outermost holds the transaction.
+    @Test func aSnapshotReadsOneCommit() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("i.sqlite")
+        let store = IndexStoreTests()
+        let w = try IndexWriter(path: path)
+        try w.begin()
+        try store.offer(w, "K", "Ecs", 100, "A", "{a}")
+        try w.commit()
+        // An ingest beside a reader writes through the WAL, where a reader's transaction does not
+        // hold the writer up.
+        let wal = try Database(path: path)
+        try wal.execute("PRAGMA journal_mode=WAL")
+        try wal.execute("INSERT OR REPLACE INTO meta(name, value) VALUES('max_ts', 100)")
+        let r = try IndexReader(path: path, followsIngests: true)
+        #expect(!r.db.inTransaction)
+        let (inside, newest) = try r.snapshot { () throws -> ([[UInt8]], Int64?) in
+            #expect(r.db.inTransaction)
+            let before = try r.products(key: "K").map(\.detail)
+            try wal.execute("DELETE FROM dims WHERE key = 'K'")
+            try wal.execute("UPDATE meta SET value = 200 WHERE name = 'max_ts'")
+            let nested = try r.snapshot { () throws in try r.products(key: "K").map(\.detail) }
+            #expect(r.db.inTransaction)
+            #expect(nested == before)
+            return (before, try r.newestTimestamp())
+        }
+        #expect(inside == [Array("{a}".utf8)])
+        #expect(newest == 100)
+        #expect(!r.db.inTransaction)
+        #expect(try r.products(key: "K").isEmpty)
+        #expect(try r.newestTimestamp() == 200)
+    }
+}

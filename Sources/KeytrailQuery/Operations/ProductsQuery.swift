@@ -46,10 +46,10 @@ package final class ProductsQuery {
             !withNotes
             ? []
             : rows.isEmpty
-            ? try unknownKeyNotes(key)
-            : try AnswerNotes.hidden(rows, window: window, asked: asked) { () throws(QueryError) in
-                try QueryError.reading(try reader.newestTimestamp())
-            }
+                ? try unknownKeyNotes(key)
+                : try AnswerNotes.hidden(rows, window: window, asked: asked) { () throws(QueryError) in
+                    try QueryError.reading(try reader.newestTimestamp())
+                }
         return ProductsAnswer(accessKey: key, window: window, products: products, notes: notes)
     }
 
