@@ -199,13 +199,30 @@ struct CatalogAndRulesTests {
     }
 
     @Test func requestIdsAreFreshUpperCaseUUIDs() {
+        let uuid = "^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$"
         let a = RequestID.make()
         let b = RequestID.make()
         #expect(a != b)
-        #expect(
-            a.range(
-                of: "^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$", options: .regularExpression
-            ) != nil)
+        #expect(a.range(of: uuid, options: .regularExpression) != nil)
+        // A server loop's source: every ID a version 4 UUID, none twice, across loops too, and
+        // each of the 122 random bits takes both values.
+        var one = RequestID.Source()
+        var two = RequestID.Source()
+        var seen = Set<String>()
+        var ones = [Int](repeating: 0, count: 32)
+        for _ in 0..<5_000 {
+            for id in [one.next(), two.next()] {
+                #expect(seen.insert(id).inserted)
+                for (i, c) in id.replacingOccurrences(of: "-", with: "").enumerated() where c != "0" {
+                    ones[i] += 1
+                }
+            }
+        }
+        #expect(seen.allSatisfy { $0.range(of: uuid, options: .regularExpression) != nil })
+        // Each hex digit is 0 about 1/16 of the time (fixed ones aside: the version and variant).
+        for (i, n) in ones.enumerated() where i != 12 && i != 16 {
+            #expect(n > 9_000 && n < 9_900, "digit \(i): \(n) of 10000 not 0")
+        }
     }
 
     @Test func asOfParsing() {

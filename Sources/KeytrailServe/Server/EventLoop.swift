@@ -23,6 +23,8 @@ final class EventLoop: @unchecked Sendable {
     /// each connection gets one answer a round, so a burst on one waits behind the others.
     private var deferred: [(Connection, HTTPRequest)] = []
     private var stopping = false
+    /// The IDs of this loop's answers, drawn without a system call.
+    private var requestIds = RequestID.Source()
     private var acceptPausedUntil: Int64 = 0
 
     init(server: Server, listener: Int32, answerer: any ActionAnswering) throws(ServeError) {
@@ -178,7 +180,7 @@ final class EventLoop: @unchecked Sendable {
             case .send(let bytes):
                 Socket.sendNow(c.fd, bytes)
             case .sendError(let e):
-                let id = RequestID.make()
+                let id = requestIds.next()
                 let r = HTTPResponse(
                     status: e.httpStatus, body: e.body(requestId: id, pretty: true), requestId: id, code: e.code,
                     close: true)
@@ -204,7 +206,9 @@ final class EventLoop: @unchecked Sendable {
     /// or nothing yet when a slow-write thread finishes it.
     private func answer(_ c: Connection, _ request: HTTPRequest) -> [ConnectionMachine.Action] {
         let start = Clock.monotonicNanos()
-        let outcome = server.gateway.handle(request) { answerer.answer($0, $1, requestId: $2) }
+        let outcome = server.gateway.handle(request, requestId: requestIds.next()) {
+            answerer.answer($0, $1, requestId: $2)
+        }
         var response = outcome.response
         if stopping { response.close = true }
         let head = response.head()

@@ -35,11 +35,11 @@ package struct Gateway: Sendable {
     /// The path of the health check: `GET /healthz` is `200 ok`, without authentication.
     package static let healthPath = "/healthz"
 
-    /// The response to `request`; `answer` is the worker's `APIService.answer`.
+    /// The response to `request`, named `requestId`; `answer` is the worker's `APIService.answer`.
     package func handle(
-        _ request: HTTPRequest, answer: (APIAction, [String: String], String) -> APIResult
+        _ request: HTTPRequest, requestId: String = RequestID.make(),
+        answer: (APIAction, [String: String], String) -> APIResult
     ) -> Outcome {
-        let requestId = RequestID.make()
         var accessKey: String?
         func fail(_ e: APIError, caller: String? = nil, action: String? = nil) -> Outcome {
             Outcome(
