@@ -65,10 +65,16 @@ struct ResponseBytesTests {
             let id = String(decoding: Self.text(&rng, maxLength: 40), as: UTF8.self)
             for pretty in [true, false] {
                 for withKey in [true, false] {
-                    let fast = a.jsonBytes(requestId: id, pretty: pretty, includeAccessKeyId: withKey)
                     let slow = Self.reference(a, requestId: id, pretty: pretty, includeAccessKeyId: withKey)
-                    #expect(fast == slow, "seed \(seed), round \(round), pretty \(pretty), AccessKeyId \(withKey)")
-                    if fast != slow { return }
+                    // Written in one pass into its bound, and counted first (a body over the limit).
+                    for limit in [Int.max, 0] {
+                        let fast = a.jsonBytes(
+                            requestId: id, pretty: pretty, includeAccessKeyId: withKey, boundedUpTo: limit)
+                        #expect(
+                            fast == slow,
+                            "seed \(seed), round \(round), pretty \(pretty), AccessKeyId \(withKey), limit \(limit)")
+                        if fast != slow { return }
+                    }
                 }
             }
         }
@@ -86,6 +92,22 @@ struct ResponseBytesTests {
         #expect(
             a.jsonBytes(requestId: "R", pretty: false)
                 == Self.reference(a, requestId: "R", pretty: false, includeAccessKeyId: false))
+    }
+
+    /// A body of nothing but bytes that escape to six (`\u0001`) fills its bound and no more.
+    @Test(arguments: [Int.max, 0])
+    func theWorstEscapingFitsTheBound(_ limit: Int) {
+        let detail = [UInt8](repeating: 0x01, count: 5_000)
+        let a = ProductsAnswer(
+            accessKey: "K", window: Window(asOf: 0, days: 1),
+            products: [
+                Product(
+                    usedTimestamp: 1, detail: detail, source: .management, serviceName: "\u{1}", serviceNameCn: "",
+                    serviceNameEn: "")
+            ], notes: [])
+        let body = a.jsonBytes(requestId: "\u{1F}", pretty: true, boundedUpTo: limit)
+        #expect(body == Self.reference(a, requestId: "\u{1F}", pretty: true, includeAccessKeyId: false))
+        #expect(body.count > 6 * detail.count)
     }
 
     @Test func escapeMasksMarkExactlyTheBytesThatNeedOne() {

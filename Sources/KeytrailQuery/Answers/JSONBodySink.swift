@@ -1,6 +1,6 @@
-/// Where a response body's layout goes: a counter that sizes it, then a writer that fills a buffer
-/// of exactly that size. One layout function, generic over the sink, runs twice; nothing is
-/// appended piecemeal, no intermediate `String` is made, and each byte is written once.
+/// Where a response body's layout goes: a sink that sizes it, then a writer that fills a buffer
+/// of that size. One layout function, generic over the sink, runs twice; nothing is appended
+/// piecemeal, no intermediate `String` is made, and each byte is written once.
 ///
 /// The bytes equal `JSONOutput`'s (the escaping rule is `JSONOutput.appendQuoted`'s: `"`, `\` and
 /// control characters; `\n` `\r` `\t` `\b` `\f` by name, the others as `\u00xx` in lower-case hex),
@@ -96,7 +96,22 @@ enum ByteMask {
     return n
 }
 
-/// Sizes a body.
+/// Bounds a body's size without reading its strings: a string escaped takes at most six bytes a
+/// byte (`\u00xx`), an integer at most 20.
+struct BoundingSink: JSONBodySink {
+    /// The bytes the layout takes at most.
+    private(set) var count = 0
+
+    mutating func raw(_ text: StaticString) { count += text.utf8CodeUnitCount }
+
+    mutating func spaces(_ n: Int) { count += n }
+
+    mutating func quoted(_ value: UnsafeRawBufferPointer) { count += 2 + 6 * value.count }
+
+    mutating func int(_ value: Int64) { count += 20 }
+}
+
+/// Sizes a body exactly.
 struct CountingSink: JSONBodySink {
     /// The bytes the layout takes.
     private(set) var count = 0
@@ -258,16 +273,30 @@ struct WritingSink: JSONBodySink {
     }
 }
 
-/// The bytes `layout` writes, in one buffer of exactly their size (and a little spare capacity
-/// past them for the escaper's word stores).
-func jsonBody(_ layout: (inout CountingSink) -> Void, _ write: (inout WritingSink) -> Void) -> [UInt8] {
-    var counter = CountingSink()
-    layout(&counter)
-    let size = counter.count
-    return [UInt8](unsafeUninitializedCapacity: size + 64) { buffer, initialized in
+/// The bytes `layout` writes. A body whose bound (`BoundingSink`) is at most `boundedUpTo` is
+/// written in one pass into a buffer of the bound's size (a hit's tens of KB of Detail are read
+/// once, not counted first); a larger one is counted exactly first (`CountingSink`), so that a big
+/// answer never holds six times its size. Either buffer has a little spare capacity past the
+/// bytes for the escaper's word stores.
+func jsonBody(
+    bound layout: (inout BoundingSink) -> Void, count: (inout CountingSink) -> Void,
+    write: (inout WritingSink) -> Void, boundedUpTo limit: Int = 1 << 20
+) -> [UInt8] {
+    var bound = BoundingSink()
+    layout(&bound)
+    let exact: Int?
+    if bound.count <= limit {
+        exact = nil
+    } else {
+        var counter = CountingSink()
+        count(&counter)
+        exact = counter.count
+    }
+    return [UInt8](unsafeUninitializedCapacity: (exact ?? bound.count) + 64) { buffer, initialized in
         var writer = WritingSink(buffer)
         write(&writer)
-        precondition(writer.count == size, "the body's layout wrote \(writer.count) of \(size) bytes")
-        initialized = size
+        precondition(writer.count <= bound.count, "the body's layout wrote more than its bound")
+        precondition(exact.map { writer.count == $0 } ?? true, "the body's layout wrote other than it counted")
+        initialized = writer.count
     }
 }

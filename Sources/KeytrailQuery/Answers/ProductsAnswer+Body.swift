@@ -2,11 +2,16 @@ import KeytrailScan
 
 extension ProductsAnswer {
     /// The body `json(requestId:pretty:includeAccessKeyId:)` returns, as UTF-8 bytes, written in
-    /// one buffer of its exact size (the server's hot path: a hit carries tens of KB of Detail).
-    package func jsonBytes(requestId: String, pretty: Bool, includeAccessKeyId: Bool = false) -> [UInt8] {
+    /// one buffer (the server's hot path: a hit carries tens of KB of Detail; see `jsonBody`).
+    /// `boundedUpTo`: `jsonBody`'s limit for a body written in one pass.
+    package func jsonBytes(
+        requestId: String, pretty: Bool, includeAccessKeyId: Bool = false, boundedUpTo limit: Int = 1 << 20
+    ) -> [UInt8] {
         jsonBody(
-            { layout(requestId: requestId, pretty: pretty, includeAccessKeyId: includeAccessKeyId, into: &$0) },
-            { layout(requestId: requestId, pretty: pretty, includeAccessKeyId: includeAccessKeyId, into: &$0) })
+            bound: { layout(requestId: requestId, pretty: pretty, includeAccessKeyId: includeAccessKeyId, into: &$0) },
+            count: { layout(requestId: requestId, pretty: pretty, includeAccessKeyId: includeAccessKeyId, into: &$0) },
+            write: { layout(requestId: requestId, pretty: pretty, includeAccessKeyId: includeAccessKeyId, into: &$0) },
+            boundedUpTo: limit)
     }
 
     /// `JSONOutput`'s layout of the answer (two-space indentation when `pretty`; nothing between
