@@ -64,7 +64,7 @@ extension Ingester {
         var t0 = Clock.monotonicSeconds()
         // Rows in key order (B-tree locality); into an empty index they are sorted on another
         // thread while this one groups the Details (which does not wait for the rows there).
-        var order: [Int] = []
+        var order: [UInt32] = []
         let sorted = SortedRows()
         var sorter: Thread?
         if new {
@@ -77,7 +77,7 @@ extension Ingester {
         var inserted = 0
         func insertRows(upTo end: Int) throws(IngestError) {
             while inserted < end {
-                let i = order[inserted]
+                let i = Int(order[inserted])
                 inserted += 1
                 let e = table.entries[i]
                 let tag = DimensionTag.decode(table.service(e))
@@ -116,7 +116,7 @@ extension Ingester {
             return EventOrigin(file: fileIds[h.file]!, line: h.line, column: h.column)
         }
         var groups: [DetailGroup] = []
-        for i in table.spillOrder({ won[$0] != 0 }) {
+        for i in table.spillOrder({ won[$0] != 0 }).lazy.map({ Int($0) }) {
             let e = table.entries[i]
             if let g = groups.last, table.entries[g.entry].spill == e.spill,
                 table.entries[g.entry].detailOffset == e.detailOffset
@@ -220,5 +220,5 @@ extension Ingester {
 
 /// The row order a sorting thread hands back (read after it is joined).
 private final class SortedRows: @unchecked Sendable {
-    var order: [Int] = []
+    var order: [UInt32] = []
 }
