@@ -16,9 +16,8 @@ package struct IndexCensus: Sendable, Equatable {
 extension IndexReader {
     /// The index's keys and the time its events span, read in one snapshot.
     package func census() throws(IndexError) -> IndexCensus {
-        followIfReplaced()
-        guard byKey != nil else { return IndexCensus(keys: [], span: nil) }
-        return try snapshot { () throws(IndexError) in
+        try snapshot { () throws(IndexError) in
+            guard byKey != nil else { return IndexCensus(keys: [], span: nil) }
             let q = try IndexError.wrapping { () throws(SQLiteError) in
                 try db.prepare("SELECT DISTINCT key FROM dims WHERE kind = 0 ORDER BY key")
             }

@@ -88,17 +88,22 @@ package final class IndexReader {
     /// key's rows), and SQLite takes its file locks once rather than once a statement. A snapshot
     /// inside another joins it. A commit finishing meanwhile is seen by the next snapshot.
     package func snapshot<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        // Whether this call began the transaction, and so ends it.
+        var began = false
         if snapshots == 0 {
             followIfReplaced()
             // A deferred BEGIN cannot fail on a read connection outside a transaction; if it did,
             // the reads below would each be their own transaction, as without a snapshot.
-            _ = try? connection.begin.step()
-            connection.begin.reset()
+            if !db.inTransaction {
+                _ = try? connection.begin.step()
+                connection.begin.reset()
+                began = db.inTransaction
+            }
         }
         snapshots += 1
         defer {
             snapshots -= 1
-            if snapshots == 0, db.inTransaction {
+            if began, db.inTransaction {
                 if (try? connection.commit.step()) == nil { try? db.execute("ROLLBACK") }
                 connection.commit.reset()
             }
@@ -206,9 +211,9 @@ package final class IndexReader {
             rows: [DimensionRow], generation: Int64, pruned: Int64
         )
     {
-        followIfReplaced()
-        guard let byDimension, let meta else { return ([], 0, 0) }
-        return try snapshot { () throws(IndexError) in
+        try snapshot { () throws(IndexError) in
+            // The statements of the connection the snapshot reads (it follows a replaced file first).
+            guard let byDimension, let meta else { return ([], 0, 0) }
             func value(_ name: String) throws(IndexError) -> Int64 {
                 defer { meta.reset() }
                 meta.bindText(1, name)

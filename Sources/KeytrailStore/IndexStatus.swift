@@ -22,7 +22,10 @@ extension IndexReader {
     /// The index's status, read in one snapshot; without `counting`, its keys and span are left
     /// out (0 and nil), which would read every row.
     package func status(counting: Bool = true) throws(IndexError) -> IndexStatus {
-        followIfReplaced()
+        try snapshot { () throws(IndexError) in try readStatus(counting: counting) }
+    }
+
+    private func readStatus(counting: Bool) throws(IndexError) -> IndexStatus {
         let version = try IndexError.wrapping { () throws(SQLiteError) in try db.scalarInt("PRAGMA user_version") } ?? 0
         guard byKey != nil else {
             return IndexStatus(
@@ -30,8 +33,6 @@ extension IndexReader {
                 lastIngest: nil)
         }
         let siblings = try keepsSiblings()
-        try IndexError.wrapping { () throws(SQLiteError) in try db.execute("BEGIN") }
-        defer { try? db.execute("COMMIT") }
         let q = try IndexError.wrapping { () throws(SQLiteError) in
             try db.prepare(
                 counting

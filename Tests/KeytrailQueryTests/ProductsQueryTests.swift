@@ -204,8 +204,14 @@ struct CatalogAndRulesTests {
         let b = RequestID.make()
         #expect(a != b)
         #expect(a.range(of: uuid, options: .regularExpression) != nil)
+        // xoshiro256**'s reference outputs from the state (1, 2, 3, 4) are 11520, 0, 1509978240,
+        // 1215971899390074240: two a request ID.
+        var known = RequestID.Source(state: (1, 2, 3, 4))
+        #expect(known.next() == "002D0000-0000-4000-8000-000000000000")
+        #expect(known.next() == "8070005A-0000-4000-809D-00000000E010")
         // A server loop's source: every ID a version 4 UUID, none twice, across loops too, and
-        // each of the 122 random bits takes both values.
+        // each random hex digit (the version's and the variant's aside) takes 0 about 1/16 of the
+        // time.
         var one = RequestID.Source()
         var two = RequestID.Source()
         var seen = Set<String>()
@@ -219,7 +225,6 @@ struct CatalogAndRulesTests {
             }
         }
         #expect(seen.allSatisfy { $0.range(of: uuid, options: .regularExpression) != nil })
-        // Each hex digit is 0 about 1/16 of the time (fixed ones aside: the version and variant).
         for (i, n) in ones.enumerated() where i != 12 && i != 16 {
             #expect(n > 9_000 && n < 9_900, "digit \(i): \(n) of 10000 not 0")
         }

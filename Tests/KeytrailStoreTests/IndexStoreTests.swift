@@ -214,4 +214,23 @@ struct IndexSnapshotTests {
         #expect(try r.products(key: "K").isEmpty)
         #expect(try r.newestTimestamp() == 200)
     }
+
+    struct Thrown: Error {}
+
+    /// A body that throws ends the transaction it began; a snapshot inside a transaction it did not
+    /// begin (`status` is one) leaves that transaction to its owner.
+    @Test func aSnapshotEndsOnlyTheTransactionItBegan() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("i.sqlite")
+        _ = try IndexWriter(path: path)
+        let r = try IndexReader(path: path)
+        #expect(throws: Thrown.self) { try r.snapshot { () throws(Thrown) in throw Thrown() } }
+        #expect(!r.db.inTransaction)
+        try r.db.execute("BEGIN")
+        try r.snapshot { () throws in _ = try r.products(key: "K") }
+        #expect(r.db.inTransaction)
+        try r.db.execute("COMMIT")
+        _ = try r.status()
+        #expect(!r.db.inTransaction)
+    }
 }

@@ -277,7 +277,7 @@ struct BatchTable {
     /// one event (sharing its Detail) sit together.
     /// (An LSD radix sort on (spill, offset): the comparison sort took 0.4 s of a commit of 1.5M rows.)
     func spillOrder(_ keep: (Int) -> Bool) -> [UInt32] {
-        let items = entries.indices.compactMap { keep($0) ? UInt32(truncatingIfNeeded: $0) : nil }
+        let items = entries.indices.compactMap { keep($0) ? UInt32($0) : nil }
         // The spill file above bit 48 (a spill file holds less than 256 TiB).
         let words = items.map { UInt64(entries[Int($0)].spill) << 48 | UInt64(entries[Int($0)].detailOffset) }
         return Self.radixOrder(words).map { items[Int($0)] }

@@ -53,18 +53,24 @@ package final class APIService {
 
     /// The same service with its as-of resolved once, so a batch of questions shares one window.
     package func pinned() throws(QueryError) -> APIService {
-        APIService(reader: reader, catalog: catalog, asOf: .at(try window().asOf), asked: asked, days: days)
+        let s = APIService(reader: reader, catalog: catalog, asOf: .at(try window().asOf), asked: asked, days: days)
+        s.withNotes = withNotes
+        return s
     }
 
     /// The answer to `action` with the API's `parameters` (`AccessKey`, `ServiceName`,
     /// `PageSize`, `NextToken`), as a value.
+    /// Read in one snapshot of the index (`IndexReader.snapshot`): the window's newest event and
+    /// the key's rows come from one commit, and SQLite locks the file once an answer.
     package func answer(_ action: APIAction, _ parameters: [String: String]) throws(QueryError) -> Answer {
-        switch action {
-        case .products: return .products(try products(parameters))
-        case .info: return .info(try info(parameters))
-        case .events, .ips, .resources:
-            guard let listing = action.listing else { preconditionFailure("\(action) is a listing") }
-            return .listing(try page(listing, parameters))
+        try reader.snapshot { () throws(QueryError) -> Answer in
+            switch action {
+            case .products: return .products(try products(parameters))
+            case .info: return .info(try info(parameters))
+            case .events, .ips, .resources:
+                guard let listing = action.listing else { preconditionFailure("\(action) is a listing") }
+                return .listing(try page(listing, parameters))
+            }
         }
     }
 
