@@ -21,6 +21,9 @@ package struct IngestOptions: Sendable {
     /// `BatchTable.Entry`, its hash slots, its tag's bytes, and its share of the key and eventId
     /// bytes the rows of one event have in common).
     package var batchEntries = 4_000_000
+    /// Commit when the rows' key, tag and eventId bytes reach this many: a tag holds a resource's
+    /// name or an IP, of any length, so rows alone do not bound the batch's memory.
+    package var batchBytes = 512 << 20
     /// Commit when the spill files hold this many bytes (disk beside the index).
     package var batchSpillBytes = 8 << 30
     /// Keep the sibling rows (events, IPs, resources)? nil: the index's setting (yes for a new

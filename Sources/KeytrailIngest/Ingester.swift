@@ -140,8 +140,12 @@ package final class Ingester {
             for o in outcomes where !o.isCopy { absorb(o, into: &batch, report: &report, known: known) }
             for o in outcomes where o.isCopy { absorb(o, into: &batch, report: &report, known: known) }
             if let failure = outcomes.lazy.compactMap(\.failure).first { throw failure }
-            let (held, spilled) = shared.withLock { s in (s.table.count, s.spills.reduce(0) { $0 + $1.size }) }
-            if batch.files >= options.batchFiles || held >= options.batchEntries || spilled >= options.batchSpillBytes {
+            let (held, stored, spilled) = shared.withLock { s in
+                (s.table.count, s.table.storedBytes, s.spills.reduce(0) { $0 + $1.size })
+            }
+            if batch.files >= options.batchFiles || held >= options.batchEntries || stored >= options.batchBytes
+                || spilled >= options.batchSpillBytes
+            {
                 let files = batch.manifest.count
                 // After the last files, no batch follows.
                 try commit(&batch, shared, final: index >= items.count)

@@ -202,6 +202,27 @@ struct LatestWinsTests {
         #expect(results[0].map(\.timestamp) == [1_714_521_600_500])
     }
 
+    /// A batch is cut by the bytes its rows hold, not only by their count: with a limit of one
+    /// byte every wave of files is its own commit (four files a wave with one job), and the rows
+    /// are those of one batch.
+    @Test func aBatchIsCutByTheBytesItsRowsHold() throws {
+        var indexes: [[Row]] = []
+        for batchBytes in [nil, 1] {
+            let dir = TemporaryDirectory()
+            for i in 0..<8 {
+                try dir.write(
+                    "in/\(i).json",
+                    event(service: "S\(i % 3)", time: "2024-05-0\(1 + i % 4)T00:00:00Z", id: "E\(i)"))
+            }
+            try ingest(dir, [dir.file("in")], jobs: 1, batchBytes: batchBytes)
+            let db = try Database(path: dir.file("index.sqlite"), readOnly: true)
+            #expect(try db.scalarInt("SELECT value FROM meta WHERE name = 'gen'") == (batchBytes == nil ? 1 : 2))
+            indexes.append(try rows(dir.file("index.sqlite")))
+        }
+        #expect(indexes[0] == indexes[1])
+        #expect(indexes[0].count == 3)
+    }
+
     @Test func sourceRuleIncludingOddCategories() throws {
         let dir = TemporaryDirectory()
         let cases: [(String, Int64)] = [

@@ -68,10 +68,11 @@ func rows(_ path: String) throws -> [Row] {
 @discardableResult
 func ingest(
     _ dir: TemporaryDirectory, _ paths: [String], db: String = "index.sqlite", jobs: Int = 2, batchFiles: Int = 256,
-    until: Int64? = nil
+    batchBytes: Int? = nil, until: Int64? = nil
 ) throws -> IngestReport {
     var options = IngestOptions(databasePath: dir.file(db), until: until, jobs: jobs)
     options.batchFiles = batchFiles
+    if let batchBytes { options.batchBytes = batchBytes }
     // Wait for the lock: a child another test forks in this process holds a copy of the last
     // ingest's lock descriptor until it execs (a flock belongs to the open file, not the fd).
     options.waitForLock = true

@@ -41,6 +41,8 @@ struct BatchTable {
 
     var isEmpty: Bool { entries.isEmpty }
     var count: Int { entries.count }
+    /// The bytes of the entries' keys, tags and eventIds.
+    var storedBytes: Int { storage.count }
 
     func key(_ e: Entry) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: storage.base + e.start, count: Int(e.keyCount))
