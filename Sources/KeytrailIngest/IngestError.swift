@@ -34,6 +34,9 @@ package enum IngestError: Error, CustomStringConvertible, Sendable {
     case shardRefused(path: String, reason: String)
     /// A merge was asked to stop: `merged` shards are in the target, `left` are not.
     case mergeInterrupted(merged: Int, left: Int)
+    /// Merging `file` into the batch would take its keys, tags and eventIds past 4 GiB (a batch
+    /// is cut at `IngestOptions.batchBytes`, checked between waves of files: one wave held more).
+    case batchTooLarge(file: String)
 
     /// The message for the user.
     package var description: String {
@@ -58,6 +61,10 @@ package enum IngestError: Error, CustomStringConvertible, Sendable {
         case .shardRefused(let path, let reason): return "cannot merge \(path): \(reason); nothing was merged"
         case .mergeInterrupted(let merged, let left):
             return "interrupted: \(merged) shards merged, \(left) left; rerun the same command to finish"
+        case .batchTooLarge(let file):
+            return "the batch cannot take \(file): its rows' keys, names and eventIds would pass 4 GiB in "
+                + "memory; rerun with fewer workers (--jobs 1) or split the largest inputs (batches "
+                + "committed before are kept)"
         }
     }
 }

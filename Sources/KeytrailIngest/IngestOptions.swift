@@ -17,7 +17,7 @@ package struct IngestOptions: Sendable {
     package var waitForLock = false
     /// Commit after this many files (one transaction per batch).
     package var batchFiles = 1000
-    /// Commit when the batch holds this many rows: about 150 bytes of memory each (a 72-byte
+    /// Commit when the batch holds this many rows: about 130 bytes of memory each (a 64-byte
     /// `BatchTable.Entry`, its hash slots, its tag's bytes, and its share of the key and eventId
     /// bytes the rows of one event have in common).
     package var batchEntries = 4_000_000

@@ -11,13 +11,16 @@ struct BatchTable {
     /// Its Detail is in `spills[spill]` at `detailOffset`: after its `SpillHeader` in a temporary
     /// file, or in the input it was read from (a `source` spill), whose header is rebuilt from
     /// `line` and `column`.
+    /// 64 bytes: offsets into the batch's byte storage and the hash are 32-bit (a merge that would
+    /// take the storage past 4 GiB is refused, `IngestError.batchTooLarge`; the batch is cut long
+    /// before, at `IngestOptions.batchBytes`). The hash's low 32 bits are all the slots use.
     struct Entry {
-        var start: Int
-        var serviceStart: Int
-        var idStart: Int
         var timestamp: Int64
-        var hash: UInt64
         var detailOffset: Int
+        var start: UInt32
+        var serviceStart: UInt32
+        var idStart: UInt32
+        var hash: UInt32
         var keyCount: Int32
         var serviceCount: Int32
         var idCount: Int32
@@ -45,15 +48,15 @@ struct BatchTable {
     var storedBytes: Int { storage.count }
 
     func key(_ e: Entry) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: storage.base + e.start, count: Int(e.keyCount))
+        UnsafeRawBufferPointer(start: storage.base + Int(e.start), count: Int(e.keyCount))
     }
 
     func service(_ e: Entry) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: storage.base + e.serviceStart, count: Int(e.serviceCount))
+        UnsafeRawBufferPointer(start: storage.base + Int(e.serviceStart), count: Int(e.serviceCount))
     }
 
     func eventId(_ e: Entry) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: storage.base + e.idStart, count: Int(e.idCount))
+        UnsafeRawBufferPointer(start: storage.base + Int(e.idStart), count: Int(e.idCount))
     }
 
     mutating func removeAll() {
@@ -151,6 +154,12 @@ struct BatchTable {
     mutating func merge(
         _ file: MaxRegisterTable, name: [UInt8], spill: Int, spills: [SpillFile], source: Int? = nil
     ) throws(IngestError) -> SpillWrite {
+        // Each row appends its key, tag and eventId at most once: the offsets stay 32-bit.
+        var most = 0
+        for e in file.entries { most += Int(e.keyCount) + Int(e.serviceCount) + Int(e.idCount) }
+        guard storage.count + most <= Int(UInt32.max) else {
+            throw .batchTooLarge(file: String(decoding: name, as: UTF8.self))
+        }
         let fileNumber = index(of: name)
         let base = spills[spill].size
         var bytes = 0
@@ -198,9 +207,10 @@ struct BatchTable {
             let key = file.key(e)
             let service = file.service(e)
             let id = file.eventId(e)
-            let (slot, hit) = slots.find(e.hash) { i in
+            let hash = UInt32(truncatingIfNeeded: e.hash)
+            let (slot, hit) = slots.find(UInt64(hash)) { i in
                 let x = entries[i]
-                return x.hash == e.hash && LatestWins.compareBytes(self.key(x), key) == 0
+                return x.hash == hash && LatestWins.compareBytes(self.key(x), key) == 0
                     && LatestWins.compareBytes(self.service(x), service) == 0
             }
             if let found = hit {
@@ -227,7 +237,7 @@ struct BatchTable {
                     }
                 }
                 if LatestWins.compareBytes(id, eventId(x)) != 0 {
-                    entries[found].idStart = idOnce(e)
+                    entries[found].idStart = UInt32(idOnce(e))
                     entries[found].idCount = Int32(id.count)
                 }
                 entries[found].timestamp = e.timestamp
@@ -245,12 +255,13 @@ struct BatchTable {
                 let at = stageOnce(i)
                 entries.append(
                     Entry(
-                        start: start, serviceStart: serviceStart, idStart: idStart, timestamp: e.timestamp,
-                        hash: e.hash, detailOffset: at.offset, keyCount: e.keyCount, serviceCount: e.serviceCount,
+                        timestamp: e.timestamp, detailOffset: at.offset, start: UInt32(start),
+                        serviceStart: UInt32(serviceStart), idStart: UInt32(idStart), hash: hash,
+                        keyCount: e.keyCount, serviceCount: e.serviceCount,
                         idCount: e.idCount, spill: at.spill, detailCount: Int32(e.detailCount),
                         line: UInt32(truncatingIfNeeded: e.position.line),
                         column: UInt32(truncatingIfNeeded: e.position.column), source: e.source))
-                slots.insert(entries.count - 1, at: slot, count: entries.count) { entries[$0].hash }
+                slots.insert(entries.count - 1, at: slot, count: entries.count) { UInt64(entries[$0].hash) }
             }
         }
         _ = spills[spill].reserve(bytes)
