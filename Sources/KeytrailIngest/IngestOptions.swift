@@ -24,6 +24,10 @@ package struct IngestOptions: Sendable {
     /// Commit when the rows' key, tag and eventId bytes reach this many: a tag holds a resource's
     /// name or an IP, of any length, so rows alone do not bound the batch's memory.
     package var batchBytes = 512 << 20
+    /// The most key, tag and eventId bytes a batch can hold at all (its entries' 32-bit offsets):
+    /// a wave of files that would take it further is refused (`IngestError.batchTooLarge`). A
+    /// seam for tests, which lower it.
+    package var batchStorageLimit = Int(UInt32.max)
     /// Commit when the spill files hold this many bytes (disk beside the index).
     package var batchSpillBytes = 8 << 30
     /// Keep the sibling rows (events, IPs, resources)? nil: the index's setting (yes for a new

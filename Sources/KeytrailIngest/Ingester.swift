@@ -98,7 +98,7 @@ package final class Ingester {
         let directory = IndexWriter.directory(of: options.databasePath)
         var spills: [SpillFile] = []
         for _ in 0..<options.jobs { spills.append(try SpillFile(directory: directory)) }
-        let shared = Lock(SharedBatch(spills: spills))
+        let shared = Lock(SharedBatch(spills: spills, storageLimit: options.batchStorageLimit))
         var batch = Batch()
         let processors = (0..<options.jobs).map { _ in FileProcessor(until: until, siblings: siblings) }
         let reader = FileReader(

@@ -223,6 +223,27 @@ struct LatestWinsTests {
         #expect(indexes[0].count == 3)
     }
 
+    /// A file that would take the batch's byte storage past what its offsets reach is refused with
+    /// an error that names it, and what was committed before stays.
+    @Test func aBatchPastItsStorageLimitIsRefusedAndTheIndexKept() throws {
+        let dir = TemporaryDirectory()
+        try dir.write("a/a.json", event(id: "A"))
+        try dir.write("b/b.json", event(service: "Oss", id: "B"))
+        try ingest(dir, [dir.file("a")])
+        let before = try rows(dir.file("index.sqlite"))
+        var options = IngestOptions(databasePath: dir.file("index.sqlite"), jobs: 1)
+        options.batchStorageLimit = 1
+        options.waitForLock = true
+        #expect {
+            try Ingester(options: options).run(paths: [Array(dir.file("b").utf8)])
+        } throws: { error in
+            guard case .batchTooLarge(let file) = error as? IngestError else { return false }
+            return file.hasSuffix("b.json") && "\(error)".contains("--jobs 1")
+        }
+        #expect(try rows(dir.file("index.sqlite")) == before)
+        #expect(before.count == 1)
+    }
+
     @Test func sourceRuleIncludingOddCategories() throws {
         let dir = TemporaryDirectory()
         let cases: [(String, Int64)] = [

@@ -35,6 +35,12 @@ struct BatchTable {
     private(set) var entries = Entries()
     private var slots = HashSlots()
     private let storage = ByteBuffer(capacity: 1 << 20)
+    /// The most bytes `storage` may hold: what 32-bit offsets reach (less in a test).
+    let storageLimit: Int
+
+    init(storageLimit: Int = Int(UInt32.max)) {
+        self.storageLimit = min(storageLimit, Int(UInt32.max))
+    }
     private let scratch = ByteBuffer(capacity: 1 << 16)
     /// The newest timestamp offered.
     private(set) var newest = Int64.min
@@ -157,7 +163,7 @@ struct BatchTable {
         // Each row appends its key, tag and eventId at most once: the offsets stay 32-bit.
         var most = 0
         for e in file.entries { most += Int(e.keyCount) + Int(e.serviceCount) + Int(e.idCount) }
-        guard storage.count + most <= Int(UInt32.max) else {
+        guard storage.count + most <= storageLimit else {
             throw .batchTooLarge(file: String(decoding: name, as: UTF8.self))
         }
         let fileNumber = index(of: name)

@@ -6,14 +6,15 @@ import KeytrailStore
 /// into them (behind a `Lock`).
 struct SharedBatch {
     /// The latest event per row across the batch's files.
-    var table = BatchTable()
+    var table: BatchTable
     /// One temporary file per worker, indexed like the processors; then the batch's inputs whose
     /// Details are read again from them (`SpillFile.init(source:)`).
     var spills: [SpillFile]
     /// How many of `spills` are the workers' temporary files.
     let temporaries: Int
 
-    init(spills: [SpillFile]) {
+    init(spills: [SpillFile], storageLimit: Int = Int(UInt32.max)) {
+        table = BatchTable(storageLimit: storageLimit)
         self.spills = spills
         temporaries = spills.count
     }
