@@ -59,6 +59,9 @@ package struct MaxRegisterTable {
 
     /// How many rows the table holds.
     package var count: Int { entries.count }
+    /// The bytes its storage holds: every row's key and tag, each event's ID once, the Details
+    /// not read from the file's content (and replaced ones).
+    package var storedBytes: Int { storage.count }
     /// Whether the table holds no row.
     package var isEmpty: Bool { entries.isEmpty }
 

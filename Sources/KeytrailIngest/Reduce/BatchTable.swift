@@ -37,16 +37,16 @@ struct BatchTable {
     private let storage = ByteBuffer(capacity: 1 << 20)
     /// The most bytes `storage` may hold: what 32-bit offsets reach (less in a test).
     let storageLimit: Int
-
-    init(storageLimit: Int = Int(UInt32.max)) {
-        self.storageLimit = min(storageLimit, Int(UInt32.max))
-    }
     private let scratch = ByteBuffer(capacity: 1 << 16)
     /// The newest timestamp offered.
     private(set) var newest = Int64.min
     /// The manifest names of the files merged into the batch, by batch-local index (a `SpillHeader`'s `file`).
     private(set) var files: [[UInt8]] = []
     private var fileIndex: [[UInt8]: UInt32] = [:]
+
+    init(storageLimit: Int = Int(UInt32.max)) {
+        self.storageLimit = min(storageLimit, Int(UInt32.max))
+    }
 
     var isEmpty: Bool { entries.isEmpty }
     var count: Int { entries.count }
@@ -160,10 +160,9 @@ struct BatchTable {
     mutating func merge(
         _ file: MaxRegisterTable, name: [UInt8], spill: Int, spills: [SpillFile], source: Int? = nil
     ) throws(IngestError) -> SpillWrite {
-        // Each row appends its key, tag and eventId at most once: the offsets stay 32-bit.
-        var most = 0
-        for e in file.entries { most += Int(e.keyCount) + Int(e.serviceCount) + Int(e.idCount) }
-        guard storage.count + most <= storageLimit else {
+        // What the merge appends (keys and tags of new rows, eventIds once an event) is a part of
+        // what the file's table stores: the offsets stay 32-bit.
+        guard storage.count + file.storedBytes <= storageLimit else {
             throw .batchTooLarge(file: String(decoding: name, as: UTF8.self))
         }
         let fileNumber = index(of: name)
