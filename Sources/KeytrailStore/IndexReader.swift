@@ -22,6 +22,8 @@ package final class IndexReader {
         /// A read transaction's ends (`IndexReader.snapshot`), prepared once.
         let begin: Statement
         let commit: Statement
+        /// The file's `meta.token_key`, once read (`commitRead`): it never changes in a file.
+        var token: [UInt8]?
 
         init(path: String, followsIngests: Bool) throws(IndexError) {
             guard let st = FileStatus(path: path) else { throw .missing(path: path) }
@@ -56,7 +58,7 @@ package final class IndexReader {
         }
     }
 
-    private var connection: Connection
+    private(set) var connection: Connection
     /// How many `snapshot`s are open: the outermost one holds the read transaction.
     private var snapshots = 0
     let path: String

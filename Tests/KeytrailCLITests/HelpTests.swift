@@ -19,7 +19,7 @@ struct HelpTests {
             "keys": query.union(forms).union(["unused-for", "inventory", "sort", "status", "account", "user"]),
             "serve": query.union([
                 "listen", "credentials", "no-auth", "quiet", "workers", "max-connections", "head-timeout",
-                "idle-timeout",
+                "idle-timeout", "answer-cache",
             ]),
             "status": ["db", "json"], "manifest": ["db", "format", "wide"], "merge": ["into", "json", "quiet", "wait"],
             "policy": query.union(forms).union(["include-denied", "by-service"]),

@@ -324,6 +324,39 @@ struct ServeTests {
         return db
     }
 
+    @Test func answersAreSentAgainUntilAnIngestCommits() throws {
+        let dir = TemporaryDirectory()
+        let db = try Self.oldIndex(dir)
+        let server = try ServeProcess(
+            ["--db", db, "--no-auth", "--quiet", "--as-of", "latest"], environment: ["KEYTRAIL_TRACE": "1"])
+        let c = try RawClient(port: server.port)
+        let get =
+            "GET /?Action=GetAccessKeyLastUsedProducts&Version=2020-07-06&AccessKey=LTAI_OLD_KEY HTTP/1.1\r\nHost: x\r\n\r\n"
+        c.send(get)
+        let first = try #require(c.response())
+        c.send(get)
+        let second = try #require(c.response())
+        #expect(first.status == 200 && second.status == 200)
+        #expect(Self.withoutRequestId(first.body) == Self.withoutRequestId(second.body))
+        #expect(second.body.contains("\"RequestId\": \"\(second.headers["x-acs-request-id"] ?? "?")\""))
+        #expect(first.headers["x-acs-request-id"] != second.headers["x-acs-request-id"])
+        // A later event of the key, ingested beside the server: the next answer has it.
+        let event =
+            #"{"eventId":"E2","eventVersion":1,"eventSource":"oss.aliyuncs.com","sourceIpAddress":"192.0.2.1","#
+            + #""userIdentity":{"type":"ram-user","accountId":"1","accessKeyId":"LTAI_OLD_KEY","userName":"u"},"#
+            + #""serviceName":"Oss","eventTime":"2020-03-05T05:06:07.089Z","eventName":"GetObject"}"#
+        let ingest = try Binary.run("keytrail", ["ingest", "--db", db, try dir.write("later.json", event + "\n")])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        c.send(get)
+        let third = try #require(c.response())
+        let cli = try Binary.run("keytrail", ["products", "LTAI_OLD_KEY", "--db", db, "--as-of", "latest"])
+        #expect(third.body.contains("\"ServiceName\": \"Oss\""))
+        #expect(Self.withoutRequestId(third.body) == Self.withoutRequestId(cli.stdout))
+        #expect(server.stop() == 0)
+        #expect(
+            server.stderrText.contains("trace: serve: answer cache: 1 sent again, 2 computed"), "\(server.stderrText)")
+    }
+
     /// The lines `serve` prints at startup, once the last one has arrived.
     static func startupLines(_ server: ServeProcess, last: String) -> [String] {
         #expect(server.waitForStderr(containing: last), "\(server.stderrText)")

@@ -41,6 +41,9 @@ enum ServeCommand {
         // One read-only connection per event loop, opened now so that a missing index stops us here.
         let catalog = try query.catalog()
         let dbPath = KeytrailCommand.databasePath(a)
+        // One cache for every loop: an answer computed by one is sent again by any.
+        let cacheMiB = try a.integer("answer-cache", range: 0...1 << 20) ?? 512
+        let cache = cacheMiB > 0 ? AnswerCache(budget: cacheMiB << 20) : nil
         var services: [any ActionAnswering] = []
         for _ in 0..<options.workers {
             let service = try CLIError.failing(
@@ -48,6 +51,7 @@ enum ServeCommand {
                 try APIService(
                     dbPath: dbPath, catalog: catalog, asOf: query.asOf, days: query.days, followsIngests: true))
             service.withNotes = false
+            service.answerCache = cache
             services.append(service)
         }
         let server = try CLIError.failing(
@@ -65,6 +69,13 @@ enum ServeCommand {
                 ?? .none)
         server.stopOnSignals()
         server.run { report.write() }
+        if let cache, POSIX.environment("KEYTRAIL_TRACE") != nil {
+            let c = cache.counts
+            try? POSIX.write(
+                2,
+                "trace: serve: answer cache: \(c.hits) sent again, \(c.misses) computed, \(c.evictions) evicted; "
+                    + "\(c.entries) kept in \(c.bytes) of \(cache.budget) bytes\n")
+        }
         return 0
     }
 

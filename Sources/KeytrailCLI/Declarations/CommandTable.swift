@@ -126,6 +126,9 @@ package enum CommandTable {
             OptionSpec("max-connections", "N", "open connections at most (1-100000)"),
             OptionSpec("head-timeout", "S", "seconds to receive a request's head"),
             OptionSpec("idle-timeout", "S", "seconds a kept-alive connection may idle"),
+            OptionSpec(
+                "answer-cache", "MIB",
+                "MiB of Products answers kept to send again until an ingest commits (default 512; 0: none)"),
         ])
 
     /// The report command.

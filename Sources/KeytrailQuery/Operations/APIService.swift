@@ -48,6 +48,9 @@ package final class APIService {
         set { products.withNotes = newValue }
     }
 
+    /// Products answers kept to be sent again (the server's; nil: each is computed).
+    package var answerCache: AnswerCache?
+
     /// The window a question gets now (`latest` and `now` resolved).
     package func window() throws(QueryError) -> Window { try products.window(asOf: asOf, days: days) }
 
@@ -77,6 +80,9 @@ package final class APIService {
     /// The answer to `action` encoded as the cloud sends it (the server's and the JSON form's).
     package func answer(_ action: APIAction, _ parameters: [String: String], requestId: String) -> APIResult {
         do {
+            if action == .products, let cache = answerCache {
+                return try products(parameters, requestId: requestId, cache: cache)
+            }
             return APIResult(try answer(action, parameters), requestId: requestId)
         } catch {
             return APIResult(error.apiError, requestId: requestId)

@@ -50,7 +50,9 @@ package final class ProductsQuery {
                 : try AnswerNotes.hidden(rows, window: window, asked: asked) { () throws(QueryError) in
                     try QueryError.reading(try reader.newestTimestamp())
                 }
-        return ProductsAnswer(accessKey: key, window: window, products: products, notes: notes)
+        return ProductsAnswer(
+            accessKey: key, window: window, products: products, notes: notes,
+            sameAsOfs: window.sameEvents(rows.lazy.map(\.timestamp)))
     }
 
     /// The notes for a key the index does not hold (its census read once per commit generation).

@@ -21,6 +21,31 @@ package struct Window: Equatable, Sendable {
     /// Whether `ts` is inside the window.
     package func contains(_ ts: Int64) -> Bool { start <= ts && ts <= asOf }
 
+    /// The as-ofs whose windows (of these days) hold the same of `timestamps` as this one: from
+    /// the newest of them (an earlier as-of is refused by the as-of rule), or from just after the
+    /// last one this window has left behind, up to the first moment one of its own would leave.
+    /// Later events never enter: the as-of rule refuses a window with an event after its end, so
+    /// the range is empty when `timestamps` holds one. A key's answer is the same across it.
+    package func sameEvents(_ timestamps: some Sequence<Int64>) -> Range<Int64> {
+        let span = Int64(days) * 86_400_000
+        // The first as-of whose window no longer holds `ts`, or Int64.max beyond the last.
+        func leaving(_ ts: Int64) -> Int64 {
+            let (t, overflow) = ts.addingReportingOverflow(span &+ 1)
+            return overflow ? .max : t
+        }
+        var (low, high) = (Int64.min, Int64.max)
+        for ts in timestamps {
+            if ts > asOf { return asOf..<asOf }
+            if ts < start {
+                low = max(low, leaving(ts))
+            } else {
+                low = max(low, ts)
+                high = min(high, leaving(ts))
+            }
+        }
+        return low..<high
+    }
+
     /// The as-of rule, for every query: when the index holds an event of `key` (its newest is
     /// `newest`) after the window's end, it cannot know what was latest then — refuse.
     package func admit(key: String, newest: Int64?) throws(QueryError) {

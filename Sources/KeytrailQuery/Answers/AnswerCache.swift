@@ -1,0 +1,164 @@
+import KeytrailPOSIX
+package import KeytrailStore
+
+/// Products answers the server has sent, kept to be sent again: a key's answer is the same for
+/// as long as the index is at the same commit (`IndexCommit`) and the window's end stays in the
+/// as-of range that holds the same events (`ProductsAnswer.sameAsOfs`). Only the RequestId in
+/// the body changes. Shared by the event loops; at most `budget` bytes of bodies (and their keys),
+/// evicting by CLOCK (an entry used since the hand last passed is passed over once). Keys without
+/// products are not kept: their answer is cheap, and any number of unknown keys can be asked.
+package final class AnswerCache: Sendable {
+    /// One kept answer.
+    struct Entry {
+        /// The window's length and the as-ofs the body answers for.
+        var days: Int
+        var asOfs: Range<Int64>
+        /// The body as sent, and where its RequestId's characters are in it.
+        var body: [UInt8]
+        var requestId: Range<Int>
+        /// What it counts against the budget.
+        var cost: Int { body.count + Self.overhead }
+        /// The bookkeeping of an entry and its key, roughly.
+        static let overhead = 128
+    }
+
+    /// What the cache holds.
+    struct State {
+        /// The commit every entry was answered from (nil: none yet).
+        var commit: IndexCommit?
+        /// The entries in CLOCK order, each with its key and whether it was used since the hand
+        /// last passed; `slot` finds a key's.
+        var slots: [(key: String, entry: Entry, used: Bool)] = []
+        var slot: [String: Int] = [:]
+        var hand = 0
+        var bytes = 0
+        var counts = Counts()
+
+        /// Forgets every entry (another commit is read now).
+        mutating func clear() {
+            slots.removeAll()
+            slot.removeAll()
+            hand = 0
+            bytes = 0
+        }
+
+        /// Removes the entry at `i`; the last takes its place.
+        mutating func remove(at i: Int) {
+            bytes -= slots[i].entry.cost + slots[i].key.utf8.count
+            slot[slots[i].key] = nil
+            let last = slots.count - 1
+            if i != last {
+                slots[i] = slots[last]
+                slot[slots[i].key] = i
+            }
+            slots.removeLast()
+        }
+    }
+
+    /// What the cache did: answers sent again, answers computed, entries evicted for room.
+    package struct Counts: Equatable, Sendable {
+        package var hits = 0
+        package var misses = 0
+        package var evictions = 0
+        /// Entries and the bytes they count now.
+        package var entries = 0
+        package var bytes = 0
+    }
+
+    /// The most bytes of bodies and keys kept.
+    package let budget: Int
+    private let state: Lock<State>
+
+    /// A cache of at most `budget` bytes (0 keeps nothing).
+    package init(budget: Int) {
+        self.budget = max(0, budget)
+        state = Lock(State())
+    }
+
+    /// What the cache has done so far, and holds.
+    package var counts: Counts {
+        state.withLock { s in
+            var c = s.counts
+            (c.entries, c.bytes) = (s.slots.count, s.bytes)
+            return c
+        }
+    }
+
+    /// The body of `key`'s answer read from `commit` in `window`, with `requestId`, if one is
+    /// kept; nil otherwise (the caller answers and offers it to `keep`).
+    package func body(key: String, commit: IndexCommit, window: Window, requestId: String) -> [UInt8]? {
+        guard budget > 0, Self.isPlain(requestId) else { return nil }
+        let found: Entry? = state.withLock { s in
+            guard s.commit == commit, let i = s.slot[key], s.slots[i].entry.days == window.days,
+                s.slots[i].entry.asOfs.contains(window.asOf)
+            else {
+                s.counts.misses += 1
+                return nil
+            }
+            s.slots[i].used = true
+            s.counts.hits += 1
+            return s.slots[i].entry
+        }
+        guard let found else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(found.body.count - found.requestId.count + requestId.utf8.count)
+        out.append(contentsOf: found.body[..<found.requestId.lowerBound])
+        out.append(contentsOf: requestId.utf8)
+        out.append(contentsOf: found.body[found.requestId.upperBound...])
+        return out
+    }
+
+    /// Keeps `answer`, sent as `body` with `requestId`, read from `commit`. An answer read from
+    /// an older commit of the same file than the entries' is dropped; one from another commit
+    /// replaces them all.
+    package func keep(_ answer: ProductsAnswer, body: [UInt8], requestId: String, commit: IndexCommit) {
+        guard budget > 0, !answer.products.isEmpty, !answer.sameAsOfs.isEmpty, Self.isPlain(requestId),
+            let at = Self.range(of: requestId, in: body)
+        else { return }
+        // A body is written into a buffer of its bound, up to six times its size: keep a copy of its size.
+        let compact = [UInt8](unsafeUninitializedCapacity: body.count) { buffer, initialized in
+            initialized = buffer.initialize(fromContentsOf: body)
+        }
+        let entry = Entry(days: answer.window.days, asOfs: answer.sameAsOfs, body: compact, requestId: at)
+        let key = answer.accessKey
+        let cost = entry.cost + key.utf8.count
+        guard cost <= budget else { return }
+        state.withLock { s in
+            if let current = s.commit, current != commit {
+                if current.sameFile(as: commit) && commit.generation < current.generation { return }
+                s.clear()
+            }
+            s.commit = commit
+            if let i = s.slot[key] { s.remove(at: i) }
+            while s.bytes + cost > budget, !s.slots.isEmpty {
+                if s.hand >= s.slots.count { s.hand = 0 }
+                if s.slots[s.hand].used {
+                    s.slots[s.hand].used = false
+                    s.hand += 1
+                } else {
+                    s.remove(at: s.hand)
+                    s.counts.evictions += 1
+                }
+            }
+            s.slot[key] = s.slots.count
+            s.slots.append((key, entry, false))
+            s.bytes += cost
+        }
+    }
+
+    /// Whether `id` is written in JSON as it is (no character that needs escaping).
+    static func isPlain(_ id: String) -> Bool {
+        id.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+    }
+
+    /// Where `id` is in `body`: the first string of the body that is exactly it (the RequestId
+    /// member comes first in every answer).
+    static func range(of id: String, in body: [UInt8]) -> Range<Int>? {
+        let needle = [UInt8(ascii: "\"")] + Array(id.utf8) + [UInt8(ascii: "\"")]
+        guard body.count >= needle.count else { return nil }
+        for i in 0...(body.count - needle.count) where body[i] == needle[0] {
+            if body[i..<i + needle.count].elementsEqual(needle) { return i + 1..<i + needle.count - 1 }
+        }
+        return nil
+    }
+}
