@@ -35,9 +35,9 @@ import threading
 import time
 
 
-def start(kt, db):
+def start(kt, db, extra=()):
     p = subprocess.Popen([kt, "serve", "--db", db, "--no-auth", "--quiet", "--listen", "127.0.0.1:0",
-                          "--as-of", "latest"], stderr=subprocess.PIPE, text=True)
+                          "--as-of", "latest", *extra], stderr=subprocess.PIPE, text=True)
     line = p.stderr.readline()
     return p, int(line.strip().rsplit(":", 1)[1])
 
@@ -126,11 +126,13 @@ def wrk_main(a):
                KEYTRAIL_MISSES="1" if a.misses else "0")
     open(env["KEYTRAIL_KEYS"], "w").write("\n".join(keys) + "\n")
     open(env["KEYTRAIL_LUA"], "w").write(WRK_SCRIPT)
-    builds = [("this", os.path.join(a.bin, "keytrail"))] + ([("against", a.against)] if a.against else [])
+    builds = [("this", os.path.join(a.bin, "keytrail"), a.args.split())]
+    if a.against:
+        builds.append(("against", a.against, a.against_args.split()))
     servers = []
     try:
-        for label, kt in builds:
-            p, port = start(kt, a.db)
+        for label, kt, extra in builds:
+            p, port = start(kt, a.db, extra)
             servers.append((label, p, port))
         wrk_runs(a, servers, keys, env)
     finally:
@@ -223,6 +225,8 @@ def main():
     ap.add_argument("--against", help="--wrk: another build's keytrail, run interleaved")
     ap.add_argument("--runs", type=int, default=3, help="--wrk: interleaved runs per build")
     ap.add_argument("--misses", action="store_true", help="--wrk: misses alone")
+    ap.add_argument("--args", default="", help="--wrk: more serve options for this build (e.g. '--answer-cache 0')")
+    ap.add_argument("--against-args", default="", help="--wrk: more serve options for --against")
     ap.add_argument("--same-bytes", action="store_true", help="with --db and --against: both builds answer alike")
     a = ap.parse_args()
     if a.same_bytes:
