@@ -60,7 +60,7 @@ package final class IndexReader {
 
     private(set) var connection: Connection
     /// How many `snapshot`s are open: the outermost one holds the read transaction.
-    private var snapshots = 0
+    private(set) var snapshots = 0
     let path: String
     let followsIngests: Bool
     var db: Database { connection.db }
@@ -270,10 +270,15 @@ package final class IndexReader {
     /// The secret that seals paging tokens (created with the schema; empty for an empty file).
     package func tokenKey() throws(IndexError) -> [UInt8] {
         followIfReplaced()
+        return try metaBytes("token_key")
+    }
+
+    /// The bytes of `meta`'s value `name` (empty when there is none).
+    func metaBytes(_ name: String) throws(IndexError) -> [UInt8] {
         guard let meta else { return [] }
         defer { meta.reset() }
-        meta.bindText(1, "token_key")
-        guard try step(meta) else { return [] }
+        meta.bindText(1, name)
+        guard try step(meta), !meta.isNull(0) else { return [] }
         return meta.bytes(0)
     }
 

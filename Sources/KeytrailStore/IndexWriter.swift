@@ -247,6 +247,10 @@ package final class IndexWriter {
             // cannot exist yet: callers that offer each row once may say so and skip the lookup.
             startedEmpty = try db.scalarInt("SELECT count(*) FROM (SELECT 1 FROM dims LIMIT 1)") == 0
             try db.execute("INSERT OR REPLACE INTO meta(name, value) VALUES('gen', \(generation))")
+            // And a random name, so that two commits of one generation (a file restored from a
+            // backup and written again, two copies of an index each written) are never taken
+            // for one another (`IndexCommit`).
+            try db.execute("INSERT OR REPLACE INTO meta(name, value) VALUES('commit', randomblob(16))")
         }
         now = Clock.wallMillis()
     }

@@ -143,21 +143,30 @@ struct AnswerCacheTests {
     }
 
     @Test func theBudgetEvictsWhatWasNotUsedSinceTheHandPassed() {
-        let answers = (1...4).map { Self.answer("K\($0)", [("Ecs", Self.t0)], asOfs: Self.t0..<Self.t0 + 1) }
+        let answers = (1...6).map { Self.answer("K\($0)", [("Ecs", Self.t0)], asOfs: Self.t0..<Self.t0 + 1) }
         let probe = AnswerCache(budget: 1 << 20)
         probe.keep(answers[0], body: Self.body(answers[0], "R"), requestId: "R", commit: Self.file)
         let cost = probe.counts.bytes
         #expect(cost > Self.body(answers[0], "R").count)
         let cache = AnswerCache(budget: 3 * cost)
-        for a in answers[..<3] { cache.keep(a, body: Self.body(a, "R"), requestId: "R", commit: Self.file) }
+        func keep(_ i: Int) {
+            cache.keep(answers[i], body: Self.body(answers[i], "R"), requestId: "R", commit: Self.file)
+        }
+        func kept() -> [Bool] { (1...6).map { cache.keeps("K\($0)") } }
+        for i in 0..<3 { keep(i) }
         #expect(cache.counts.entries == 3 && cache.counts.bytes == 3 * cost)
         let w = Window(asOf: Self.t0, days: 400)
         #expect(cache.body(key: "K1", commit: Self.file, window: w, requestId: "R") != nil)
-        // K1 was used: the hand passes it once and evicts K2.
-        cache.keep(answers[3], body: Self.body(answers[3], "R"), requestId: "R", commit: Self.file)
-        let kept = (1...4).map { cache.body(key: "K\($0)", commit: Self.file, window: w, requestId: "R") != nil }
-        #expect(kept == [true, false, true, true])
+        // K1 was used: the hand passes it once and evicts K2; K4 takes K2's place, behind the hand.
+        keep(3)
+        #expect(kept() == [true, false, true, true, false, false])
         #expect(cache.counts.evictions == 1 && cache.counts.bytes == 3 * cost)
+        // The hand goes on: K3 next, not K4, the newest; then, past the end, K1 (passed once already).
+        keep(4)
+        #expect(kept() == [true, false, false, true, true, false])
+        keep(5)
+        #expect(kept() == [false, false, false, true, true, true])
+        #expect(cache.counts.evictions == 3 && cache.counts.entries == 3)
         // An answer bigger than the whole budget is not kept, and evicts nothing.
         let big = AnswerCache(budget: cost - 1)
         big.keep(answers[0], body: Self.body(answers[0], "R"), requestId: "R", commit: Self.file)
@@ -211,14 +220,56 @@ struct AnswerCacheTests {
                 == ingested.computed.replacing(Array("R-5".utf8), with: Array("R-6".utf8)))
         #expect(cache.counts.hits == 3)
 
-        // A new file of as many commits (two) (the same generation) is renamed into place.
+        // A copy of the index (its token_key too) and the index each take one commit more: the
+        // same generation. The copy is renamed into place.
         let next = dir.file("next.sqlite")
+        #expect(copyFile(path, to: next))
+        try Self.commit(path, [("Kms", Self.t0)])
         try Self.commit(next, [("Ram", Self.t0)])
-        try Self.commit(next, [("Ram", Self.t0 - 1)])
-        #expect(try IndexReader(path: next).generation() == cached.snapshot { try cached.generation() })
+        func text(_ b: [UInt8]) -> String { String(decoding: b, as: UTF8.self) }
+        let before = bodies(Self.t0 + Self.day, "R-7")
+        #expect(before.cached == before.computed && text(before.cached).contains("\"Kms\""))
+        let (a, b) = (try IndexReader(path: path), try IndexReader(path: next))
+        let (ca, cb) = (try a.snapshot { try a.commitRead() }, try b.snapshot { try b.commitRead() })
+        #expect(ca?.generation == cb?.generation && ca?.token == cb?.token && ca?.name != cb?.name)
         #expect(rename(next, path) == 0)
-        let replaced = bodies(Self.t0 + Self.day, "R-7")
-        #expect(replaced.cached == replaced.computed && services(replaced.cached) == ["Ram"])
+        let replaced = bodies(Self.t0 + Self.day, "R-8")
+        #expect(replaced.cached == replaced.computed && text(replaced.cached).contains("\"Ram\""))
+        #expect(!text(replaced.cached).contains("\"Kms\""))
         #expect(cache.counts.hits == 3)
+    }
+
+    /// A byte copy of the file at `from` (an index at rest is one file).
+    func copyFile(_ from: String, to: String) -> Bool {
+        guard let f = fopen(from, "rb"), let t = fopen(to, "wb") else { return false }
+        defer {
+            fclose(f)
+            fclose(t)
+        }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, f)
+            if n == 0 { return ferror(f) == 0 }
+            guard fwrite(buffer, 1, n, t) == n else { return false }
+        }
+    }
+
+    @Test func withTheAsOfNowAnAnswerIsSentAgainWhileItsEventsStayInTheWindow() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("i.sqlite")
+        let now = AsOf.currentMillis()
+        try Self.commit(path, [("Ecs", now - Self.day), ("Oss", now - 2 * Self.day)])
+        let cache = AnswerCache(budget: 1 << 20)
+        let s = APIService(reader: try IndexReader(path: path), catalog: ServiceCatalog(), asOf: .now, days: 400)
+        s.withNotes = false
+        s.answerCache = cache
+        let p = APIService(reader: try IndexReader(path: path), catalog: ServiceCatalog(), asOf: .now, days: 400)
+        p.withNotes = false
+        let q = ["AccessKey": Self.key]
+        let first = s.answer(.products, q, requestId: "R-1")
+        #expect(first.status == 200 && first.bodyBytes == p.answer(.products, q, requestId: "R-1").bodyBytes)
+        let again = s.answer(.products, q, requestId: "R-2")
+        #expect(again.bodyBytes == p.answer(.products, q, requestId: "R-2").bodyBytes)
+        #expect(cache.counts.hits == 1 && cache.counts.entries == 1)
     }
 }

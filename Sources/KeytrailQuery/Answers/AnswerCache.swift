@@ -26,32 +26,49 @@ package final class AnswerCache: Sendable {
     struct State {
         /// The commit every entry was answered from (nil: none yet).
         var commit: IndexCommit?
-        /// The entries in CLOCK order, each with its key and whether it was used since the hand
-        /// last passed; `slot` finds a key's.
-        var slots: [(key: String, entry: Entry, used: Bool)] = []
+        /// The entries, each with its key and whether it was used since the hand last passed it;
+        /// nil where one was removed (`free` names those places, which new entries take). `slot`
+        /// finds a key's.
+        var slots: [(key: String, entry: Entry, used: Bool)?] = []
+        var free: [Int] = []
         var slot: [String: Int] = [:]
         var hand = 0
         var bytes = 0
         var counts = Counts()
 
-        /// Forgets every entry (another commit is read now).
-        mutating func clear() {
-            slots.removeAll()
-            slot.removeAll()
-            hand = 0
-            bytes = 0
+        /// Removes the entry at `i`: its place is free.
+        mutating func remove(at i: Int) {
+            guard let s = slots[i] else { return }
+            bytes -= s.entry.cost + s.key.utf8.count
+            slot[s.key] = nil
+            slots[i] = nil
+            free.append(i)
         }
 
-        /// Removes the entry at `i`; the last takes its place.
-        mutating func remove(at i: Int) {
-            bytes -= slots[i].entry.cost + slots[i].key.utf8.count
-            slot[slots[i].key] = nil
-            let last = slots.count - 1
-            if i != last {
-                slots[i] = slots[last]
-                slot[slots[i].key] = i
+        /// Evicts entries until `cost` more bytes fit in `budget` (CLOCK: the hand passes over an
+        /// entry used since it last came by, once, and evicts the first that was not). The hand
+        /// moves on after an eviction, so the entry put in the freed place is the last it reaches.
+        mutating func makeRoom(_ cost: Int, budget: Int) {
+            while bytes + cost > budget, !slot.isEmpty {
+                if hand >= slots.count { hand = 0 }
+                if slots[hand] == nil {
+                } else if slots[hand]!.used {
+                    slots[hand]!.used = false
+                } else {
+                    remove(at: hand)
+                    counts.evictions += 1
+                }
+                hand += 1
             }
-            slots.removeLast()
+        }
+
+        /// Adds `entry` for `key` (which has none), in the last freed place or at the end.
+        mutating func add(_ key: String, _ entry: Entry, cost: Int) {
+            let i = free.popLast() ?? slots.count
+            if i == slots.count { slots.append(nil) }
+            slots[i] = (key, entry, false)
+            slot[key] = i
+            bytes += cost
         }
     }
 
@@ -79,25 +96,28 @@ package final class AnswerCache: Sendable {
     package var counts: Counts {
         state.withLock { s in
             var c = s.counts
-            (c.entries, c.bytes) = (s.slots.count, s.bytes)
+            (c.entries, c.bytes) = (s.slot.count, s.bytes)
             return c
         }
     }
+
+    /// Whether an answer of `key` is kept (for tests: it does not count as a use).
+    func keeps(_ key: String) -> Bool { state.withLock { $0.slot[key] != nil } }
 
     /// The body of `key`'s answer read from `commit` in `window`, with `requestId`, if one is
     /// kept; nil otherwise (the caller answers and offers it to `keep`).
     package func body(key: String, commit: IndexCommit, window: Window, requestId: String) -> [UInt8]? {
         guard budget > 0, Self.isPlain(requestId) else { return nil }
         let found: Entry? = state.withLock { s in
-            guard s.commit == commit, let i = s.slot[key], s.slots[i].entry.days == window.days,
-                s.slots[i].entry.asOfs.contains(window.asOf)
+            guard s.commit == commit, let i = s.slot[key], let found = s.slots[i], found.entry.days == window.days,
+                found.entry.asOfs.contains(window.asOf)
             else {
                 s.counts.misses += 1
                 return nil
             }
-            s.slots[i].used = true
+            s.slots[i]!.used = true
             s.counts.hits += 1
-            return s.slots[i].entry
+            return found.entry
         }
         guard let found else { return nil }
         var out: [UInt8] = []
@@ -115,35 +135,30 @@ package final class AnswerCache: Sendable {
         guard budget > 0, !answer.products.isEmpty, !answer.sameAsOfs.isEmpty, Self.isPlain(requestId),
             let at = Self.range(of: requestId, in: body)
         else { return }
+        let key = answer.accessKey
+        let cost = body.count + Entry.overhead + key.utf8.count
+        guard cost <= budget else { return }
         // A body is written into a buffer of its bound, up to six times its size: keep a copy of its size.
         let compact = [UInt8](unsafeUninitializedCapacity: body.count) { buffer, initialized in
             initialized = buffer.initialize(fromContentsOf: body)
         }
         let entry = Entry(days: answer.window.days, asOfs: answer.sameAsOfs, body: compact, requestId: at)
-        let key = answer.accessKey
-        let cost = entry.cost + key.utf8.count
-        guard cost <= budget else { return }
-        state.withLock { s in
+        // The entries of another commit are freed after the lock is let go (they may be many).
+        let dropped: State? = state.withLock { s in
+            var old: State?
             if let current = s.commit, current != commit {
-                if current.sameFile(as: commit) && commit.generation < current.generation { return }
-                s.clear()
+                if current.sameFile(as: commit) && commit.generation < current.generation { return nil }
+                old = s
+                s = State()
+                s.counts = old!.counts
             }
             s.commit = commit
             if let i = s.slot[key] { s.remove(at: i) }
-            while s.bytes + cost > budget, !s.slots.isEmpty {
-                if s.hand >= s.slots.count { s.hand = 0 }
-                if s.slots[s.hand].used {
-                    s.slots[s.hand].used = false
-                    s.hand += 1
-                } else {
-                    s.remove(at: s.hand)
-                    s.counts.evictions += 1
-                }
-            }
-            s.slot[key] = s.slots.count
-            s.slots.append((key, entry, false))
-            s.bytes += cost
+            s.makeRoom(cost, budget: budget)
+            s.add(key, entry, cost: cost)
+            return old
         }
+        _ = dropped
     }
 
     /// Whether `id` is written in JSON as it is (no character that needs escaping).

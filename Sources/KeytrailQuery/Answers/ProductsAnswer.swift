@@ -9,6 +9,7 @@ package struct ProductsAnswer: Sendable {
     /// What to add on stderr (`AnswerNotes`): an unknown key, products the window hides.
     package var notes: [String]
     /// The as-ofs at which the key's answer is this one, as long as the index does not change
-    /// (`Window.sameEvents` of every row the index holds for the key, in the window or not).
-    package var sameAsOfs: Range<Int64> = Int64.min..<Int64.max
+    /// (`Window.sameEvents` of every row the index holds for the key, in the window or not);
+    /// none unless the query said.
+    package var sameAsOfs: Range<Int64> = 0..<0
 }
