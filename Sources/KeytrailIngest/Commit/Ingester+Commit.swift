@@ -9,6 +9,8 @@ extension Ingester {
     /// `final`: no batch follows in this run.
     func commit(_ batch: inout Batch, _ shared: Lock<SharedBatch>, final: Bool = false) throws(IngestError) {
         try shared.withLock { (s: inout SharedBatch) throws(IngestError) in
+            // The commit reads the entries and never looks one up: their hash slots go first.
+            s.table.releaseSlots()
             try commit(&batch, table: s.table, spills: s.spills, final: final)
             s.removeAll()
         }
@@ -62,17 +64,10 @@ extension Ingester {
             }
         }
         var t0 = Clock.monotonicSeconds()
-        // Rows in key order (B-tree locality); into an empty index they are sorted on another
-        // thread while this one groups the Details (which does not wait for the rows there).
-        var order: [UInt32] = []
-        let sorted = SortedRows()
-        var sorter: Thread?
-        if new {
-            nonisolated(unsafe) let rows = table
-            sorter = Thread { sorted.order = rows.rowOrder() }
-        } else {
-            order = table.rowOrder()
-        }
+        // Rows in key order (B-tree locality). Sorted before the Details are grouped, not beside
+        // it on another thread: the two sorts' buffers (~40 bytes a row each) were the peak of a
+        // first build's memory (311 → 285 MiB on 1.5M rows), and the overlap saved ~0.05 s.
+        let order = table.rowOrder()
         trace("commit: row order", t0)
         var inserted = 0
         func insertRows(upTo end: Int) throws(IngestError) {
@@ -129,11 +124,7 @@ extension Ingester {
         }
         // Stored in key order: the Details table is clustered by key, so they are appended.
         let byKey = table.keyOrder(groups.map(\.entry))
-        if let sorter {
-            sorter.join()
-            order = sorted.order
-        }
-        trace("commit: groups (\(groups.count))\(new ? " and row order" : "")", t0)
+        trace("commit: groups (\(groups.count))", t0)
         t0 = Clock.monotonicSeconds()
         try prepareDictionary(byKey.map { groups[$0].entry }, table: table, spills: spills)
         trace("commit: dictionary", t0)
@@ -216,9 +207,4 @@ extension Ingester {
     private func index<T>(_ body: () throws(IndexError) -> T) throws(IngestError) -> T {
         do { return try body() } catch { throw .index(error) }
     }
-}
-
-/// The row order a sorting thread hands back (read after it is joined).
-private final class SortedRows: @unchecked Sendable {
-    var order: [UInt32] = []
 }

@@ -65,6 +65,10 @@ struct BatchTable {
         UnsafeRawBufferPointer(start: storage.base + Int(e.idStart), count: Int(e.idCount))
     }
 
+    /// Frees the hash slots (4 bytes an entry or more) while the entries are committed: no entry
+    /// can be looked up or merged until `removeAll`.
+    mutating func releaseSlots() { slots = HashSlots() }
+
     mutating func removeAll() {
         entries.removeAll()
         slots.reset()
