@@ -35,8 +35,10 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // glibc's <malloc.h> (mallopt).
+        .systemLibrary(name: "CMalloc"),
         // System calls written once: EINTR retries, errno text, whole-file reads, stat, clocks, the lock.
-        .target(name: "KeytrailPOSIX", swiftSettings: strict),
+        .target(name: "KeytrailPOSIX", dependencies: ["CMalloc"], swiftSettings: strict),
         // Byte-level JSON validation and event-field extraction; standard library only.
         .target(name: "KeytrailScan", swiftSettings: strict),
         // SQLite wrapper, schema, migrations, the index's read and write API.

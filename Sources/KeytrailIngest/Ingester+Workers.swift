@@ -14,9 +14,10 @@ extension Ingester {
     /// Runs `items` on `processors.count` threads, merging each file's entries into `shared`;
     /// outcomes come back in item order. Once `stop` says so, no further file is started and the
     /// outcomes are incomplete (the caller, asked to stop, uses none of them).
+    /// `last`: no wave follows, so each worker gives its memory back once it is out of files.
     static func parallel(
         _ items: [InputItem], processors: [FileProcessor], reader: FileReader, shared: Lock<SharedBatch>,
-        stop: (@Sendable () -> Bool)? = nil
+        last: Bool = false, stop: (@Sendable () -> Bool)? = nil
     ) -> [FileOutcome] {
         let outcomes = Slots<FileOutcome?>(Array(repeating: nil, count: items.count))
         let workers = Slots(processors)
@@ -31,6 +32,9 @@ extension Ingester {
                 let o = work(list.items[i], reader: reader, processor: processor, worker: w, shared: shared)
                 outcomes.items.withUnsafeMutableBufferPointer { $0[i] = o }
             }
+            // Out of files for good: the room of this worker's largest one goes back while the
+            // others finish theirs (the batch is at its largest then) and while it is committed.
+            if last { processor.release() }
         }
         return outcomes.items.compactMap { $0 }
     }

@@ -28,6 +28,8 @@ package final class Ingester {
     /// Opens (creating when missing) the index; the index exists before any input is read.
     package init(options: IngestOptions) throws(IngestError) {
         self.options = options
+        // The workers' file buffers and the commit's sort buffers go back to the system when freed.
+        POSIX.mapAllocations(above: 2 << 20)
         do throws(IndexError) { try IndexWriter.checkWritable(options.databasePath) } catch { throw .index(error) }
         lock = try IngestLock(databasePath: options.databasePath, wait: options.waitForLock)
         do throws(IndexError) {
@@ -133,7 +135,8 @@ package final class Ingester {
             do throws(IndexError) { try known.load(from: writer, until: until) } catch { throw .index(error) }
             let tParse = Clock.monotonicSeconds()
             let outcomes = Self.parallel(
-                tasks, processors: processors, reader: reader, shared: shared, stop: options.shouldStop)
+                tasks, processors: processors, reader: reader, shared: shared, last: index >= items.count,
+                stop: options.shouldStop)
             try stopIfAsked()
             phase.parse += Clock.monotonicSeconds() - tParse
             // Main thread: merge into the batch, in file order; copies after their originals.

@@ -39,6 +39,16 @@ package final class ByteBuffer {
         allocated = c
     }
 
+    /// Empties the buffer and gives back its memory beyond `keep` bytes (between waves of work,
+    /// so that an idle worker does not hold the room of its largest file).
+    package func release(keeping keep: Int = 1 << 20) {
+        used = 0
+        guard allocated > keep, let p = malloc(keep) else { return }
+        free(start)
+        start = p
+        allocated = keep
+    }
+
     /// The writable space after `count`.
     package var spare: UnsafeMutableRawBufferPointer {
         UnsafeMutableRawBufferPointer(start: start + used, count: allocated - used)

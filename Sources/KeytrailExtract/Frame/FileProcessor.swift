@@ -63,6 +63,18 @@ package final class FileProcessor {
         self.siblings = siblings
     }
 
+    /// Gives back the memory of the files processed so far (their bytes, their table): call when
+    /// no file is being read or merged, e.g. when a wave of files is done.
+    package func release() {
+        verbatim = nil
+        reduced.release()
+        raw.release()
+        inflated.release()
+        staging.release()
+        staged = []
+        arena.reset()
+    }
+
     struct Candidate {
         var key: UnsafeRawBufferPointer
         /// The row's `DimensionTag`: product (service) or a sibling dimension.

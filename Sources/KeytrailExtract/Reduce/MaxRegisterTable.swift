@@ -74,6 +74,14 @@ package struct MaxRegisterTable {
         verbatim = nil
     }
 
+    /// Empties the table and gives back its memory (`ByteBuffer.release`).
+    mutating func release() {
+        removeAll()
+        entries = []
+        slots = HashSlots()
+        storage.release()
+    }
+
     /// Forgets which event was appended last: call when the buffers offers point into are reused.
     mutating func forgetLastEvent() { last = nil }
 

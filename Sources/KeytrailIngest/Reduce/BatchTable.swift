@@ -6,31 +6,44 @@ import KeytrailScan
 /// not grow with the number of distinct (key, service) pairs times the Detail size. Each spilled
 /// Detail is preceded by its event's `SpillHeader` (where it was read), so the entry stays small.
 struct BatchTable {
-    /// One row. The rows of one event share the bytes of its key and eventId (and its spilled
-    /// Detail); fields are ordered by size so the entry packs into 80 bytes (77 and padding).
-    /// Its Detail is in `spills[spill]` at `detailOffset`: after its `SpillHeader` in a temporary
-    /// file, or in the input it was read from (a `source` spill), whose header is rebuilt from
-    /// `line` and `column`.
-    /// 64 bytes: offsets into the batch's byte storage and the hash are 32-bit (a merge that would
-    /// take the storage past 4 GiB is refused, `IngestError.batchTooLarge`; the batch is cut long
-    /// before, at `IngestOptions.batchBytes`). The hash's low 32 bits are all the slots use.
+    /// One row, in 48 bytes. The rows of one event share the bytes of its key and eventId (and
+    /// its spilled Detail). Its Detail is in `spills[spill]` at `detailOffset` (both in
+    /// `spillOffset`): after its `SpillHeader` in a temporary file, or in the input it was read
+    /// from (a `source` spill), whose header is rebuilt from the event's position. Offsets into
+    /// the batch's byte storage and the hash are 32-bit (a merge that would take the storage past
+    /// 4 GiB is refused, `IngestError.batchTooLarge`; the batch is cut long before, at
+    /// `IngestOptions.batchBytes`); the hash's low 32 bits are all the slots use. The event's
+    /// line and column (where it starts in its file) are stored before its eventId, once an
+    /// event; a key or eventId of 65,535 bytes or more has its length there too (`long`).
     struct Entry {
         var timestamp: Int64
-        var detailOffset: Int
+        /// The spill file above bit 48 (fewer than 65,536 of them), the Detail's offset in it below.
+        var spillOffset: UInt64
         var start: UInt32
         var serviceStart: UInt32
+        /// The event's line and column (4 bytes each), then its eventId.
         var idStart: UInt32
         var hash: UInt32
-        var keyCount: Int32
-        var serviceCount: Int32
-        var idCount: Int32
-        var spill: Int32
+        var serviceCount: UInt32
         var detailCount: Int32
-        /// Where the event starts in its file, for a Detail read again from its input.
-        var line: UInt32
-        var column: UInt32
+        var keyCount: UInt16
+        var idCount: UInt16
         var source: EventSource
+
+        var spill: Int32 { Int32(truncatingIfNeeded: spillOffset >> 48) }
+        var detailOffset: Int { Int(truncatingIfNeeded: spillOffset & BatchTable.offsetMask) }
+
+        /// Where a Detail is, as `spillOffset` holds it.
+        static func spillOffset(_ spill: Int32, _ offset: Int) -> UInt64 {
+            precondition(spill >= 0 && spill <= 0xFFFF, "fewer than 65,536 spill files")
+            precondition(offset >= 0 && UInt64(offset) <= BatchTable.offsetMask, "a spill file holds less than 256 TiB")
+            return UInt64(spill) << 48 | UInt64(offset)
+        }
     }
+
+    static let offsetMask: UInt64 = 1 << 48 - 1
+    /// A `keyCount` or `idCount` saying the length is in the storage, before the bytes.
+    static let long: UInt16 = .max
 
     private(set) var entries = Entries()
     private var slots = HashSlots()
@@ -53,16 +66,50 @@ struct BatchTable {
     /// The bytes of the entries' keys, tags and eventIds.
     var storedBytes: Int { storage.count }
 
-    func key(_ e: Entry) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: storage.base + Int(e.start), count: Int(e.keyCount))
-    }
+    func key(_ e: Entry) -> UnsafeRawBufferPointer { counted(Int(e.start), e.keyCount) }
 
     func service(_ e: Entry) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: storage.base + Int(e.serviceStart), count: Int(e.serviceCount))
     }
 
-    func eventId(_ e: Entry) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: storage.base + Int(e.idStart), count: Int(e.idCount))
+    func eventId(_ e: Entry) -> UnsafeRawBufferPointer { counted(Int(e.idStart) + 8, e.idCount) }
+
+    /// The line and column where `e`'s event starts in its file.
+    func position(_ e: Entry) -> (line: UInt32, column: UInt32) { position(Int(e.idStart)) }
+
+    /// The line and column stored at `at` (an entry's `idStart`).
+    private func position(_ at: Int) -> (line: UInt32, column: UInt32) {
+        let p = UnsafeRawPointer(storage.base + at)
+        return (p.loadUnaligned(as: UInt32.self), p.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
+    }
+
+    /// The bytes at `at` of `count`, or, for a `long` count, the bytes after the length there.
+    private func counted(_ at: Int, _ count: UInt16) -> UnsafeRawBufferPointer {
+        if count != Self.long { return UnsafeRawBufferPointer(start: storage.base + at, count: Int(count)) }
+        let n = Int(UnsafeRawPointer(storage.base + at).loadUnaligned(as: UInt32.self))
+        return UnsafeRawBufferPointer(start: storage.base + at + 4, count: n)
+    }
+
+    /// Appends `bytes` (after their length when they are `long`), after `position` when given:
+    /// where, and the count to keep.
+    private func appendCounted(
+        _ bytes: UnsafeRawBufferPointer, position: (line: UInt32, column: UInt32)? = nil
+    ) -> (Int, UInt16) {
+        let long = bytes.count >= Int(Self.long)
+        precondition(bytes.count <= Int(UInt32.max), "a key or eventId is under 4 GiB")
+        let at = storage.count
+        storage.reserve(12 + bytes.count)
+        func put(_ v: UInt32) {
+            (storage.base + storage.count).storeBytes(of: v, toByteOffset: 0, as: UInt32.self)
+            storage.count += 4
+        }
+        if let position {
+            put(position.line)
+            put(position.column)
+        }
+        if long { put(UInt32(bytes.count)) }
+        _ = append(bytes)
+        return (at, long ? Self.long : UInt16(bytes.count))
     }
 
     /// Frees the hash slots (4 bytes an entry or more) while the entries are committed: no entry
@@ -165,8 +212,9 @@ struct BatchTable {
         _ file: MaxRegisterTable, name: [UInt8], spill: Int, spills: [SpillFile], source: Int? = nil
     ) throws(IngestError) -> SpillWrite {
         // What the merge appends (keys and tags of new rows, eventIds once an event) is a part of
-        // what the file's table stores: the offsets stay 32-bit.
-        guard storage.count + file.storedBytes <= storageLimit else {
+        // what the file's table stores, with at most 12 bytes more a row (an event's position and
+        // a long key's or eventId's length): the offsets stay 32-bit.
+        guard storage.count + file.storedBytes + 12 * file.count <= storageLimit else {
             throw .batchTooLarge(file: String(decoding: name, as: UTF8.self))
         }
         let fileNumber = index(of: name)
@@ -175,22 +223,31 @@ struct BatchTable {
         var order: [Int] = []
         // Rows won by one event share its eventId and Detail in the file's table: keep one copy of
         // the eventId and stage the Detail once. Its rows come one after another, with one key.
-        var ids: [Int: Int] = [:]
-        func idOnce(_ e: MaxRegisterTable.Entry) -> Int {
+        // An event's activity row holds its own copy of the eventId in the file's table (it has
+        // no Detail), and comes right after the event's other rows: the same id at the same
+        // position as the one appended last is that one.
+        var ids: [Int: (Int, UInt16)] = [:]
+        var lastId: (Int, UInt16)?
+        func idOnce(_ e: MaxRegisterTable.Entry) -> (Int, UInt16) {
             if let at = ids[e.idStart] { return at }
-            let at = append(file.eventId(e))
+            let position = (UInt32(truncatingIfNeeded: e.position.line), UInt32(truncatingIfNeeded: e.position.column))
+            let id = file.eventId(e)
+            if let l = lastId, LatestWins.compareBytes(counted(l.0 + 8, l.1), id) == 0,
+                self.position(l.0) == position
+            {
+                ids[e.idStart] = l
+                return l
+            }
+            let at = appendCounted(id, position: position)
             ids[e.idStart] = at
+            lastId = at
             return at
         }
-        var lastKey: (start: Int, count: Int)?
-        func keyOnce(_ key: UnsafeRawBufferPointer) -> Int {
-            if let k = lastKey, k.count == key.count,
-                LatestWins.compareBytes(UnsafeRawBufferPointer(start: storage.base + k.start, count: k.count), key) == 0
-            {
-                return k.start
-            }
-            let at = append(key)
-            lastKey = (at, key.count)
+        var lastKey: (Int, UInt16)?
+        func keyOnce(_ key: UnsafeRawBufferPointer) -> (Int, UInt16) {
+            if let k = lastKey, LatestWins.compareBytes(counted(k.0, k.1), key) == 0 { return k }
+            let at = appendCounted(key)
+            lastKey = at
             return at
         }
         var staged: [Int: (spill: Int32, offset: Int)] = [:]
@@ -245,31 +302,27 @@ struct BatchTable {
                         else { continue }
                     }
                 }
-                if LatestWins.compareBytes(id, eventId(x)) != 0 {
-                    entries[found].idStart = UInt32(idOnce(e))
-                    entries[found].idCount = Int32(id.count)
-                }
+                // The event's id and position (the id may be the same, the position not).
+                let (idStart, idCount) = idOnce(e)
+                entries[found].idStart = UInt32(idStart)
+                entries[found].idCount = idCount
                 entries[found].timestamp = e.timestamp
                 entries[found].source = e.source
                 let at = stageOnce(i)
-                entries[found].spill = at.spill
-                entries[found].detailOffset = at.offset
+                entries[found].spillOffset = Entry.spillOffset(at.spill, at.offset)
                 entries[found].detailCount = Int32(e.detailCount)
-                entries[found].line = UInt32(truncatingIfNeeded: e.position.line)
-                entries[found].column = UInt32(truncatingIfNeeded: e.position.column)
             } else {
-                let start = keyOnce(key)
+                let (start, keyCount) = keyOnce(key)
                 let serviceStart = append(service)
-                let idStart = idOnce(e)
+                let (idStart, idCount) = idOnce(e)
                 let at = stageOnce(i)
                 entries.append(
                     Entry(
-                        timestamp: e.timestamp, detailOffset: at.offset, start: UInt32(start),
+                        timestamp: e.timestamp, spillOffset: Entry.spillOffset(at.spill, at.offset),
+                        start: UInt32(start),
                         serviceStart: UInt32(serviceStart), idStart: UInt32(idStart), hash: hash,
-                        keyCount: e.keyCount, serviceCount: e.serviceCount,
-                        idCount: e.idCount, spill: at.spill, detailCount: Int32(e.detailCount),
-                        line: UInt32(truncatingIfNeeded: e.position.line),
-                        column: UInt32(truncatingIfNeeded: e.position.column), source: e.source))
+                        serviceCount: UInt32(e.serviceCount), detailCount: Int32(e.detailCount), keyCount: keyCount,
+                        idCount: idCount, source: e.source))
                 slots.insert(entries.count - 1, at: slot, count: entries.count) { UInt64(entries[$0].hash) }
             }
         }
@@ -288,7 +341,8 @@ struct BatchTable {
         let spill = spills[Int(e.spill)]
         if let source = spill.source {
             try spill.read(offset: e.detailOffset, count: count, to: destination + SpillHeader.size)
-            return SpillHeader(file: source.file, line: Int64(e.line), column: Int64(e.column))
+            let (line, column) = position(e)
+            return SpillHeader(file: source.file, line: Int64(line), column: Int64(column))
         }
         // The header comes with the Detail, in the same read.
         try spill.read(offset: e.detailOffset - SpillHeader.size, count: SpillHeader.size + count, to: destination)
@@ -300,8 +354,7 @@ struct BatchTable {
     /// (An LSD radix sort on (spill, offset): the comparison sort took 0.4 s of a commit of 1.5M rows.)
     func spillOrder(_ keep: (Int) -> Bool) -> [UInt32] {
         let items = entries.indices.compactMap { keep($0) ? UInt32($0) : nil }
-        // The spill file above bit 48 (a spill file holds less than 256 TiB).
-        let words = items.map { UInt64(entries[Int($0)].spill) << 48 | UInt64(entries[Int($0)].detailOffset) }
+        let words = items.map { entries[Int($0)].spillOffset }
         return Self.radixOrder(words).map { items[Int($0)] }
     }
 
