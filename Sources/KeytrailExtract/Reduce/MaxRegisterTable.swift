@@ -167,7 +167,15 @@ package struct MaxRegisterTable {
         {
             return l.at
         }
-        let at = append(id, copy ? detail : UnsafeRawBufferPointer(start: nil, count: 0))
+        let copied = copy ? detail : UnsafeRawBufferPointer(start: nil, count: 0)
+        let at = append(id, copied)
+        // Each copy has an offset of its own, which names its event (`BatchTable.merge` tells the
+        // events of a file apart by it): an empty one (an event without an eventId whose Detail
+        // is read from the file) takes a byte, or the next event's copy would start there too.
+        if id.count + copied.count == 0 {
+            storage.reserve(1)
+            storage.count += 1
+        }
         last = (id.baseAddress, id.count, detail.baseAddress, detail.count, position, at)
         return at
     }
