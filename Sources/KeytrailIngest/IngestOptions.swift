@@ -17,9 +17,9 @@ package struct IngestOptions: Sendable {
     package var waitForLock = false
     /// Commit after this many files (one transaction per batch).
     package var batchFiles = 1000
-    /// Commit when the batch holds this many rows: about 130 bytes of memory each (a 64-byte
-    /// `BatchTable.Entry`, its hash slots, its tag's bytes, and its share of the key and eventId
-    /// bytes the rows of one event have in common).
+    /// Commit when the batch holds this many rows: about 110 bytes of memory each (a 48-byte
+    /// `BatchTable.Entry`, its hash slots, its tag's bytes, and its share of the key, eventId and
+    /// position bytes the rows of one event have in common).
     package var batchEntries = 4_000_000
     /// Commit when the rows' key, tag and eventId bytes reach this many: a tag holds a resource's
     /// name or an IP, of any length, so rows alone do not bound the batch's memory.

@@ -5,7 +5,7 @@ import Testing
 @Suite("Radix order")
 struct RadixOrderTests {
     /// The batch's entry, whose size sets the first build's peak memory (1.5M of them on the
-    /// benchmark's 300k events), stays 64 bytes.
+    /// benchmark's 300k events), stays 48 bytes.
     @Test func aBatchEntryIsFortyEightBytes() {
         #expect(MemoryLayout<BatchTable.Entry>.stride == 48)
     }

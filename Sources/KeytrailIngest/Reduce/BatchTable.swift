@@ -178,27 +178,38 @@ struct BatchTable {
         /// The file table's entries whose Details go, in the order of their offsets.
         let staged: [Int]
 
-        /// Copies the Details (each after its `SpillHeader`) out of `file` into `staging`, then
-        /// writes them where the merge reserved.
+        /// Copies the Details (each after its `SpillHeader`) out of `file` into `staging` and
+        /// writes them where the merge reserved, a piece of about `piece` bytes at a time (so
+        /// that a worker does not hold its file's winners twice: a gzip file's are ~20 MB).
         func write(_ file: MaxRegisterTable, spills: [SpillFile], staging: ByteBuffer) throws(IngestError) {
             guard bytes > 0 else { return }
             staging.count = 0
             defer { staging.count = 0 }
-            staging.reserve(bytes)
+            var written = 0
+            func flush() throws(IngestError) {
+                guard staging.count > 0 else { return }
+                try spills[spill].write(staging.bytes, at: base + written)
+                written += staging.count
+                staging.count = 0
+            }
             for i in staged {
                 let e = file.entries[i]
-                if e.detailCount > 0 {
-                    SpillHeader(file: fileNumber, position: e.position).write(into: staging)
-                }
                 let detail = file.detail(e)
+                let header = e.detailCount > 0 ? SpillHeader.size : 0
+                if staging.count > 0 && staging.count + header + detail.count > Self.piece { try flush() }
+                staging.reserve(header + detail.count)
+                if header > 0 { SpillHeader(file: fileNumber, position: e.position).write(into: staging) }
                 if detail.count > 0 {
                     (staging.base + staging.count).copyMemory(from: detail.baseAddress!, byteCount: detail.count)
                 }
                 staging.count += detail.count
             }
-            precondition(staging.count == bytes, "a spill write is the size the merge reserved")
-            try spills[spill].write(staging.bytes, at: base)
+            try flush()
+            precondition(written == bytes, "a spill write is the size the merge reserved")
         }
+
+        /// About how many bytes a spill write gathers before writing them.
+        static let piece = 1 << 20
     }
 
     /// Merges the table of the file whose manifest name is `name`. Room for the Details of its
@@ -212,9 +223,9 @@ struct BatchTable {
         _ file: MaxRegisterTable, name: [UInt8], spill: Int, spills: [SpillFile], source: Int? = nil
     ) throws(IngestError) -> SpillWrite {
         // What the merge appends (keys and tags of new rows, eventIds once an event) is a part of
-        // what the file's table stores, with at most 12 bytes more a row (an event's position and
-        // a long key's or eventId's length): the offsets stay 32-bit.
-        guard storage.count + file.storedBytes + 12 * file.count <= storageLimit else {
+        // what the file's table stores, with at most 16 bytes more a row (an event's position, a
+        // long key's and a long eventId's lengths): the offsets stay 32-bit.
+        guard storage.count + file.storedBytes + 16 * file.count <= storageLimit else {
             throw .batchTooLarge(file: String(decoding: name, as: UTF8.self))
         }
         let fileNumber = index(of: name)
