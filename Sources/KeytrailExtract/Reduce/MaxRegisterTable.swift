@@ -215,11 +215,12 @@ package struct MaxRegisterTable {
                 continue
             }
             let iv = UnsafeRawBufferPointer(start: old.base + e.idStart, count: Int(e.idCount) + e.storedDetail)
-            storage.reserve(iv.count)
+            storage.reserve(max(iv.count, 1))
             entries[i].idStart = storage.count
             moved[e.idStart] = storage.count
             if iv.count > 0 { (storage.base + storage.count).copyMemory(from: iv.baseAddress!, byteCount: iv.count) }
-            storage.count += iv.count
+            // An empty copy keeps its byte (`appendEvent`): the next copy appended must not start there.
+            storage.count += max(iv.count, 1)
         }
     }
 
