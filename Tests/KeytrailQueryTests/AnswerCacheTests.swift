@@ -272,4 +272,44 @@ struct AnswerCacheTests {
         #expect(again.bodyBytes == p.answer(.products, q, requestId: "R-2").bodyBytes)
         #expect(cache.counts.hits == 1 && cache.counts.entries == 1)
     }
+
+    @Test func infoAnswersAreKeptBesideProductsAndEqualComputedOnes() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("i.sqlite")
+        try Self.commit(path, [("Ecs", Self.t0), ("Oss", Self.t0 - 100 * Self.day)])
+        let cache = AnswerCache(budget: 1 << 20)
+        let (cached, plain) = (try IndexReader(path: path), try IndexReader(path: path))
+        func answers(_ action: APIAction, _ asOf: Int64, _ requestId: String) -> (
+            cached: APIResult, computed: APIResult
+        ) {
+            let s = APIService(reader: cached, catalog: ServiceCatalog(), asOf: .at(asOf), days: 400)
+            s.withNotes = false
+            s.answerCache = cache
+            let p = APIService(reader: plain, catalog: ServiceCatalog(), asOf: .at(asOf), days: 400)
+            p.withNotes = false
+            let q = ["AccessKey": Self.key]
+            return (s.answer(action, q, requestId: requestId), p.answer(action, q, requestId: requestId))
+        }
+        let first = answers(.info, Self.t0 + Self.day, "R-1")
+        #expect(first.cached.status == 200 && first.cached.bodyBytes == first.computed.bodyBytes)
+        #expect(String(decoding: first.cached.bodyBytes, as: UTF8.self).contains("\"Ecs\""))
+        let again = answers(.info, Self.t0 + Self.day, "R-2")
+        #expect(again.cached.bodyBytes == again.computed.bodyBytes && cache.counts.hits == 1)
+        // Products for the same key is an answer of its own.
+        let products = answers(.products, Self.t0 + Self.day, "R-3")
+        #expect(products.cached.bodyBytes == products.computed.bodyBytes && cache.counts.hits == 1)
+        #expect(cache.keeps(Self.key, .info) && cache.keeps(Self.key, .products) && cache.counts.entries == 2)
+        // A later event of the key: Info names it.
+        try Self.commit(path, [("Rds", Self.t0 + 1)])
+        let after = answers(.info, Self.t0 + Self.day, "R-4")
+        #expect(after.cached.bodyBytes == after.computed.bodyBytes && cache.counts.hits == 1)
+        #expect(String(decoding: after.cached.bodyBytes, as: UTF8.self).contains("\"Rds\""))
+        // A window with nothing in it: the (empty) answer is computed each time, never kept.
+        let empty = answers(.info, Self.t0 + 1000 * Self.day, "R-5")
+        #expect(empty.cached.bodyBytes == empty.computed.bodyBytes)
+        #expect(
+            answers(.info, Self.t0 + 1000 * Self.day, "R-6").cached.bodyBytes
+                == answers(.info, Self.t0 + 1000 * Self.day, "R-6").computed.bodyBytes)
+        #expect(cache.counts.hits == 1 && cache.counts.entries == 1)
+    }
 }

@@ -128,7 +128,7 @@ package enum CommandTable {
             OptionSpec("idle-timeout", "S", "seconds a kept-alive connection may idle"),
             OptionSpec(
                 "answer-cache", "MIB",
-                "MiB of Products answers kept to send again until an ingest commits (default 512; 0: none)"),
+                "MiB of Products and Info answers kept to send again until the index commits (default 512; 0: none)"),
         ])
 
     /// The report command.

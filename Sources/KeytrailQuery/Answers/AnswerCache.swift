@@ -1,12 +1,13 @@
 import KeytrailPOSIX
 package import KeytrailStore
 
-/// Products answers the server has sent, kept to be sent again: a key's answer is the same for
-/// as long as the index is at the same commit (`IndexCommit`) and the window's end stays in the
-/// as-of range that holds the same events (`ProductsAnswer.sameAsOfs`). Only the RequestId in
-/// the body changes. Shared by the event loops; at most `budget` bytes of bodies (and their keys),
-/// evicting by CLOCK (an entry used since the hand last passed is passed over once). Keys without
-/// products are not kept: their answer is cheap, and any number of unknown keys can be asked.
+/// Products and Info answers the server has sent, kept to be sent again: a key's answer is the
+/// same for as long as the index is at the same commit (`IndexCommit`) and the window's end stays
+/// in the as-of range that holds the same events (`ProductsAnswer.sameAsOfs`). Only the RequestId
+/// in the body changes. Shared by the event loops; at most `budget` bytes of bodies (and their
+/// keys), evicting by CLOCK (an entry used since the hand last passed is passed over once).
+/// Answers without a product are not kept: they are cheap, and any number of unknown keys can be
+/// asked.
 package final class AnswerCache: Sendable {
     /// One kept answer.
     struct Entry {
@@ -101,13 +102,21 @@ package final class AnswerCache: Sendable {
         }
     }
 
-    /// Whether an answer of `key` is kept (for tests: it does not count as a use).
-    func keeps(_ key: String) -> Bool { state.withLock { $0.slot[key] != nil } }
+    /// The entries' key: the action's name, a space (no action has one), the AccessKey.
+    static func slotKey(_ action: APIAction, _ key: String) -> String { action.rawValue + " " + key }
 
-    /// The body of `key`'s answer read from `commit` in `window`, with `requestId`, if one is
-    /// kept; nil otherwise (the caller answers and offers it to `keep`).
-    package func body(key: String, commit: IndexCommit, window: Window, requestId: String) -> [UInt8]? {
+    /// Whether an answer of `key` is kept (for tests: it does not count as a use).
+    func keeps(_ key: String, _ action: APIAction = .products) -> Bool {
+        state.withLock { $0.slot[Self.slotKey(action, key)] != nil }
+    }
+
+    /// The body of `action`'s answer for `key` read from `commit` in `window`, with `requestId`,
+    /// if one is kept; nil otherwise (the caller answers and offers it to `keep`).
+    package func body(
+        _ action: APIAction = .products, key: String, commit: IndexCommit, window: Window, requestId: String
+    ) -> [UInt8]? {
         guard budget > 0, Self.isPlain(requestId) else { return nil }
+        let key = Self.slotKey(action, key)
         let found: Entry? = state.withLock { s in
             guard s.commit == commit, let i = s.slot[key], let found = s.slots[i], found.entry.days == window.days,
                 found.entry.asOfs.contains(window.asOf)
@@ -128,21 +137,32 @@ package final class AnswerCache: Sendable {
         return out
     }
 
-    /// Keeps `answer`, sent as `body` with `requestId`, read from `commit`. An answer read from
-    /// an older commit of the same file than the entries' is dropped; one from another commit
-    /// replaces them all.
+    /// Keeps `answer`, sent as `body` with `requestId`, read from `commit` (not when it has no
+    /// product).
     package func keep(_ answer: ProductsAnswer, body: [UInt8], requestId: String, commit: IndexCommit) {
-        guard budget > 0, !answer.products.isEmpty, !answer.sameAsOfs.isEmpty, Self.isPlain(requestId),
-            let at = Self.range(of: requestId, in: body)
+        guard !answer.products.isEmpty else { return }
+        keep(
+            .products, key: answer.accessKey, days: answer.window.days, asOfs: answer.sameAsOfs, body: body,
+            requestId: requestId, commit: commit)
+    }
+
+    /// Keeps the body of `action`'s answer for `key`, sent with `requestId`, read from `commit`,
+    /// which a window of `days` ending within `asOfs` gets. An answer read from an older commit of
+    /// the same file than the entries' is dropped; one from another commit replaces them all.
+    package func keep(
+        _ action: APIAction, key accessKey: String, days: Int, asOfs: Range<Int64>, body: [UInt8], requestId: String,
+        commit: IndexCommit
+    ) {
+        guard budget > 0, !asOfs.isEmpty, Self.isPlain(requestId), let at = Self.range(of: requestId, in: body)
         else { return }
-        let key = answer.accessKey
+        let key = Self.slotKey(action, accessKey)
         let cost = body.count + Entry.overhead + key.utf8.count
         guard cost <= budget else { return }
         // A body is written into a buffer of its bound, up to six times its size: keep a copy of its size.
         let compact = [UInt8](unsafeUninitializedCapacity: body.count) { buffer, initialized in
             initialized = buffer.initialize(fromContentsOf: body)
         }
-        let entry = Entry(days: answer.window.days, asOfs: answer.sameAsOfs, body: compact, requestId: at)
+        let entry = Entry(days: days, asOfs: asOfs, body: compact, requestId: at)
         // The entries of another commit are freed after the lock is let go (they may be many).
         let dropped: State? = state.withLock { s in
             var old: State?

@@ -8,4 +8,7 @@ package struct InfoAnswer: Sendable {
     package var latest: Product?
     /// The notes that go with the answer.
     package var notes: [String]
+    /// The as-ofs at which the key's answer is this one (`ProductsAnswer.sameAsOfs`); none unless
+    /// the query said.
+    package var sameAsOfs: Range<Int64> = 0..<0
 }

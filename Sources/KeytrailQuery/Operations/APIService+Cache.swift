@@ -1,21 +1,38 @@
 import KeytrailStore
 
 extension APIService {
-    /// GetAccessKeyLastUsedProducts as the server sends it, from `cache` when it keeps the
-    /// answer for this commit and window; else answered, and kept. One snapshot: the commit
+    /// GetAccessKeyLastUsedProducts or …Info as the server sends it, from `cache` when it keeps
+    /// the answer for this commit and window; else answered, and kept. One snapshot: the commit
     /// the cache is asked about is the one the answer reads (nothing is kept or sent again where
     /// the reads could not be one transaction). The notes are empty, as the server's are.
-    func products(_ p: [String: String], requestId: String, cache: AnswerCache) throws(QueryError) -> APIResult {
+    func cached(
+        _ action: APIAction, _ p: [String: String], requestId: String, cache: AnswerCache
+    ) throws(QueryError) -> APIResult {
         try reader.snapshot { () throws(QueryError) -> APIResult in
             let key = try Self.accessKey(p)
             let commit = try QueryError.reading(try reader.commitRead())
             let window = try window()
-            if let commit, let body = cache.body(key: key, commit: commit, window: window, requestId: requestId) {
+            if let commit,
+                let body = cache.body(action, key: key, commit: commit, window: window, requestId: requestId)
+            {
                 return APIResult(status: 200, bodyBytes: body, code: nil, notes: [])
             }
-            let answer = try products.answer(key: key, window: window, asked: asked)
-            let result = APIResult(.products(answer), requestId: requestId)
-            if let commit { cache.keep(answer, body: result.bodyBytes, requestId: requestId, commit: commit) }
+            let answer: Answer
+            let asOfs: Range<Int64>
+            let kept: Bool
+            if action == .info {
+                let a = try info(key: key, window: window)
+                (answer, asOfs, kept) = (.info(a), a.sameAsOfs, a.latest != nil)
+            } else {
+                let a = try products.answer(key: key, window: window, asked: asked)
+                (answer, asOfs, kept) = (.products(a), a.sameAsOfs, !a.products.isEmpty)
+            }
+            let result = APIResult(answer, requestId: requestId)
+            if let commit, kept {
+                cache.keep(
+                    action, key: key, days: window.days, asOfs: asOfs, body: result.bodyBytes, requestId: requestId,
+                    commit: commit)
+            }
             return result
         }
     }

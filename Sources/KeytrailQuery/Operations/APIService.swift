@@ -80,8 +80,8 @@ package final class APIService {
     /// The answer to `action` encoded as the cloud sends it (the server's and the JSON form's).
     package func answer(_ action: APIAction, _ parameters: [String: String], requestId: String) -> APIResult {
         do {
-            if action == .products, let cache = answerCache {
-                return try products(parameters, requestId: requestId, cache: cache)
+            if action == .products || action == .info, let cache = answerCache {
+                return try cached(action, parameters, requestId: requestId, cache: cache)
             }
             return APIResult(try answer(action, parameters), requestId: requestId)
         } catch {
@@ -103,9 +103,13 @@ package final class APIService {
 
     /// GetAccessKeyLastUsedInfo: the latest of the key's products in the window.
     package func info(_ p: [String: String]) throws(QueryError) -> InfoAnswer {
+        try info(key: try Self.accessKey(p), window: try window())
+    }
+
+    /// GetAccessKeyLastUsedInfo for `key` in `window`.
+    func info(key: String, window: Window) throws(QueryError) -> InfoAnswer {
         // Info needs one Detail: the products' are not inflated.
-        let answer = try products.answer(
-            key: try Self.accessKey(p), window: try window(), asked: asked, details: false)
+        let answer = try products.answer(key: key, window: window, asked: asked, details: false)
         // Products are ordered newest first; on a tie in time the greater (eventId, Detail) is the latest.
         let newest = answer.products.first?.usedTimestamp
         var tied = answer.products.filter { $0.usedTimestamp == newest }
@@ -118,7 +122,9 @@ package final class APIService {
             return c != 0 ? c < 0 : LatestWins.compareBytes(a.detail, b.detail) < 0
         }
         if let p = latest, p.detail.isEmpty { latest?.detail = try detail(of: p, key: answer.accessKey) }
-        return InfoAnswer(accessKey: answer.accessKey, window: answer.window, latest: latest, notes: answer.notes)
+        return InfoAnswer(
+            accessKey: answer.accessKey, window: answer.window, latest: latest, notes: answer.notes,
+            sameAsOfs: answer.sameAsOfs)
     }
 
     func detail(of p: Product, key: String) throws(QueryError) -> [UInt8] {
