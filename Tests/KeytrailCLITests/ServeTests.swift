@@ -370,16 +370,19 @@ struct ServeTests {
         let server = try ServeProcess(["--db", db, "--credentials", creds])
         let lines = Self.startupLines(server, last: "start with --as-of latest\n")
         #expect(server.stop() == 0)
-        #expect(lines.count == 5, "\(lines)")
-        guard lines.count == 5 else { return }
+        #expect(lines.count == 6, "\(lines)")
+        guard lines.count == 6 else { return }
         #expect(lines[0] == "listening on http://127.0.0.1:\(server.port)")
         #expect(lines[1] == "index: \(db), newest event 2020-03-04T05:06:07.089Z")
         #expect(lines[2] == "default as-of: now, the clock at each request; window 400 days")
-        #expect(lines[3] == "auth: signed requests (ACS3-HMAC-SHA256 or HMAC-SHA1) from the 1 caller in \(creds)")
-        #expect(lines[4].hasPrefix("keytrail: note: the newest event (2020-03-04T05:06:07.089Z) is before the 400-day"))
+        #expect(lines[3] == "answers kept: up to 512 MiB, each until the index commits (--answer-cache)")
+        #expect(lines[4] == "auth: signed requests (ACS3-HMAC-SHA256 or HMAC-SHA1) from the 1 caller in \(creds)")
+        #expect(lines[5].hasPrefix("keytrail: note: the newest event (2020-03-04T05:06:07.089Z) is before the 400-day"))
 
         // `latest`, a window, `--no-auth` and `--quiet`: the lines are still printed, the log is not.
-        let quiet = try ServeProcess(["--db", db, "--no-auth", "--as-of", "latest", "--window-days", "30", "--quiet"])
+        let quiet = try ServeProcess([
+            "--db", db, "--no-auth", "--as-of", "latest", "--window-days", "30", "--quiet", "--answer-cache", "64",
+        ])
         let q = Self.startupLines(quiet, last: "auth: ")
         let health = try RawClient(port: quiet.port)
         health.send("GET /healthz?probe=1 HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -390,6 +393,7 @@ struct ServeTests {
                 "listening on http://127.0.0.1:\(quiet.port)",
                 "index: \(db), newest event 2020-03-04T05:06:07.089Z",
                 "default as-of: latest, now 2020-03-04T05:06:07.089Z (follows ingests); window 30 days",
+                "answers kept: up to 64 MiB, each until the index commits (--answer-cache)",
                 "auth: none (--no-auth): every local request is answered, unsigned",
             ])
         #expect(quiet.stderrText == q.joined(separator: "\n") + "\n", "no access log with --quiet")
@@ -398,7 +402,7 @@ struct ServeTests {
         let early = try ServeProcess(["--db", db, "--no-auth", "--as-of", "2020-01-01T00:00:00Z"])
         let e = Self.startupLines(early, last: "--as-of latest answers them\n")
         #expect(early.stop() == 0)
-        #expect(e.count == 5 && e[2] == "default as-of: 2020-01-01T00:00:00.000Z (--as-of); window 400 days")
+        #expect(e.count == 6 && e[2] == "default as-of: 2020-01-01T00:00:00.000Z (--as-of); window 400 days")
         #expect(e.last?.contains("409 AsOfBeforeIndexedEvents") == true)
     }
 }

@@ -88,6 +88,7 @@ struct StartupReportTests {
                 "listening on http://[::1]:7706",
                 "index: k.sqlite, empty (no event yet)",
                 "default as-of: now, the clock at each request; window 400 days",
+                "answers kept: none (--answer-cache 0)",
                 "auth: signed requests (ACS3-HMAC-SHA256 or HMAC-SHA1) from the 2 callers in callers",
             ])
     }

@@ -66,7 +66,7 @@ enum ServeCommand {
             newest: try CLIError.failing(IndexError.self, try facts.reader.newestTimestamp()), asOf: query.asOf,
             window: try CLIError.failing(QueryError.self, try facts.window()),
             auth: authenticator.map { .signed(callers: $0.credentials.count, file: a.value("credentials") ?? "") }
-                ?? .none)
+                ?? .none, cacheMiB: cacheMiB)
         server.stopOnSignals()
         server.run { report.write() }
         if let cache, POSIX.environment("KEYTRAIL_TRACE") != nil {

@@ -32,15 +32,21 @@ package struct StartupReport: Sendable {
     package var window: Window
     /// Who may ask.
     package var auth: Auth
+    /// The answer cache's budget in MiB (`--answer-cache`; 0: none).
+    package var cacheMiB: Int
 
     /// A report of these facts.
-    package init(address: ListenAddress, index: String, newest: Int64?, asOf: AsOf, window: Window, auth: Auth) {
+    package init(
+        address: ListenAddress, index: String, newest: Int64?, asOf: AsOf, window: Window, auth: Auth,
+        cacheMiB: Int = 0
+    ) {
         self.address = address
         self.index = index
         self.newest = newest
         self.asOf = asOf
         self.window = window
         self.auth = auth
+        self.cacheMiB = cacheMiB
     }
 
     /// The lines, each without its line end; the first is the `listening on` line, unchanged.
@@ -54,6 +60,10 @@ package struct StartupReport: Sendable {
             out.append("default as-of: latest, now \(resolved) (follows ingests); window \(window.days) days")
         case .at: out.append("default as-of: \(resolved) (--as-of); window \(window.days) days")
         }
+        out.append(
+            cacheMiB > 0
+                ? "answers kept: up to \(cacheMiB) MiB, each until the index commits (--answer-cache)"
+                : "answers kept: none (--answer-cache 0)")
         switch auth {
         case .none: out.append("auth: none (--no-auth): every local request is answered, unsigned")
         case .signed(let n, let file):
