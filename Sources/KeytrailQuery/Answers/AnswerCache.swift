@@ -186,13 +186,14 @@ package final class AnswerCache: Sendable {
         id.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
     }
 
-    /// Where `id` is in `body`: the first string of the body that is exactly it (the RequestId
-    /// member comes first in every answer).
+    /// Where `id` is in `body`: the value of its first `"RequestId"` member, as the server writes
+    /// it (pretty; the member comes first in every answer, so a Detail cannot hold it before).
     static func range(of id: String, in body: [UInt8]) -> Range<Int>? {
-        let needle = [UInt8(ascii: "\"")] + Array(id.utf8) + [UInt8(ascii: "\"")]
+        let prefix = Array("\"RequestId\": \"".utf8)
+        let needle = prefix + Array(id.utf8) + [UInt8(ascii: "\"")]
         guard body.count >= needle.count else { return nil }
         for i in 0...(body.count - needle.count) where body[i] == needle[0] {
-            if body[i..<i + needle.count].elementsEqual(needle) { return i + 1..<i + needle.count - 1 }
+            if body[i..<i + needle.count].elementsEqual(needle) { return i + prefix.count..<i + needle.count - 1 }
         }
         return nil
     }
