@@ -108,4 +108,60 @@ struct ServeLoopTests {
         writer.join()
         #expect(server.stop() == 0)
     }
+
+    /// A kept answer goes out in parts (through its RequestId, then the kept bytes as they are):
+    /// when the client reads slowly, the slow-write thread sends the rest of each part, whole.
+    @Test func keptAnswersReadSlowlyArriveWhole() throws {
+        let (dir, db, _) = try ServeTests.setUp()
+        _ = dir
+        let server = try ServeProcess(
+            ["--db", db, "--no-auth", "--as-of", "latest", "--workers", "1"], environment: ["KEYTRAIL_TRACE": "1"])
+        let c = try RawClient(port: server.port)
+        // A receive buffer that does not grow (the kernel's may reach 32 MiB), not so small that
+        // every segment waits for a delayed ACK.
+        var room: Int32 = 256 << 10
+        setsockopt(c.fd, SOL_SOCKET, SO_RCVBUF, &room, socklen_t(MemoryLayout<Int32>.size))
+        c.send(Self.request(ServeTests.key))
+        let first = try #require(c.response())
+        #expect(first.status == 200 && first.body.contains("\"Products\""))
+        // Many kept answers at once (17 KB each: four times what the socket buffers hold), read
+        // only once one of them waits for room.
+        let count = 1000
+        let writer = KeytrailPOSIX.Thread {
+            c.send(Array(String(repeating: Self.request(ServeTests.key), count: count).utf8))
+        }
+        let peer = "127.0.0.1:\(c.localPort)"
+        #expect(
+            server.waitForStderr(containing: "trace: serve: \(peer) takes its answer slowly"),
+            "\(server.stderrText.suffix(500))")
+        // The answers back to back on the wire: each head, then Content-Length bytes of body.
+        var wire: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        var ids: Set<String> = []
+        var at = 0
+        while ids.count < count {
+            if let end = wire[at...].firstRange(of: Array("\r\n\r\n".utf8))?.upperBound,
+                let head = Optional(String(decoding: wire[at..<end], as: UTF8.self)),
+                let length = head.split(separator: "\r\n").first(where: { $0.hasPrefix("Content-Length: ") })
+                    .flatMap({ Int($0.dropFirst(16)) }),
+                wire.count >= end + length
+            {
+                let body = String(decoding: wire[end..<end + length], as: UTF8.self)
+                #expect(head.hasPrefix("HTTP/1.1 200 OK\r\n"))
+                #expect(ServeTests.withoutRequestId(body) == ServeTests.withoutRequestId(first.body))
+                let id = head.split(separator: "\r\n").first { $0.hasPrefix("x-acs-request-id: ") }?.dropFirst(18)
+                #expect(body.contains("\"RequestId\": \"\(id ?? "?")\""))
+                ids.insert(String(id ?? "?"))
+                at = end + length
+                continue
+            }
+            let n = chunk.withUnsafeMutableBytes { recv(c.fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { break }
+            wire += chunk[0..<n]
+        }
+        writer.join()
+        #expect(ids.count == count)
+        #expect(server.stop() == 0)
+        #expect(server.stderrText.contains("answer cache: \(count) sent again"), "\(server.stderrText.suffix(300))")
+    }
 }

@@ -190,8 +190,8 @@ struct AnswerCacheTests {
             p.withNotes = false
             let q = ["AccessKey": Self.key]
             return (
-                s.answer(.products, q, requestId: requestId).bodyBytes,
-                p.answer(.products, q, requestId: requestId).bodyBytes
+                s.answer(.products, q, requestId: requestId).wholeBody,
+                p.answer(.products, q, requestId: requestId).wholeBody
             )
         }
         func services(_ b: [UInt8]) -> [String] {
@@ -267,9 +267,9 @@ struct AnswerCacheTests {
         p.withNotes = false
         let q = ["AccessKey": Self.key]
         let first = s.answer(.products, q, requestId: "R-1")
-        #expect(first.status == 200 && first.bodyBytes == p.answer(.products, q, requestId: "R-1").bodyBytes)
+        #expect(first.status == 200 && first.wholeBody == p.answer(.products, q, requestId: "R-1").wholeBody)
         let again = s.answer(.products, q, requestId: "R-2")
-        #expect(again.bodyBytes == p.answer(.products, q, requestId: "R-2").bodyBytes)
+        #expect(again.wholeBody == p.answer(.products, q, requestId: "R-2").wholeBody)
         #expect(cache.counts.hits == 1 && cache.counts.entries == 1)
     }
 
@@ -291,25 +291,25 @@ struct AnswerCacheTests {
             return (s.answer(action, q, requestId: requestId), p.answer(action, q, requestId: requestId))
         }
         let first = answers(.info, Self.t0 + Self.day, "R-1")
-        #expect(first.cached.status == 200 && first.cached.bodyBytes == first.computed.bodyBytes)
-        #expect(String(decoding: first.cached.bodyBytes, as: UTF8.self).contains("\"Ecs\""))
+        #expect(first.cached.status == 200 && first.cached.wholeBody == first.computed.wholeBody)
+        #expect(String(decoding: first.cached.wholeBody, as: UTF8.self).contains("\"Ecs\""))
         let again = answers(.info, Self.t0 + Self.day, "R-2")
-        #expect(again.cached.bodyBytes == again.computed.bodyBytes && cache.counts.hits == 1)
+        #expect(again.cached.wholeBody == again.computed.wholeBody && cache.counts.hits == 1)
         // Products for the same key is an answer of its own.
         let products = answers(.products, Self.t0 + Self.day, "R-3")
-        #expect(products.cached.bodyBytes == products.computed.bodyBytes && cache.counts.hits == 1)
+        #expect(products.cached.wholeBody == products.computed.wholeBody && cache.counts.hits == 1)
         #expect(cache.keeps(Self.key, .info) && cache.keeps(Self.key, .products) && cache.counts.entries == 2)
         // A later event of the key: Info names it.
         try Self.commit(path, [("Rds", Self.t0 + 1)])
         let after = answers(.info, Self.t0 + Self.day, "R-4")
-        #expect(after.cached.bodyBytes == after.computed.bodyBytes && cache.counts.hits == 1)
-        #expect(String(decoding: after.cached.bodyBytes, as: UTF8.self).contains("\"Rds\""))
+        #expect(after.cached.wholeBody == after.computed.wholeBody && cache.counts.hits == 1)
+        #expect(String(decoding: after.cached.wholeBody, as: UTF8.self).contains("\"Rds\""))
         // A window with nothing in it: the (empty) answer is computed each time, never kept.
         let empty = answers(.info, Self.t0 + 1000 * Self.day, "R-5")
-        #expect(empty.cached.bodyBytes == empty.computed.bodyBytes)
+        #expect(empty.cached.wholeBody == empty.computed.wholeBody)
         #expect(
-            answers(.info, Self.t0 + 1000 * Self.day, "R-6").cached.bodyBytes
-                == answers(.info, Self.t0 + 1000 * Self.day, "R-6").computed.bodyBytes)
+            answers(.info, Self.t0 + 1000 * Self.day, "R-6").cached.wholeBody
+                == answers(.info, Self.t0 + 1000 * Self.day, "R-6").computed.wholeBody)
         #expect(cache.counts.hits == 1 && cache.counts.entries == 1)
     }
 }

@@ -2,8 +2,15 @@
 package struct APIResult: Sendable {
     /// The HTTP status (200, or the error's).
     package var status: Int
-    /// The response body as UTF-8 bytes: what the server sends, as the encoder wrote it.
+    /// The response body as UTF-8 bytes: what the server sends, as the encoder wrote it (its
+    /// first part when `bodyTail` is not empty).
     package var bodyBytes: [UInt8]
+    /// The rest of the body, sent after `bodyBytes` as it is: a kept answer's (`AnswerCache`),
+    /// shared, not copied. Empty for every answer computed.
+    package var bodyTail: ArraySlice<UInt8> = []
+
+    /// The whole body.
+    package var wholeBody: [UInt8] { bodyTail.isEmpty ? bodyBytes : bodyBytes + bodyTail }
     /// The error code; nil for an answer.
     package var code: String?
     /// For the terminal (stderr): the error's detail, or notes that go with an answer.
@@ -11,8 +18,11 @@ package struct APIResult: Sendable {
 
     /// The response body: the answer, or the error body.
     package var body: String {
-        get { String(decoding: bodyBytes, as: UTF8.self) }
-        set { bodyBytes = Array(newValue.utf8) }
+        get { String(decoding: wholeBody, as: UTF8.self) }
+        set {
+            bodyBytes = Array(newValue.utf8)
+            bodyTail = []
+        }
     }
 
     /// An answer or an error as it will be sent.

@@ -115,6 +115,16 @@ package final class AnswerCache: Sendable {
     package func body(
         _ action: APIAction = .products, key: String, commit: IndexCommit, window: Window, requestId: String
     ) -> [UInt8]? {
+        guard let (head, tail) = parts(action, key: key, commit: commit, window: window, requestId: requestId)
+        else { return nil }
+        return head + tail
+    }
+
+    /// The same body in two parts: through the RequestId (a new array), then the rest, which is
+    /// the kept body's own bytes (sent as they are, not copied).
+    package func parts(
+        _ action: APIAction = .products, key: String, commit: IndexCommit, window: Window, requestId: String
+    ) -> (head: [UInt8], tail: ArraySlice<UInt8>)? {
         guard budget > 0, Self.isPlain(requestId) else { return nil }
         let key = Self.slotKey(action, key)
         let found: Entry? = state.withLock { s in
@@ -129,12 +139,11 @@ package final class AnswerCache: Sendable {
             return found.entry
         }
         guard let found else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(found.body.count - found.requestId.count + requestId.utf8.count)
-        out.append(contentsOf: found.body[..<found.requestId.lowerBound])
-        out.append(contentsOf: requestId.utf8)
-        out.append(contentsOf: found.body[found.requestId.upperBound...])
-        return out
+        var head: [UInt8] = []
+        head.reserveCapacity(found.requestId.lowerBound + requestId.utf8.count)
+        head.append(contentsOf: found.body[..<found.requestId.lowerBound])
+        head.append(contentsOf: requestId.utf8)
+        return (head, found.body[found.requestId.upperBound...])
     }
 
     /// Keeps `answer`, sent as `body` with `requestId`, read from `commit` (not when it has no

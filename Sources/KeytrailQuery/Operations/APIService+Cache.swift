@@ -13,9 +13,11 @@ extension APIService {
             let commit = try QueryError.reading(try reader.commitRead())
             let window = try window()
             if let commit,
-                let body = cache.body(action, key: key, commit: commit, window: window, requestId: requestId)
+                let (head, tail) = cache.parts(action, key: key, commit: commit, window: window, requestId: requestId)
             {
-                return APIResult(status: 200, bodyBytes: body, code: nil, notes: [])
+                var result = APIResult(status: 200, bodyBytes: head, code: nil, notes: [])
+                result.bodyTail = tail
+                return result
             }
             let answer: Answer
             let asOfs: Range<Int64>

@@ -6,8 +6,13 @@ package struct HTTPResponse: Sendable {
 
     /// The status code.
     package var status: Int
-    /// The body as UTF-8 bytes (JSON unless `contentType` says otherwise).
+    /// The body as UTF-8 bytes (JSON unless `contentType` says otherwise); its first part when
+    /// `bodyTail` is not empty.
     package var bodyBytes: [UInt8]
+    /// The rest of the body, sent after `bodyBytes` as it is (a kept answer's, not copied).
+    package var bodyTail: ArraySlice<UInt8> = []
+    /// The body's length.
+    package var bodyCount: Int { bodyBytes.count + bodyTail.count }
     /// The `Content-Type`.
     package var contentType: String
     /// The body's RequestId (also the `x-acs-request-id` header).
@@ -18,7 +23,7 @@ package struct HTTPResponse: Sendable {
     package var close: Bool
 
     /// The body as text.
-    package var body: String { String(decoding: bodyBytes, as: UTF8.self) }
+    package var body: String { String(decoding: bodyBytes + bodyTail, as: UTF8.self) }
 
     /// A response.
     package init(
@@ -44,7 +49,7 @@ package struct HTTPResponse: Sendable {
     }
 
     /// The bytes on the wire: `head` then the body.
-    package func serialized() -> [UInt8] { head() + bodyBytes }
+    package func serialized() -> [UInt8] { head() + bodyBytes + bodyTail }
 
     /// The status line and the headers, through the blank line; the body follows it on the wire
     /// as it is (`Socket.sendAll` gathers both in one `sendmsg`).
@@ -58,7 +63,7 @@ package struct HTTPResponse: Sendable {
         h.append(contentsOf: "\r\nContent-Type: ".utf8)
         h.append(contentsOf: contentType.utf8)
         h.append(contentsOf: "\r\nContent-Length: ".utf8)
-        Self.appendDecimal(bodyBytes.count, to: &h)
+        Self.appendDecimal(bodyCount, to: &h)
         h.append(contentsOf: "\r\nx-acs-request-id: ".utf8)
         h.append(contentsOf: requestId.utf8)
         h.append(contentsOf: (close ? "\r\nConnection: close\r\n\r\n" : "\r\nConnection: keep-alive\r\n\r\n").utf8)

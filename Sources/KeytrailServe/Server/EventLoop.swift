@@ -212,7 +212,7 @@ final class EventLoop: @unchecked Sendable {
         var response = outcome.response
         if stopping { response.close = true }
         let head = response.head()
-        let sent = Socket.sendAvailable(c.fd, head, response.bodyBytes)
+        let sent = Socket.sendAvailable(c.fd, head, response.bodyBytes, response.bodyTail)
         if case .part(let n) = sent {
             if server.tracing {
                 try? POSIX.write(

@@ -108,10 +108,11 @@ package struct Gateway: Sendable {
             }
         }
         let result = answer(action, parameters, requestId)
+        var response = HTTPResponse(
+            status: result.status, bodyBytes: result.bodyBytes, requestId: requestId, code: result.code,
+            close: !request.keepAlive)
+        response.bodyTail = result.bodyTail
         return Outcome(
-            response: HTTPResponse(
-                status: result.status, bodyBytes: result.bodyBytes, requestId: requestId, code: result.code,
-                close: !request.keepAlive),
-            caller: caller, action: actionName, accessKey: accessKey, notes: result.notes)
+            response: response, caller: caller, action: actionName, accessKey: accessKey, notes: result.notes)
     }
 }

@@ -93,7 +93,7 @@ package final class Server: @unchecked Sendable {
     private func writeSlowly() {
         while let w = slowWrites.pop() {
             let ok = Socket.sendAll(
-                w.connection.fd, w.head, w.response.bodyBytes, from: w.sent,
+                w.connection.fd, w.head, w.response.bodyBytes, w.response.bodyTail, from: w.sent,
                 deadline: w.start / 1_000_000 + options.writeTimeout)
             record(w.outcome, w.response, peer: w.connection.peer, start: w.start)
             w.loop.handBack(w.connection, close: w.response.close || !ok)

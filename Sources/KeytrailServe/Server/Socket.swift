@@ -84,59 +84,65 @@ enum Socket {
         case failed
     }
 
-    /// Sends as much of `head` and then `body`, from byte `offset` of the two, as the socket takes
-    /// now, gathered (`sendmsg`, one call for a response that fits the socket buffer, no copy
-    /// joining them).
-    static func sendAvailable(_ fd: Int32, _ head: [UInt8], _ body: [UInt8], from offset: Int = 0) -> Sent {
+    /// Sends as much of `head`, then `body`, then `tail`, from byte `offset` of the three, as the
+    /// socket takes now, gathered (`sendmsg`, one call for a response that fits the socket buffer,
+    /// no copy joining them).
+    static func sendAvailable(
+        _ fd: Int32, _ head: [UInt8], _ body: [UInt8], _ tail: ArraySlice<UInt8> = [], from offset: Int = 0
+    ) -> Sent {
         head.withUnsafeBytes { h in
             body.withUnsafeBytes { b in
-                let total = h.count + b.count
-                var off = offset
-                while off < total {
-                    do throws(SystemError) {
-                        let n = try POSIX.retrying { () -> Int in
-                            var parts = (iovec(), iovec())
-                            return withUnsafeMutablePointer(to: &parts) { tuple in
-                                tuple.withMemoryRebound(to: iovec.self, capacity: 2) { iov in
-                                    // What is left: the rest of the head (if any), then of the body.
-                                    var count = 0
-                                    if off < h.count {
-                                        iov[0] = iovec(
-                                            iov_base: UnsafeMutableRawPointer(mutating: h.baseAddress! + off),
-                                            iov_len: h.count - off)
-                                        count = 1
+                tail.withUnsafeBytes { t in
+                    let parts = [h, b, t]
+                    let total = h.count + b.count + t.count
+                    var off = offset
+                    while off < total {
+                        do throws(SystemError) {
+                            let n = try POSIX.retrying { () -> Int in
+                                var vectors = (iovec(), iovec(), iovec())
+                                return withUnsafeMutablePointer(to: &vectors) { tuple in
+                                    tuple.withMemoryRebound(to: iovec.self, capacity: 3) { iov in
+                                        // What is left of each part, in order.
+                                        var count = 0
+                                        var before = 0
+                                        for p in parts {
+                                            let from = max(0, off - before)
+                                            if from < p.count {
+                                                iov[count] = iovec(
+                                                    iov_base: UnsafeMutableRawPointer(mutating: p.baseAddress! + from),
+                                                    iov_len: p.count - from)
+                                                count += 1
+                                            }
+                                            before += p.count
+                                        }
+                                        var m = msghdr()
+                                        m.msg_iov = iov
+                                        m.msg_iovlen = count
+                                        return sendmsg(fd, &m, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
                                     }
-                                    let from = max(0, off - h.count)
-                                    if from < b.count {
-                                        iov[count] = iovec(
-                                            iov_base: UnsafeMutableRawPointer(mutating: b.baseAddress! + from),
-                                            iov_len: b.count - from)
-                                        count += 1
-                                    }
-                                    var m = msghdr()
-                                    m.msg_iov = iov
-                                    m.msg_iovlen = count
-                                    return sendmsg(fd, &m, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
                                 }
                             }
+                            guard n > 0 else { return .failed }
+                            off += n
+                        } catch {
+                            return error.isWouldBlock ? .part(off) : .failed
                         }
-                        guard n > 0 else { return .failed }
-                        off += n
-                    } catch {
-                        return error.isWouldBlock ? .part(off) : .failed
                     }
+                    return .all
                 }
-                return .all
             }
         }
     }
 
     /// Sends all of `head` and then `body`, from byte `offset` of the two, waiting for room at most
     /// until `deadline` (monotonic ms). False when the peer went away or was too slow.
-    static func sendAll(_ fd: Int32, _ head: [UInt8], _ body: [UInt8], from offset: Int = 0, deadline: Int64) -> Bool {
+    static func sendAll(
+        _ fd: Int32, _ head: [UInt8], _ body: [UInt8], _ tail: ArraySlice<UInt8> = [], from offset: Int = 0,
+        deadline: Int64
+    ) -> Bool {
         var off = offset
         while true {
-            switch sendAvailable(fd, head, body, from: off) {
+            switch sendAvailable(fd, head, body, tail, from: off) {
             case .all: return true
             case .failed: return false
             case .part(let sent):
