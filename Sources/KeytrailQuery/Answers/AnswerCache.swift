@@ -110,6 +110,18 @@ package final class AnswerCache: Sendable {
         state.withLock { $0.slot[Self.slotKey(action, key)] != nil }
     }
 
+    /// Whether an answer of `action` for `key` is kept, from any commit (a hint: `parts` says
+    /// whether it answers this one). A question it says no to counts as a miss.
+    package func mayHold(_ action: APIAction, key: String) -> Bool {
+        guard budget > 0 else { return false }
+        let key = Self.slotKey(action, key)
+        return state.withLock { s in
+            if s.slot[key] != nil { return true }
+            s.counts.misses += 1
+            return false
+        }
+    }
+
     /// The body of `action`'s answer for `key` read from `commit` in `window`, with `requestId`,
     /// if one is kept; nil otherwise (the caller answers and offers it to `keep`).
     package func body(

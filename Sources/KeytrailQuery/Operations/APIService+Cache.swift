@@ -10,8 +10,11 @@ extension APIService {
     ) throws(QueryError) -> APIResult {
         try reader.snapshot { () throws(QueryError) -> APIResult in
             let key = try Self.accessKey(p)
-            let commit = try QueryError.reading(try reader.commitRead())
+            // The commit's identity is read only for a key the cache may hold, or once there is
+            // something to keep (an unknown key's answer never is).
+            var commit: IndexCommit?
             let window = try window()
+            if cache.mayHold(action, key: key) { commit = try QueryError.reading(try reader.commitRead()) }
             if let commit,
                 let (head, tail) = cache.parts(action, key: key, commit: commit, window: window, requestId: requestId)
             {
@@ -30,6 +33,7 @@ extension APIService {
                 (answer, asOfs, kept) = (.products(a), a.sameAsOfs, !a.products.isEmpty)
             }
             let result = APIResult(answer, requestId: requestId)
+            if kept, commit == nil { commit = try QueryError.reading(try reader.commitRead()) }
             if let commit, kept {
                 cache.keep(
                     action, key: key, days: window.days, asOfs: asOfs, body: result.bodyBytes, requestId: requestId,
