@@ -34,6 +34,18 @@ struct AnswerCacheTests {
         try w.commit()
     }
 
+    /// The server's service (with `cache`) and the command line's (without one), as of `asOf`.
+    static func services(
+        _ cached: IndexReader, _ plain: IndexReader, cache: AnswerCache, asOf: AsOf
+    ) -> (cached: APIService, computed: APIService) {
+        let s = APIService(reader: cached, catalog: ServiceCatalog(), asOf: asOf, days: 400)
+        s.withNotes = false
+        s.answerCache = cache
+        let p = APIService(reader: plain, catalog: ServiceCatalog(), asOf: asOf, days: 400)
+        p.withNotes = false
+        return (s, p)
+    }
+
     /// The events a window ending at `asOf` holds, or nil where the as-of rule refuses it.
     static func held(_ timestamps: [Int64], asOf: Int64, days: Int) -> [Int64]? {
         if timestamps.contains(where: { $0 > asOf }) { return nil }
@@ -183,11 +195,7 @@ struct AnswerCacheTests {
         let cached = try IndexReader(path: path, followsIngests: true)
         let plain = try IndexReader(path: path, followsIngests: true)
         func bodies(_ asOf: Int64, _ requestId: String) -> (cached: [UInt8], computed: [UInt8]) {
-            let s = APIService(reader: cached, catalog: ServiceCatalog(), asOf: .at(asOf), days: 400)
-            s.withNotes = false
-            s.answerCache = cache
-            let p = APIService(reader: plain, catalog: ServiceCatalog(), asOf: .at(asOf), days: 400)
-            p.withNotes = false
+            let (s, p) = Self.services(cached, plain, cache: cache, asOf: .at(asOf))
             let q = ["AccessKey": Self.key]
             return (
                 s.answer(.products, q, requestId: requestId).wholeBody,
@@ -260,11 +268,7 @@ struct AnswerCacheTests {
         let now = AsOf.currentMillis()
         try Self.commit(path, [("Ecs", now - Self.day), ("Oss", now - 2 * Self.day)])
         let cache = AnswerCache(budget: 1 << 20)
-        let s = APIService(reader: try IndexReader(path: path), catalog: ServiceCatalog(), asOf: .now, days: 400)
-        s.withNotes = false
-        s.answerCache = cache
-        let p = APIService(reader: try IndexReader(path: path), catalog: ServiceCatalog(), asOf: .now, days: 400)
-        p.withNotes = false
+        let (s, p) = Self.services(try IndexReader(path: path), try IndexReader(path: path), cache: cache, asOf: .now)
         let q = ["AccessKey": Self.key]
         let first = s.answer(.products, q, requestId: "R-1")
         #expect(first.status == 200 && first.wholeBody == p.answer(.products, q, requestId: "R-1").wholeBody)
@@ -282,11 +286,7 @@ struct AnswerCacheTests {
         func answers(_ action: APIAction, _ asOf: Int64, _ requestId: String) -> (
             cached: APIResult, computed: APIResult
         ) {
-            let s = APIService(reader: cached, catalog: ServiceCatalog(), asOf: .at(asOf), days: 400)
-            s.withNotes = false
-            s.answerCache = cache
-            let p = APIService(reader: plain, catalog: ServiceCatalog(), asOf: .at(asOf), days: 400)
-            p.withNotes = false
+            let (s, p) = Self.services(cached, plain, cache: cache, asOf: .at(asOf))
             let q = ["AccessKey": Self.key]
             return (s.answer(action, q, requestId: requestId), p.answer(action, q, requestId: requestId))
         }
