@@ -114,9 +114,16 @@ struct BatchTable {
 
     /// Frees the hash slots (4 bytes an entry or more) while the entries are committed: no entry
     /// can be looked up or merged until `removeAll`.
-    mutating func releaseSlots() { slots = HashSlots() }
+    mutating func releaseSlots() {
+        slots = HashSlots()
+        slotsReleased = true
+    }
+
+    /// Whether `releaseSlots` ran since the last `removeAll` (a merge then would duplicate rows).
+    private var slotsReleased = false
 
     mutating func removeAll() {
+        slotsReleased = false
         entries.removeAll()
         slots.reset()
         storage.count = 0
@@ -222,6 +229,7 @@ struct BatchTable {
     mutating func merge(
         _ file: MaxRegisterTable, name: [UInt8], spill: Int, spills: [SpillFile], source: Int? = nil
     ) throws(IngestError) -> SpillWrite {
+        precondition(!slotsReleased, "a batch being committed (its slots released) is merged into only after removeAll")
         // What the merge appends (keys and tags of new rows, eventIds once an event) is a part of
         // what the file's table stores, with at most 16 bytes more a row (an event's position, a
         // long key's and a long eventId's lengths): the offsets stay 32-bit.
