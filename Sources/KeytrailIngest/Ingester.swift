@@ -28,8 +28,6 @@ package final class Ingester {
     /// Opens (creating when missing) the index; the index exists before any input is read.
     package init(options: IngestOptions) throws(IngestError) {
         self.options = options
-        // The workers' file buffers and the commit's sort buffers go back to the system when freed.
-        POSIX.mapAllocations(above: 2 << 20)
         do throws(IndexError) { try IndexWriter.checkWritable(options.databasePath) } catch { throw .index(error) }
         lock = try IngestLock(databasePath: options.databasePath, wait: options.waitForLock)
         do throws(IndexError) {

@@ -34,9 +34,6 @@ extension IndexReader {
     /// The index's commit generation: it changes with every ingest that commits.
     package func generation() throws(IndexError) -> Int64 {
         followIfReplaced()
-        guard let meta else { return 0 }
-        defer { meta.reset() }
-        meta.bindText(1, "gen")
-        return try step(meta) && !meta.isNull(0) ? meta.int64(0) : 0
+        return try metaInt("gen") ?? 0
     }
 }

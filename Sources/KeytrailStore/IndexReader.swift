@@ -197,11 +197,7 @@ package final class IndexReader {
     /// The newest UsedTimestamp in the index (the end of the archive), nil when empty.
     package func newestTimestamp() throws(IndexError) -> Int64? {
         followIfReplaced()
-        guard let meta else { return nil }
-        defer { meta.reset() }
-        meta.bindText(1, "max_ts")
-        guard try step(meta), !meta.isNull(0) else { return nil }
-        return meta.int64(0)
+        return try metaInt("max_ts")
     }
 
     /// Every row of one sibling dimension of (key, service), in no particular order, with each
@@ -215,14 +211,9 @@ package final class IndexReader {
     {
         try snapshot { () throws(IndexError) in
             // The statements of the connection the snapshot reads (it follows a replaced file first).
-            guard let byDimension, let meta else { return ([], 0, 0) }
-            func value(_ name: String) throws(IndexError) -> Int64 {
-                defer { meta.reset() }
-                meta.bindText(1, name)
-                return try step(meta) ? meta.int64(0) : 0
-            }
-            let now = try value("gen")
-            let pruned = try value("pruned_gen")
+            guard let byDimension, meta != nil else { return ([], 0, 0) }
+            let now = try metaInt("gen") ?? 0
+            let pruned = try metaInt("pruned_gen") ?? 0
             defer { byDimension.reset() }
             byDimension.bindText(1, key)
             byDimension.bind(2, Int64(kind.rawValue))
@@ -260,17 +251,22 @@ package final class IndexReader {
     /// Whether the index keeps the sibling rows (false when built with `ingest --products-only`).
     package func keepsSiblings() throws(IndexError) -> Bool {
         followIfReplaced()
-        guard let meta else { return true }
-        defer { meta.reset() }
-        meta.bindText(1, "siblings")
-        guard try step(meta), !meta.isNull(0) else { return true }
-        return meta.int64(0) != 0
+        return try metaInt("siblings").map { $0 != 0 } ?? true
     }
 
     /// The secret that seals paging tokens (created with the schema; empty for an empty file).
     package func tokenKey() throws(IndexError) -> [UInt8] {
         followIfReplaced()
         return try metaBytes("token_key")
+    }
+
+    /// `meta`'s value `name` as an integer (nil when there is none, or it is NULL).
+    func metaInt(_ name: String) throws(IndexError) -> Int64? {
+        guard let meta else { return nil }
+        defer { meta.reset() }
+        meta.bindText(1, name)
+        guard try step(meta), !meta.isNull(0) else { return nil }
+        return meta.int64(0)
     }
 
     /// The bytes of `meta`'s value `name` (empty when there is none).

@@ -39,6 +39,9 @@ enum IngestCommand {
         if let n = try a.integer("batch-files", range: 1...1_000_000) { options.batchFiles = n }
         let signals = StopSignals()
         options.shouldStop = { signals.isSet }
+        // This process's allocator: the workers' file buffers and the commit's sort buffers go back
+        // to the system when freed (the first build's peak: 284 -> 252 MiB on the 300k benchmark).
+        POSIX.mapAllocations(above: 2 << 20)
         let ingester = try CLIError.failing(IngestError.self, try Ingester(options: options))
         signals.start()
         if let note = ingester.upgradeNote { try Output.note(note) }

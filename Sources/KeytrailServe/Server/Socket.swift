@@ -93,7 +93,6 @@ enum Socket {
         head.withUnsafeBytes { h in
             body.withUnsafeBytes { b in
                 tail.withUnsafeBytes { t in
-                    let parts = [h, b, t]
                     let total = h.count + b.count + t.count
                     var off = offset
                     while off < total {
@@ -102,19 +101,19 @@ enum Socket {
                                 var vectors = (iovec(), iovec(), iovec())
                                 return withUnsafeMutablePointer(to: &vectors) { tuple in
                                     tuple.withMemoryRebound(to: iovec.self, capacity: 3) { iov in
-                                        // What is left of each part, in order.
+                                        // What is left of each part, in order (`before`: the parts' bytes ahead of it).
                                         var count = 0
-                                        var before = 0
-                                        for p in parts {
+                                        func add(_ p: UnsafeRawBufferPointer, after before: Int) {
                                             let from = max(0, off - before)
-                                            if from < p.count {
-                                                iov[count] = iovec(
-                                                    iov_base: UnsafeMutableRawPointer(mutating: p.baseAddress! + from),
-                                                    iov_len: p.count - from)
-                                                count += 1
-                                            }
-                                            before += p.count
+                                            guard from < p.count else { return }
+                                            iov[count] = iovec(
+                                                iov_base: UnsafeMutableRawPointer(mutating: p.baseAddress! + from),
+                                                iov_len: p.count - from)
+                                            count += 1
                                         }
+                                        add(h, after: 0)
+                                        add(b, after: h.count)
+                                        add(t, after: h.count + b.count)
                                         var m = msghdr()
                                         m.msg_iov = iov
                                         m.msg_iovlen = count
